@@ -1,0 +1,74 @@
+# blasshim — build, test, demo. `make demo` and `make test` are the two set-up commands.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+PYTHON  := /usr/bin/python3
+BUILD   := build
+CFLAGS  ?= -O2 -g
+WERROR  := $(if $(CI),-Werror)
+BS_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden -Wall -Wextra $(WERROR) \
+            $(shell pkg-config --cflags jansson 2>/dev/null)
+LIB_LIBS  = $(shell pkg-config --libs jansson 2>/dev/null) -ldl -lpthread
+SAN     :=
+
+LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profiler/process.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+HEADERS  := $(wildcard shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h)
+
+# unit tests link the pure parts directly (not the exported entry points)
+UNIT_OBJS := $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/shim/canon.o
+UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/test_*.c tests/shim/test_*.c))
+
+EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
+            $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm)
+
+.PHONY: all deps test check demo asan clean
+all: $(BUILD)/libblasshim.so
+
+$(BUILD)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
+
+$(BUILD)/libblasshim.so: $(LIB_OBJS)
+	$(CC) -shared $(CFLAGS) $(SAN) -Wl,-z,defs -o $@ $^ $(LIB_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(UNIT_OBJS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(UNIT_OBJS) $(shell pkg-config --libs cmocka) -lm
+
+# programs run under LD_PRELOAD: linked against the system BLAS like a user's program
+$(BUILD)/examples/dgemm_example: examples/dgemm_example.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm
+
+$(BUILD)/tests/integration/gemmprobe: tests/integration/gemmprobe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm -lpthread
+
+$(BUILD)/examples/fortran_dgemm: examples/fortran_dgemm.f90
+	@mkdir -p $(dir $@)
+	gfortran -O2 -o $@ $< -lblas
+
+deps:
+	@sh tools/deps.sh
+
+check: all $(UNIT_TESTS) $(EXAMPLES)
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/run.sh $(UNIT_TESTS)
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory check
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh examples/demo.sh $(BUILD)
+
+# The same tests with AddressSanitizer and UBSan in a separate build tree.
+asan:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory check BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" BLASSHIM_ASAN=1
+
+clean:
+	rm -rf $(BUILD)

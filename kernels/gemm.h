@@ -1,0 +1,61 @@
+/* kernels/gemm.h — the canonical gemm form every kernel computes, and the kernel registry.
+ *
+ * Canonical form: column-major, C = alpha * op(A) * op(B) + beta * C, with
+ *   op(A) m x k, op(B) k x n, C m x n, transa/transb in {'N','T'} (for real types
+ *   'C' is 'T' and is mapped before a kernel sees it).
+ * A row-major call reaches this form by swapping A/B and m/n (shim/canon.c).
+ * Kernels are pure computation: no I/O, no getenv, no profiler calls. They report
+ * only what they alone know (threads used, workspace bytes) through bs_kernel_info.
+ */
+#ifndef BS_KERNELS_GEMM_H
+#define BS_KERNELS_GEMM_H
+
+#include <stddef.h>
+
+/* Index type of the kernels: wide enough for any LP64 or ILP64 BLAS dimension. */
+typedef ptrdiff_t bs_idx;
+
+/* One canonical argument struct per element type, from one template. */
+#define BS_GEMM_ARGS(T, P)                                                    \
+    typedef struct bs_##P##gemm_args {                                        \
+        char transa, transb; /* 'N' or 'T' */                                 \
+        bs_idx m, n, k;                                                       \
+        T alpha;                                                              \
+        const T *a;                                                           \
+        bs_idx lda;                                                           \
+        const T *b;                                                           \
+        bs_idx ldb;                                                           \
+        T beta;                                                               \
+        T *c;                                                                 \
+        bs_idx ldc;                                                           \
+    } bs_##P##gemm_args;
+BS_GEMM_ARGS(float, s)
+BS_GEMM_ARGS(double, d)
+#undef BS_GEMM_ARGS
+
+/* What a kernel tells the profiler about the call it just ran. */
+typedef struct bs_kernel_info {
+    int threads;            /* threads that worked on the call */
+    size_t workspace_bytes; /* packing buffers the kernel used for this call */
+} bs_kernel_info;
+
+typedef void (*bs_sgemm_fn)(const bs_sgemm_args *g, bs_kernel_info *info);
+typedef void (*bs_dgemm_fn)(const bs_dgemm_args *g, bs_kernel_info *info);
+
+typedef struct bs_kernel {
+    const char *name;
+    bs_sgemm_fn sgemm;
+    bs_dgemm_fn dgemm;
+} bs_kernel;
+
+/* The compute kernels, in the order users see them listed; NULL-name terminated. */
+extern const bs_kernel bs_kernels[];
+
+/* Kernel by name (case-insensitive), or NULL. */
+const bs_kernel *bs_kernel_find(const char *name);
+
+/* The kernels themselves. */
+void bs_sgemm_naive(const bs_sgemm_args *g, bs_kernel_info *info);
+void bs_dgemm_naive(const bs_dgemm_args *g, bs_kernel_info *info);
+
+#endif

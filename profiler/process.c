@@ -1,0 +1,178 @@
+/* profiler/process.c — process identity and facts for the report header, report names,
+ * thread ids, and the one-line warning helper. */
+#include "process.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "record.h"
+
+bs_process bs_proc;
+static atomic_uint fork_gen = 1;
+static __thread unsigned tid_gen;
+static __thread int64_t tid_cached;
+
+void bs_process_start(void)
+{
+    bs_proc.start_mono_ns = bs_mono_ns();
+    bs_proc.start_epoch_ns = bs_clock_ns(CLOCK_REALTIME);
+    bs_proc.pid = (int)getpid();
+}
+
+void bs_process_forked(void)
+{
+    atomic_fetch_add(&fork_gen, 1);
+    bs_process_start();
+}
+
+int64_t bs_tid(void)
+{
+    unsigned gen = atomic_load_explicit(&fork_gen, memory_order_relaxed);
+    if (tid_gen != gen) {
+        tid_cached = (int64_t)syscall(SYS_gettid);
+        tid_gen = gen;
+    }
+    return tid_cached;
+}
+
+void bs_warn(const char *fmt, ...)
+{
+    char line[1024];
+    int n = snprintf(line, sizeof line, "blasshim: ");
+    va_list ap;
+    va_start(ap, fmt);
+    int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+    va_end(ap);
+    if (m < 0)
+        m = 0;
+    size_t len = (size_t)n + (size_t)m;
+    if (len > sizeof line - 2)
+        len = sizeof line - 2;
+    line[len++] = '\n';
+    /* one write(2): the line never interleaves with another thread's */
+    ssize_t w = write(STDERR_FILENO, line, len);
+    (void)w;
+}
+
+json_t *bs_json_text(const char *s)
+{
+    json_t *j = json_string(s); /* NULL when s is not valid UTF-8 */
+    return j ? j : json_string("(not UTF-8)");
+}
+
+static const char *mpi_rank(void)
+{
+    static const char *vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "SLURM_PROCID", NULL};
+    for (int i = 0; vars[i]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return v;
+    }
+    return "0";
+}
+
+static void start_stamp(char *out, size_t cap, const char *fmt)
+{
+    time_t secs = (time_t)(bs_proc.start_epoch_ns / 1000000000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(out, cap, fmt, &tm);
+}
+
+int bs_expand_path(const char *pattern, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = pattern; *p; p++) {
+        char piece[256];
+        const char *add = piece;
+        if (*p != '%' || p[1] == '\0') {
+            piece[0] = *p;
+            piece[1] = '\0';
+        } else {
+            switch (*++p) {
+            case 'p': snprintf(piece, sizeof piece, "%d", bs_proc.pid); break;
+            case 'h':
+                if (gethostname(piece, sizeof piece) != 0)
+                    strcpy(piece, "unknown");
+                piece[sizeof piece - 1] = '\0';
+                break;
+            case 'r': add = mpi_rank(); break;
+            case 't': start_stamp(piece, sizeof piece, "%Y%m%dT%H%M%SZ"); break;
+            case '%': strcpy(piece, "%"); break;
+            default: snprintf(piece, sizeof piece, "%%%c", *p); break;
+            }
+        }
+        size_t len = strlen(add);
+        if (o + len + 1 > cap)
+            return -1;
+        memcpy(out + o, add, len);
+        o += len;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+static json_t *argv_json(void)
+{
+    json_t *arr = json_array();
+    FILE *f = fopen("/proc/self/cmdline", "re");
+    if (!f)
+        return arr;
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
+        json_array_append_new(arr, bs_json_text(buf + i));
+    return arr;
+}
+
+static json_t *cpu_model_json(void)
+{
+    FILE *f = fopen("/proc/cpuinfo", "re");
+    if (!f)
+        return json_null();
+    char line[512];
+    json_t *model = NULL;
+    while (!model && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "model name", 10) != 0)
+            continue;
+        char *v = strchr(line, ':');
+        if (!v)
+            continue;
+        v += 1 + (v[1] == ' ');
+        v[strcspn(v, "\n")] = '\0';
+        model = bs_json_text(v);
+    }
+    fclose(f);
+    return model ? model : json_null();
+}
+
+json_t *bs_process_json(void)
+{
+    char host[256];
+    if (gethostname(host, sizeof host) != 0)
+        strcpy(host, "unknown");
+    host[sizeof host - 1] = '\0';
+    char when[64], iso[80];
+    start_stamp(when, sizeof when, "%Y-%m-%dT%H:%M:%S");
+    snprintf(iso, sizeof iso, "%s.%03dZ", when, (int)(bs_proc.start_epoch_ns / 1000000 % 1000));
+    json_t *o = json_object();
+    json_object_set_new(o, "pid", json_integer(bs_proc.pid));
+    json_object_set_new(o, "ppid", json_integer((json_int_t)getppid()));
+    json_object_set_new(o, "host", bs_json_text(host));
+    json_object_set_new(o, "argv", argv_json());
+    json_object_set_new(o, "start_time", json_string(iso));
+    json_object_set_new(o, "start_epoch_ns", json_integer(bs_proc.start_epoch_ns));
+    json_object_set_new(o, "start_mono_ns", json_integer(bs_proc.start_mono_ns));
+    json_object_set_new(o, "cpu_model", cpu_model_json());
+    json_object_set_new(o, "ncpus", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+    return o;
+}

@@ -1,0 +1,43 @@
+/* profiler/record.h — the call record, generated from profiler/fields.def, and the report sink. */
+#ifndef BS_PROFILER_RECORD_H
+#define BS_PROFILER_RECORD_H
+
+#include <stdint.h>
+
+#define BS_CTYPE_STR const char *
+#define BS_CTYPE_I64 int64_t
+#define BS_CTYPE_I64N int64_t
+#define BS_CTYPE_F64 double
+#define BS_CTYPE_F64N double
+
+typedef struct bs_record {
+#define BS_FIELD(name, kind, unit, doc) BS_CTYPE_##kind name;
+#include "fields.def"
+#undef BS_FIELD
+} bs_record;
+
+/* What the header line says about the configuration (the profiler knows no kernels). */
+#define BS_HEADER_MAX_ROUTINES 8
+typedef struct bs_header_info {
+    int n;
+    const char *routine[BS_HEADER_MAX_ROUTINES];
+    const char *kernel[BS_HEADER_MAX_ROUTINES];
+    const char *real_blas; /* path of the real BLAS, or NULL */
+} bs_header_info;
+
+/* Configure the sink: pattern NULL = report off. Call once, before any bs_report_call. */
+void bs_report_setup(const char *pattern, const bs_header_info *info);
+
+/* Nonzero when records are wanted (configured, not off, not failed). Cheap. */
+int bs_report_enabled(void);
+
+/* Write one call record; fills seq and pid. Opens the report on the first record. */
+void bs_report_call(bs_record *r);
+
+/* Write the summary, flush and close. Runs at exit; later records are dropped. */
+void bs_report_finish(void);
+
+/* Warnings: "blasshim: " + message on stderr, one line. */
+void bs_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

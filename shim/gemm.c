@@ -1,0 +1,151 @@
+/* shim/gemm.c — the exported gemm entry points and their call path, written once as a
+ * template and expanded per routine from BS_ROUTINES (shim/canon.h).
+ *
+ * Path of one call: guard (a call from inside the real BLAS goes straight to it) ->
+ * decode + validate (invalid: forward to the real BLAS so its xerbla reports) ->
+ * clocks -> kernel on the canonical form, or the real BLAS with the caller's exact
+ * arguments -> record.
+ */
+#include <stddef.h>
+
+#include <cblas.h> /* our definitions are checked against the system prototypes */
+
+#include "shim.h"
+
+/* Integer type of the CBLAS prototypes (netlib's header names it CBLAS_INT). */
+#ifdef CBLAS_INT
+typedef CBLAS_INT bs_cint;
+#else
+typedef int bs_cint;
+#endif
+typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
+
+#define BS_SHIM_GEMM(name, P, T)                                                                \
+    /* The real BLAS, with the caller's arguments when it has the caller's API.            */   \
+    /* Returns 0 when there is no real routine that can take this call.                     */  \
+    static int name##_forward(const bs_gemm_desc *d, const T *a, const T *b, T *c)              \
+    {                                                                                           \
+        name##_cblas_fn cf = (name##_cblas_fn)bs_real_sym(BS_API_CBLAS, BS_R_##name);           \
+        name##_f77_fn ff = (name##_f77_fn)bs_real_sym(BS_API_FORTRAN, BS_R_##name);             \
+        const T alpha = (T)d->alpha, beta = (T)d->beta;                                         \
+        if (d->api == BS_API_CBLAS && cf) {                                                     \
+            cf((CBLAS_LAYOUT)d->order_raw, (CBLAS_TRANSPOSE)d->transa_raw,                      \
+               (CBLAS_TRANSPOSE)d->transb_raw, (bs_cint)d->m, (bs_cint)d->n, (bs_cint)d->k,     \
+               alpha, a, (bs_cint)d->lda, b, (bs_cint)d->ldb, beta, c, (bs_cint)d->ldc);        \
+            return 1;                                                                           \
+        }                                                                                       \
+        if (!ff)                                                                                \
+            return 0;                                                                           \
+        if (d->api == BS_API_CBLAS && (d->order == '?' || d->transa == '?' || d->transb == '?')) \
+            return 0; /* a bad CBLAS enum has no Fortran spelling */                            \
+        return name##_forward_f77(ff, d, a, b, c);                                              \
+    }                                                                                           \
+                                                                                                \
+    /* A kernel on the canonical column-major form. */                                          \
+    static void name##_kernel(const bs_kernel *k, const bs_gemm_desc *d, const T *a,            \
+                              const T *b, T *c, bs_kernel_info *info)                           \
+    {                                                                                           \
+        bs_gemm_canon cn;                                                                       \
+        bs_gemm_canonical(d, &cn);                                                              \
+        bs_##P##gemm_args g = {cn.transa, cn.transb, cn.m,   cn.n,   cn.k, (T)d->alpha,         \
+                               cn.swap ? b : a, cn.lda, cn.swap ? a : b, cn.ldb, (T)d->beta,   \
+                               c, d->ldc};                                                      \
+        k->P##gemm(&g, info);                                                                   \
+    }                                                                                           \
+                                                                                                \
+    static void name##_call(bs_gemm_desc *d, const T *a, const T *b, T *c)                      \
+    {                                                                                           \
+        bs_init();                                                                              \
+        bs_gemm_decode(d);                                                                      \
+        const char *param;                                                                      \
+        const int bad = bs_gemm_check(d, &param);                                               \
+        if (bs_depth > 0) { /* from inside the real BLAS: straight through, not recorded */     \
+            if (!name##_forward(d, a, b, c) && !bad) {                                          \
+                bs_kernel_info info;                                                            \
+                name##_kernel(bs_kernels, d, a, b, c, &info);                                   \
+            }                                                                                   \
+            return;                                                                             \
+        }                                                                                       \
+        bs_depth++;                                                                             \
+        if (bad) {                                                                              \
+            if (!name##_forward(d, a, b, c))                                                    \
+                bs_report_invalid(d, bad, param);                                               \
+        } else {                                                                                \
+            const bs_kernel *k = bs_cfg.kernel[BS_R_##name];                                    \
+            const int rec = bs_report_enabled();                                                \
+            bs_probe pr;                                                                        \
+            bs_kernel_info info = {-1, 0};                                                      \
+            if (rec)                                                                            \
+                bs_probe_begin(&pr);                                                            \
+            if (k)                                                                              \
+                name##_kernel(k, d, a, b, c, &info);                                            \
+            else                                                                                \
+                name##_forward(d, a, b, c);                                                     \
+            if (rec)                                                                            \
+                bs_probe_end(&pr, d, bs_kernel_label(k), &info);                                 \
+        }                                                                                       \
+        bs_depth--;                                                                             \
+    }                                                                                           \
+                                                                                                \
+    BS_EXPORT void cblas_##name(CBLAS_LAYOUT layout, CBLAS_TRANSPOSE transa,                    \
+                                CBLAS_TRANSPOSE transb, const bs_cint m, const bs_cint n,       \
+                                const bs_cint k, const T alpha, const T *a, const bs_cint lda,  \
+                                const T *b, const bs_cint ldb, const T beta, T *c,              \
+                                const bs_cint ldc)                                              \
+    {                                                                                           \
+        bs_gemm_desc d = {.routine = BS_R_##name, .api = BS_API_CBLAS,                          \
+                          .order_raw = (int)layout, .transa_raw = (int)transa,                  \
+                          .transb_raw = (int)transb, .m = m, .n = n, .k = k,                    \
+                          .lda = lda, .ldb = ldb, .ldc = ldc, .alpha = alpha, .beta = beta};    \
+        name##_call(&d, a, b, c);                                                               \
+    }                                                                                           \
+                                                                                                \
+    /* Fortran: every argument by reference; the hidden lengths of the two CHARACTER    */      \
+    /* arguments are accepted and ignored.                                               */     \
+    BS_EXPORT void name##_(const char *transa, const char *transb, const bs_fint *m,            \
+                           const bs_fint *n, const bs_fint *k, const T *alpha, const T *a,      \
+                           const bs_fint *lda, const T *b, const bs_fint *ldb, const T *beta,   \
+                           T *c, const bs_fint *ldc, size_t transa_len, size_t transb_len)      \
+    {                                                                                           \
+        (void)transa_len;                                                                       \
+        (void)transb_len;                                                                       \
+        bs_gemm_desc d = {.routine = BS_R_##name, .api = BS_API_FORTRAN,                        \
+                          .order_raw = 0, .transa_raw = (unsigned char)*transa,                 \
+                          .transb_raw = (unsigned char)*transb, .m = *m, .n = *n, .k = *k,      \
+                          .lda = *lda, .ldb = *ldb, .ldc = *ldc, .alpha = *alpha,               \
+                          .beta = *beta};                                                       \
+        name##_call(&d, a, b, c);                                                               \
+    }
+
+/* Fortran forwarding: the caller's column-major call, or a CBLAS call in canonical form. */
+#define BS_SHIM_GEMM_F77(name, P, T)                                                            \
+    typedef void (*name##_cblas_fn)(CBLAS_LAYOUT, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, bs_cint,    \
+                                    bs_cint, bs_cint, T, const T *, bs_cint, const T *,         \
+                                    bs_cint, T, T *, bs_cint);                                  \
+    typedef void (*name##_f77_fn)(const char *, const char *, const bs_fint *, const bs_fint *, \
+                                  const bs_fint *, const T *, const T *, const bs_fint *,       \
+                                  const T *, const bs_fint *, const T *, T *, const bs_fint *,  \
+                                  size_t, size_t);                                              \
+    static int name##_forward_f77(name##_f77_fn ff, const bs_gemm_desc *d, const T *a,      \
+                                  const T *b, T *c)                                             \
+    {                                                                                           \
+        const T alpha = (T)d->alpha, beta = (T)d->beta;                                         \
+        const bs_fint ldc = (bs_fint)d->ldc;                                                    \
+        if (d->api == BS_API_FORTRAN) {                                                         \
+            const char ta = (char)d->transa_raw, tb = (char)d->transb_raw;                      \
+            const bs_fint m = (bs_fint)d->m, n = (bs_fint)d->n, k = (bs_fint)d->k;              \
+            const bs_fint lda = (bs_fint)d->lda, ldb = (bs_fint)d->ldb;                         \
+            ff(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc, 1, 1);           \
+            return 1;                                                                           \
+        }                                                                                       \
+        bs_gemm_canon cn;                                                                       \
+        bs_gemm_canonical(d, &cn);                                                              \
+        const bs_fint m = (bs_fint)cn.m, n = (bs_fint)cn.n, k = (bs_fint)cn.k;                  \
+        const bs_fint lda = (bs_fint)cn.lda, ldb = (bs_fint)cn.ldb;                             \
+        ff(&cn.transa, &cn.transb, &m, &n, &k, &alpha, cn.swap ? b : a, &lda,                   \
+           cn.swap ? a : b, &ldb, &beta, c, &ldc, 1, 1);                                        \
+        return 1;                                                                               \
+    }
+
+BS_ROUTINES(BS_SHIM_GEMM_F77)
+BS_ROUTINES(BS_SHIM_GEMM)

@@ -1,0 +1,47 @@
+/* shim/init.c — one-time set-up at the first BLAS call: configuration, the real BLAS, the
+ * report. Done lazily so that the many processes that load the shim without calling BLAS
+ * (shells, `env`, `timeout`) pay nothing and print nothing. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shim.h"
+
+__thread int bs_depth;
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+/* Routines set to "system" with no real routine to call run the naive kernel instead. */
+static void fallback_without_real(void)
+{
+    char names[128] = "";
+    for (int r = 0; r < BS_R_COUNT; r++) {
+        if (bs_cfg.kernel[r] || bs_real_sym(BS_API_CBLAS, r) || bs_real_sym(BS_API_FORTRAN, r))
+            continue;
+        bs_cfg.kernel[r] = bs_kernel_find("naive");
+        size_t o = strlen(names);
+        snprintf(names + o, sizeof names - o, "%s%s", o ? ", " : "", bs_routine_names[r]);
+    }
+    if (names[0])
+        bs_warn("no system BLAS found for %s (%s); kernel 'system' runs as 'naive'", names,
+                bs_cfg.real_none ? "BLASSHIM_REAL_BLAS=none"
+                                 : "searched the loaded libraries, libcblas.so.3, libblas.so.3, "
+                                   "libopenblas.so.0");
+}
+
+static void init_once(void)
+{
+    bs_config_read();
+    if (!bs_cfg.real_none)
+        bs_real_find(bs_cfg.real_path);
+    fallback_without_real();
+
+    bs_header_info hi = {.n = BS_R_COUNT, .real_blas = bs_real_path()};
+    for (int r = 0; r < BS_R_COUNT; r++) {
+        hi.routine[r] = bs_routine_names[r];
+        hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);
+    }
+    bs_report_setup(bs_cfg.report, &hi);
+}
+
+void bs_init(void) { pthread_once(&once, init_once); }
