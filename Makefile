@@ -67,8 +67,10 @@ demo:
 # The same tests with AddressSanitizer and UBSan in a separate build tree.
 asan:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory check BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" BLASSHIM_ASAN=1
+	@BS_TEST_PRELOAD_FIRST=$$($(CC) -print-file-name=libasan.so) \
+	 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	 $(MAKE) --no-print-directory check BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
 clean:
 	rm -rf $(BUILD)

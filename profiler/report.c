@@ -209,6 +209,7 @@ static void aggregate_locked(const bs_record *r)
             return;
         }
         a = &R.aggs[R.nagg++];
+        memset(a, 0, sizeof *a);
         snprintf(a->routine, sizeof a->routine, "%s", r->routine);
         snprintf(a->kernel, sizeof a->kernel, "%s", r->kernel);
     }

@@ -1,0 +1,150 @@
+"""Shared helpers for the integration tests: run a program under the shim, read a report
+back and check it line by line against the field table (profiler/fields.def)."""
+import json
+import math
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
+if not BUILD.is_absolute():
+    BUILD = ROOT / BUILD
+LIB = BUILD / "libblasshim.so"
+PYTHON = "/usr/bin/python3"
+PROBE = BUILD / "tests" / "integration" / "gemmprobe"
+NETLIB = Path("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3")
+
+
+def field_table():
+    """[(name, kind)] from profiler/fields.def — the same table the writer is built from."""
+    text = (ROOT / "profiler" / "fields.def").read_text()
+    return re.findall(r"^BS_FIELD\((\w+),\s*(\w+),", text, re.M)
+
+
+FIELDS = field_table()
+
+
+def base_env(**extra):
+    """The caller's environment without any BLASSHIM_* or LD_PRELOAD, plus extra."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("BLASSHIM_") and k != "LD_PRELOAD"}
+    # under `make asan` the sanitizer runtime must come first in the preload list
+    pre = os.environ.get("BS_TEST_PRELOAD_FIRST", "")
+    if "LD_PRELOAD" in extra and pre:
+        extra["LD_PRELOAD"] = f"{pre}:{extra['LD_PRELOAD']}"
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def run(cmd, cwd, shim=True, timeout=300, **env):
+    """Run cmd (a list) in cwd, with the shim preloaded unless shim=False."""
+    if shim:
+        env["LD_PRELOAD"] = str(LIB)
+    return subprocess.run([str(c) for c in cmd], cwd=cwd, env=base_env(**env),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def shim_lines(stderr):
+    """The lines the shim wrote on stderr."""
+    return [l for l in stderr.splitlines() if l.startswith("blasshim:")]
+
+
+def check_call(rec):
+    assert set(rec) == {"type"} | {n for n, _ in FIELDS}, f"fields differ: {sorted(rec)}"
+    for name, kind in FIELDS:
+        v = rec[name]
+        if kind == "STR":
+            assert isinstance(v, str) and v, (name, v)
+        elif kind == "I64":
+            assert isinstance(v, int) and not isinstance(v, bool), (name, v)
+        elif kind == "I64N":
+            assert v is None or (isinstance(v, int) and v >= 0), (name, v)
+        elif kind in ("F64", "F64N"):
+            assert (v is None and kind == "F64N") or isinstance(v, (int, float)), (name, v)
+    assert rec["routine"] in ("sgemm", "dgemm")
+    assert rec["api"] in ("cblas", "fortran")
+    assert rec["order"] in ("row", "col")
+    assert rec["transa"] in "NTC" and rec["transb"] in "NTC"
+    assert rec["wall_ns"] >= 0 and rec["ts_ns"] > 0
+    assert rec["flops"] == 2 * rec["m"] * rec["n"] * rec["k"]
+    if rec["wall_ns"] > 0:
+        assert math.isclose(rec["gflops"], rec["flops"] / rec["wall_ns"], rel_tol=1e-9)
+    if rec["kernel"] == "system":
+        assert rec["threads"] is None
+    else:
+        assert rec["threads"] >= 1
+
+
+class Report:
+    """One report file, checked line by line; per process: header, calls, summary."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.procs = {}
+        lines = self.path.read_text().splitlines()
+        assert lines, f"{path} is empty"
+        for no, line in enumerate(lines, 1):
+            rec = json.loads(line)  # every line is one whole JSON object
+            assert isinstance(rec, dict), f"{path}:{no}"
+            pid = rec["pid"]
+            if rec["type"] == "header":
+                assert pid not in self.procs, f"{path}:{no}: second header for {pid}"
+                self.procs[pid] = {"header": rec, "calls": [], "summary": None}
+                continue
+            proc = self.procs.get(pid)
+            assert proc, f"{path}:{no}: a record of pid {pid} before its header"
+            assert proc["summary"] is None, f"{path}:{no}: a record after the summary"
+            if rec["type"] == "call":
+                check_call(rec)
+                proc["calls"].append(rec)
+            elif rec["type"] == "summary":
+                proc["summary"] = rec
+            else:
+                raise AssertionError(f"{path}:{no}: unknown type {rec['type']}")
+        for pid, proc in self.procs.items():
+            self._check_process(pid, proc)
+
+    @staticmethod
+    def _check_process(pid, proc):
+        h, calls, s = proc["header"], proc["calls"], proc["summary"]
+        for key in ("format", "version", "host", "argv", "start_time", "cpu_model",
+                    "kernels", "real_blas"):
+            assert key in h, f"header lacks {key}"
+        assert h["format"] == "blasshim-report" and h["version"] == 1
+        assert s is not None, f"pid {pid}: no summary line"
+        assert sorted(c["seq"] for c in calls) == list(range(1, len(calls) + 1))
+        assert s["calls"] == len(calls)
+        assert s["wall_ns"] == sum(c["wall_ns"] for c in calls)
+        assert s["flops"] == sum(c["flops"] for c in calls)
+        by = {}
+        for c in calls:
+            e = by.setdefault((c["routine"], c["kernel"]), [0, 0])
+            e[0] += 1
+            e[1] += c["wall_ns"]
+        got = {(e["routine"], e["kernel"]): [e["calls"], e["wall_ns"]] for e in s["by_kernel"]}
+        assert got == by
+
+    def only(self):
+        assert len(self.procs) == 1, f"{len(self.procs)} processes in {self.path}"
+        return next(iter(self.procs.values()))
+
+    @property
+    def calls(self):
+        return self.only()["calls"]
+
+    @property
+    def header(self):
+        return self.only()["header"]
+
+
+@pytest.fixture
+def tmp(tmp_path):
+    return tmp_path
+
+
+def reports_in(d):
+    return sorted(Path(d).glob("*.jsonl"))
