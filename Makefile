@@ -8,7 +8,7 @@ CFLAGS  ?= -O2 -g
 WERROR  := $(if $(CI),-Werror)
 BS_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden -Wall -Wextra $(WERROR) \
             $(shell pkg-config --cflags jansson 2>/dev/null)
-LIB_LIBS  = $(shell pkg-config --libs jansson 2>/dev/null) -ldl -lpthread
+LIB_LIBS  = $(shell pkg-config --libs jansson 2>/dev/null) -ldl -lpthread -lm
 SAN     :=
 
 LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profiler/process.c
@@ -29,12 +29,18 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
+# kernels: -O3 so the portable microkernel is vectorized for the baseline ISA; the SIMD
+# microkernels carry their own target pragmas, nothing is built for -march=native
+$(BUILD)/obj/kernels/%.o: kernels/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BS_CFLAGS) $(CFLAGS) -O3 $(SAN) -c $< -o $@
+
 $(BUILD)/libblasshim.so: $(LIB_OBJS)
 	$(CC) -shared $(CFLAGS) $(SAN) -Wl,-z,defs -o $@ $^ $(LIB_LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(UNIT_OBJS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(UNIT_OBJS) $(shell pkg-config --libs cmocka) -lm
+	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(UNIT_OBJS) $(shell pkg-config --libs cmocka) -lm -lpthread
 
 # programs run under LD_PRELOAD: linked against the system BLAS like a user's program
 $(BUILD)/examples/dgemm_example: examples/dgemm_example.c

@@ -37,6 +37,7 @@ BS_GEMM_ARGS(double, d)
 typedef struct bs_kernel_info {
     int threads;            /* threads that worked on the call */
     size_t workspace_bytes; /* packing buffers the kernel used for this call */
+    const char *ran;        /* the kernel that actually ran, when it is another (auto) */
 } bs_kernel_info;
 
 typedef void (*bs_sgemm_fn)(const bs_sgemm_args *g, bs_kernel_info *info);
@@ -54,8 +55,39 @@ extern const bs_kernel bs_kernels[];
 /* Kernel by name (case-insensitive), or NULL. */
 const bs_kernel *bs_kernel_find(const char *name);
 
+/* Settings the shim reads from the environment and hands to the kernels (which never read
+ * the environment themselves). Zero / NULL fields mean "derive the default". */
+typedef struct bs_kernel_params {
+    long l1, l2, l3;     /* data cache sizes, bytes */
+    long mc, kc, nc;     /* tile sizes for blocked and vectorized (BLASSHIM_BLOCK) */
+    const char *isa;     /* microkernel family for vectorized/parallel (BLASSHIM_ISA) */
+    int nthreads;        /* parallel kernel's threads (BLASSHIM_NUM_THREADS) */
+} bs_kernel_params;
+
+/* Apply the settings. Returns NULL, or a message when the ISA asked for is unknown or this
+ * CPU cannot run it (the best supported one is used then). Safe to call more than once,
+ * not concurrently with running kernels. Kernels run with defaults if it is never called. */
+const char *bs_kernels_configure(const bs_kernel_params *p);
+
+/* What the kernels run with, for the report header. */
+typedef struct bs_kernel_setup {
+    const char *isa;                 /* microkernel family of vectorized/parallel */
+    const char *isas_supported;      /* e.g. "avx512,avx2,sse2,generic" */
+    long s_blk[3], d_blk[3];         /* vectorized MC, KC, NC per type */
+    int s_tile[2], d_tile[2];        /* vectorized MR x NR per type */
+    int nthreads;
+} bs_kernel_setup;
+void bs_kernels_setup(bs_kernel_setup *out);
+
 /* The kernels themselves. */
-void bs_sgemm_naive(const bs_sgemm_args *g, bs_kernel_info *info);
-void bs_dgemm_naive(const bs_dgemm_args *g, bs_kernel_info *info);
+#define BS_KERNEL_DECL(name)                                                  \
+    void bs_sgemm_##name(const bs_sgemm_args *g, bs_kernel_info *info);       \
+    void bs_dgemm_##name(const bs_dgemm_args *g, bs_kernel_info *info);
+BS_KERNEL_DECL(naive)
+BS_KERNEL_DECL(blocked)
+BS_KERNEL_DECL(vectorized)
+BS_KERNEL_DECL(parallel)
+BS_KERNEL_DECL(auto)
+#undef BS_KERNEL_DECL
 
 #endif

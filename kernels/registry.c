@@ -4,7 +4,13 @@
 #include "gemm.h"
 
 const bs_kernel bs_kernels[] = {
-    {"naive", bs_sgemm_naive, bs_dgemm_naive},
+#define BS_KERNEL_ENTRY(name) {#name, bs_sgemm_##name, bs_dgemm_##name},
+    BS_KERNEL_ENTRY(naive)
+    BS_KERNEL_ENTRY(blocked)
+    BS_KERNEL_ENTRY(vectorized)
+    BS_KERNEL_ENTRY(parallel)
+    BS_KERNEL_ENTRY(auto)
+#undef BS_KERNEL_ENTRY
     {NULL, NULL, NULL},
 };
 

@@ -74,7 +74,7 @@ typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
             const bs_kernel *k = bs_cfg.kernel[BS_R_##name];                                    \
             const int rec = bs_report_enabled();                                                \
             bs_probe pr;                                                                        \
-            bs_kernel_info info = {-1, 0};                                                      \
+            bs_kernel_info info = {-1, 0, NULL};                                                      \
             if (rec)                                                                            \
                 bs_probe_begin(&pr);                                                            \
             if (k)                                                                              \

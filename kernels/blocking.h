@@ -1,0 +1,31 @@
+/* kernels/blocking.h — the GotoBLAS/BLIS loop nest shared by blocked, vectorized and parallel:
+ * tile sizes, the per-thread packing workspace, and the driver that runs one (sub)problem. */
+#ifndef BS_KERNELS_BLOCKING_H
+#define BS_KERNELS_BLOCKING_H
+
+#include "ukernel.h"
+
+typedef struct bs_blocking {
+    bs_idx mc, kc, nc;
+} bs_blocking;
+
+/* Everything one run of the loop nest needs besides the operands. */
+typedef struct bs_plan {
+    const bs_uarch *u;
+    bs_blocking blk;
+    int direct; /* take A unpacked when transa = 'N' (small problems, masked-load ISAs) */
+} bs_plan;
+
+/* C = alpha op(A) op(B) + beta C on the canonical form with the plan's microkernel; returns
+ * the packing workspace used, in bytes. Handles zero sizes, alpha = 0 and k = 0 itself. */
+size_t bs_sgemm_blocked_run(const bs_sgemm_args *g, const bs_plan *p);
+size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *p);
+
+/* This thread's packing workspace of at least `bytes` (64-byte aligned, reused across calls,
+ * freed when the thread exits), or NULL if memory is short. */
+void *bs_workspace(size_t bytes);
+
+/* Tile sizes for a microkernel tile and element size, from cache sizes in bytes (0 unknown). */
+bs_blocking bs_blocking_for(int mr, int nr, size_t elem, long l1, long l2, long l3);
+
+#endif

@@ -1,0 +1,44 @@
+/* kernels/ukr_avx512.c — AVX-512F microkernels: MR = 2 vectors (16 doubles / 32 floats),
+ * NR = 12, i.e. 24 accumulators in zmm registers. Compiled for AVX-512F only here; the
+ * rest of the library stays baseline x86-64. */
+#pragma GCC push_options
+#pragma GCC target("avx512f,fma")
+#include <immintrin.h>
+
+#include "ukernel.h"
+
+#define MV 2
+#define NR 12
+#define VFMA(a, b, c) OP(fmadd)(a, b, c)
+#define VZERO() OP(setzero)()
+#define VLOAD(p) OP(loadu)(p)
+#define VBCAST(p) OP(set1)(*(p))
+#define VSCALE(v, s) OP(mul)(v, OP(set1)(s))
+#define VSTORE(p, v) OP(storeu)(p, v)
+#define VLOADM(p, n) OP(maskz_loadu)((MASK)((1u << (n)) - 1u), p)
+
+#define T double
+#define V __m512d
+#define LANES 8
+#define MASK __mmask8
+#define OP(name) _mm512_##name##_pd
+#define UKR_NAME dukr_avx512
+#include "ukr_template.h"
+#undef T
+#undef V
+#undef LANES
+#undef MASK
+#undef OP
+#undef UKR_NAME
+
+#define T float
+#define V __m512
+#define LANES 16
+#define MASK __mmask16
+#define OP(name) _mm512_##name##_ps
+#define UKR_NAME sukr_avx512
+#include "ukr_template.h"
+
+#pragma GCC pop_options
+
+const bs_uarch bs_uarch_avx512 = {"avx512", 1, 2 * 16, NR, sukr_avx512, 2 * 8, NR, dukr_avx512};

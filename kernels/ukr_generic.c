@@ -1,0 +1,29 @@
+/* kernels/ukr_generic.c — the portable microkernel: plain C, register-blocked MR x NR, written
+ * so that the compiler vectorizes it for whatever the baseline target is (SSE2 on x86-64).
+ * Used by the `blocked` kernel and as the last resort of `vectorized`. */
+#include "ukernel.h"
+
+#define GEN_MR 8
+#define GEN_NR 4
+
+#define BS_UKR_GENERIC(T, P)                                                                \
+    static void P##ukr_generic(bs_idx k, const T *a, bs_idx rsa, const T *b, T alpha,       \
+                               T beta, T *c, bs_idx ldc, int mr, int nr)                    \
+    {                                                                                       \
+        T acc[GEN_NR][GEN_MR] = {{0}};                                                      \
+        for (bs_idx p = 0; p < k; p++, a += rsa, b += GEN_NR)                               \
+            for (int j = 0; j < GEN_NR; j++)                                                \
+                for (int i = 0; i < GEN_MR; i++)                                            \
+                    acc[j][i] += a[i] * b[j];                                               \
+        for (int j = 0; j < nr; j++)                                                        \
+            for (int i = 0; i < mr; i++) {                                                  \
+                T *cij = c + i + j * ldc;                                                   \
+                *cij = beta == (T)0 ? alpha * acc[j][i] : alpha * acc[j][i] + beta * *cij;  \
+            }                                                                               \
+    }
+
+BS_UKR_GENERIC(float, s)
+BS_UKR_GENERIC(double, d)
+
+const bs_uarch bs_uarch_generic = {"generic", 0, GEN_MR, GEN_NR, sukr_generic,
+                                   GEN_MR, GEN_NR, dukr_generic};
