@@ -96,17 +96,22 @@ static double run_once(int kern, int dbl, int m, int n, int k, void *a, void *b,
     return now() - t;
 }
 
-/* best GFLOP/s over repetitions totalling at least `budget` seconds (and at least 3) */
+/* Best GFLOP/s over repetitions totalling at least `budget` seconds (and at least 5). A
+ * repetition is a batch of calls long enough (>= 50 us) that the clock does not count. */
 static double measure(int kern, int dbl, int m, int n, int k, void *a, void *b, void *c,
                       double budget)
 {
     if (kern == K_OB1) ob_threads(1);
     if (kern == K_OBN) ob_threads(nthreads);
+    double one = run_once(kern, dbl, m, n, k, a, b, c); /* warm-up: pages, threads, caches */
+    long batch = one > 50e-6 ? 1 : (long)(50e-6 / (one > 1e-8 ? one : 1e-8)) + 1;
     double best = 1e30, spent = 0;
-    run_once(kern, dbl, m, n, k, a, b, c); /* warm-up: pages, pool threads, caches */
-    for (int r = 0; r < 3 || (spent < budget && r < 100000); r++) {
-        double t = run_once(kern, dbl, m, n, k, a, b, c);
-        spent += t;
+    for (int r = 0; r < 5 || (spent < budget && r < 100000); r++) {
+        double t = now();
+        for (long i = 0; i < batch; i++)
+            run_once(kern, dbl, m, n, k, a, b, c);
+        t = (now() - t) / batch;
+        spent += t * batch;
         if (t < best) best = t;
     }
     return 2.0 * m * n * (double)k / best * 1e-9;

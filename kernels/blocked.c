@@ -152,12 +152,15 @@ bs_blocking bs_blocking_for(int mr, int nr, size_t elem, long l1, long l2, long 
         }                                                                                   \
         const int mr = pl->u->P##mr, nr = pl->u->P##nr;                                     \
         const bs_##P##ukr ukr = pl->u->P##gemm;                                             \
-        const int direct = pl->direct && pl->u->direct_a && g->transa == 'N';               \
+        /* direct (SIMD microkernels only): B read in place, and A too when transa = 'N' */ \
+        const int direct = pl->direct && pl->u->direct_a;                                   \
+        const int direct_a = direct && g->transa == 'N';                                    \
+        const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1; \
         const bs_idx kc_max = min_idx(pl->blk.kc, g->k);                                    \
         const bs_idx nc_max = min_idx(pl->blk.nc, g->n), mc_max = min_idx(pl->blk.mc, g->m); \
-        const size_t b_elems = (size_t)kc_max * (size_t)((nc_max + nr - 1) / nr * nr);      \
-        const size_t a_elems = direct ? 0                                                   \
-                                      : (size_t)kc_max * (size_t)((mc_max + mr - 1) / mr * mr); \
+        const size_t b_elems = (size_t)kc_max * (size_t)(direct ? 0 : (nc_max + nr - 1) / nr * nr); \
+        const size_t a_elems = direct_a ? 0                                                 \
+                                        : (size_t)kc_max * (size_t)((mc_max + mr - 1) / mr * mr); \
         const size_t bytes = (a_elems + b_elems) * sizeof(T) + 64;                          \
         T *bp = bs_workspace(bytes);                                                        \
         if (!bp)                                                                            \
@@ -168,20 +171,26 @@ bs_blocking bs_blocking_for(int mr, int nr, size_t elem, long l1, long l2, long 
             for (bs_idx pc = 0; pc < g->k; pc += pl->blk.kc) {                              \
                 const bs_idx kc = min_idx(pl->blk.kc, g->k - pc);                           \
                 const T beta = pc == 0 ? g->beta : (T)1;                                    \
-                P##pack_b(g, pc, jc, kc, nc, nr, bp);                                       \
+                if (!direct)                                                                \
+                    P##pack_b(g, pc, jc, kc, nc, nr, bp);                                   \
                 for (bs_idx ic = 0; ic < g->m; ic += pl->blk.mc) {                          \
                     const bs_idx mc = min_idx(pl->blk.mc, g->m - ic);                       \
-                    if (!direct)                                                            \
+                    if (!direct_a)                                                          \
                         P##pack_a(g, ic, pc, mc, kc, mr, ap);                               \
                     for (bs_idx jr = 0; jr < nc; jr += nr) {                                \
-                        const T *bs = bp + (jr / nr) * kc * nr;                             \
-                        T *cc = g->c + ic + (jc + jr) * g->ldc;                             \
                         const int ncols = (int)min_idx(nr, nc - jr);                        \
+                        const T *bs = bp + (jr / nr) * kc * nr;                             \
+                        bs_idx rs = nr, cs = 1;                                             \
+                        if (direct) {                                                       \
+                            bs = g->b + pc * rsb + (jc + jr) * csb;                         \
+                            rs = rsb, cs = csb;                                             \
+                        }                                                                   \
+                        T *cc = g->c + ic + (jc + jr) * g->ldc;                             \
                         for (bs_idx ir = 0; ir < mc; ir += mr) {                            \
-                            const T *as = direct ? g->a + ic + ir + pc * g->lda             \
-                                                 : ap + (ir / mr) * kc * mr;                \
-                            ukr(kc, as, direct ? g->lda : mr, bs, g->alpha, beta, cc + ir,  \
-                                g->ldc, (int)min_idx(mr, mc - ir), ncols);                  \
+                            const T *as = direct_a ? g->a + ic + ir + pc * g->lda           \
+                                                   : ap + (ir / mr) * kc * mr;              \
+                            ukr(kc, as, direct_a ? g->lda : mr, bs, rs, cs, g->alpha, beta, \
+                                cc + ir, g->ldc, (int)min_idx(mr, mc - ir), ncols);         \
                         }                                                                   \
                     }                                                                       \
                 }                                                                           \

@@ -10,8 +10,11 @@
 #include "blocking.h"
 #include "pool.h"
 
-/* Problems below this many multiply-adds (m*n*k) take A unpacked (vectorized). */
-#define SMALL_MNK (64L * 64 * 64)
+/* Problems below this many multiply-adds (m*n*k) read A and B in place, unpacked; measured
+ * with `make bench`: packing pays off only above about 256^3. */
+#ifndef SMALL_MNK
+#define SMALL_MNK (256L * 256 * 256)
+#endif
 
 /* Measured with `make bench` on the reference machine (README, "auto"): below this many
  * multiply-adds a second thread costs more than it brings. */
@@ -149,7 +152,7 @@ static void share(bs_idx len, bs_idx unit, int part, int parts, bs_idx *lo, bs_i
     {                                                                                       \
         ready();                                                                            \
         bs_plan pl = K.vector[TI];                                                          \
-        pl.direct = (double)g->m * (double)g->n * (double)g->k < (double)SMALL_MNK;        \
+        pl.direct = (double)g->m * (double)g->n * (double)g->k <= (double)SMALL_MNK;       \
         info->threads = 1;                                                                  \
         info->workspace_bytes = bs_##P##gemm_blocked_run(g, &pl);                           \
     }                                                                                       \

@@ -12,28 +12,31 @@
 #define VZERO() OP(setzero)()
 #define VLOAD(p) OP(loadu)(p)
 #define VBCAST(p) OP(set1)(*(p))
-#define VSCALE(v, s) OP(mul)(v, OP(set1)(s))
+#define VSET1(x) OP(set1)(x)
+#define VMUL(a, b) OP(mul)(a, b)
 #define VSTORE(p, v) OP(storeu)(p, v)
-#define VLOADM(p, n) OP(maskload)(p, MASKOF(n))
+#define MASKT __m256i
+#define VLOADM(p, m) OP(maskload)(p, m)
+#define VSTOREM(p, v, m) OP(maskstore)(p, m, v)
 
 #define T double
 #define V __m256d
 #define LANES 4
-#define MASKOF(n) _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3))
+#define VMASK(n) _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3))
 #define OP(name) _mm256_##name##_pd
 #define UKR_NAME dukr_avx2
 #include "ukr_template.h"
 #undef T
 #undef V
 #undef LANES
-#undef MASKOF
+#undef VMASK
 #undef OP
 #undef UKR_NAME
 
 #define T float
 #define V __m256
 #define LANES 8
-#define MASKOF(n) _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
+#define VMASK(n) _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
 #define OP(name) _mm256_##name##_ps
 #define UKR_NAME sukr_avx2
 #include "ukr_template.h"

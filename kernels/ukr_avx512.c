@@ -13,28 +13,31 @@
 #define VZERO() OP(setzero)()
 #define VLOAD(p) OP(loadu)(p)
 #define VBCAST(p) OP(set1)(*(p))
-#define VSCALE(v, s) OP(mul)(v, OP(set1)(s))
+#define VSET1(x) OP(set1)(x)
+#define VMUL(a, b) OP(mul)(a, b)
 #define VSTORE(p, v) OP(storeu)(p, v)
-#define VLOADM(p, n) OP(maskz_loadu)((MASK)((1u << (n)) - 1u), p)
+#define VMASK(n) ((MASKT)((1u << (n)) - 1u))
+#define VLOADM(p, m) OP(maskz_loadu)(m, p)
+#define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
 
 #define T double
 #define V __m512d
 #define LANES 8
-#define MASK __mmask8
+#define MASKT __mmask8
 #define OP(name) _mm512_##name##_pd
 #define UKR_NAME dukr_avx512
 #include "ukr_template.h"
 #undef T
 #undef V
 #undef LANES
-#undef MASK
+#undef MASKT
 #undef OP
 #undef UKR_NAME
 
 #define T float
 #define V __m512
 #define LANES 16
-#define MASK __mmask16
+#define MASKT __mmask16
 #define OP(name) _mm512_##name##_ps
 #define UKR_NAME sukr_avx512
 #include "ukr_template.h"

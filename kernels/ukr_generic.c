@@ -7,14 +7,15 @@
 #define GEN_NR 4
 
 #define BS_UKR_GENERIC(T, P)                                                                \
-    static void P##ukr_generic(bs_idx k, const T *a, bs_idx rsa, const T *b, T alpha,       \
-                               T beta, T *c, bs_idx ldc, int mr, int nr)                    \
+    static void P##ukr_generic(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb,    \
+                               bs_idx csb, T alpha, T beta, T *c, bs_idx ldc, int mr,       \
+                               int nr)                                                      \
     {                                                                                       \
         T acc[GEN_NR][GEN_MR] = {{0}};                                                      \
-        for (bs_idx p = 0; p < k; p++, a += rsa, b += GEN_NR)                               \
+        for (bs_idx p = 0; p < k; p++, a += rsa, b += rsb)                                  \
             for (int j = 0; j < GEN_NR; j++)                                                \
                 for (int i = 0; i < GEN_MR; i++)                                            \
-                    acc[j][i] += a[i] * b[j];                                               \
+                    acc[j][i] += a[i] * b[j * csb];                                         \
         for (int j = 0; j < nr; j++)                                                        \
             for (int i = 0; i < mr; i++) {                                                  \
                 T *cij = c + i + j * ldc;                                                   \

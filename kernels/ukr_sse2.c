@@ -10,7 +10,8 @@
 #define VZERO() OP(setzero)()
 #define VLOAD(p) OP(loadu)(p)
 #define VBCAST(p) OP(set1)(*(p))
-#define VSCALE(v, s) OP(mul)(v, OP(set1)(s))
+#define VSET1(x) OP(set1)(x)
+#define VMUL(a, b) OP(mul)(a, b)
 #define VSTORE(p, v) OP(storeu)(p, v)
 
 #define T double

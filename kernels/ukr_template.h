@@ -1,16 +1,28 @@
 /* kernels/ukr_template.h — the one SIMD microkernel, instantiated per ISA and element type.
  * The including file defines, before each inclusion:
  *   UKR_NAME, T, V, LANES, MV (vectors of A per column, MR = MV * LANES), NR,
- *   VZERO(), VLOAD(p), VBCAST(p), VFMA(a, b, c) = a * b + c, VSCALE(v, s), VSTORE(p, v),
- *   and, when the ISA has masked loads, VLOADM(p, n) (first n lanes, the rest zero).
+ *   VZERO(), VLOAD(p), VBCAST(p), VSET1(x), VFMA(a, b, c) = a * b + c, VMUL(a, b),
+ *   VSTORE(p, v), and, when the ISA has masked loads, MASKT, VMASK(n) (a mask of the first
+ *   n lanes), VLOADM(p, mask) (masked lanes loaded, the rest zero) and VSTOREM(p, v, mask).
  * It is included inside a region compiled for the ISA (#pragma GCC target). See ukernel.h
  * for the contract. */
 
 #define UKR_MR (MV * LANES)
+#define UKR_CAT2(a, b) a##b
+#define UKR_CAT(a, b) UKR_CAT2(a, b)
+#define UKR_BODY UKR_CAT(UKR_NAME, _body)
 
-static void UKR_NAME(bs_idx k, const T *a, bs_idx rsa, const T *b, T alpha, T beta, T *c,
-                     bs_idx ldc, int mr, int nr)
+/* B(p, j) = b[p * rsb + j * csb]; inlined twice: with the packed strides as constants, and
+ * with the strides of an unpacked B */
+static inline __attribute__((always_inline)) void
+UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T alpha, T beta,
+         T *c, bs_idx ldc, int mr, int nr, int clamp)
 {
+    /* clamp: an unpacked B with fewer than NR columns; the missing ones re-read the last */
+    bs_idx boff[NR];
+#pragma GCC unroll 16
+    for (int j = 0; j < NR; j++)
+        boff[j] = (clamp && j >= nr ? nr - 1 : j) * csb;
     V acc[NR][MV];
 #pragma GCC unroll 16
     for (int j = 0; j < NR; j++)
@@ -21,17 +33,21 @@ static void UKR_NAME(bs_idx k, const T *a, bs_idx rsa, const T *b, T alpha, T be
 #ifdef VLOADM
     if (mr < UKR_MR) {
         /* a short edge (of a direct A, or a zero-padded panel): masked loads, so no row
-         * past mr is touched */
-        for (bs_idx p = 0; p < k; p++, a += rsa, b += NR) {
+         * past mr is touched; the masks do not change along k */
+        MASKT mask[MV];
+#pragma GCC unroll 4
+        for (int v = 0; v < MV; v++) {
+            int n = mr - v * LANES;
+            mask[v] = VMASK(n < 0 ? 0 : n > LANES ? LANES : n);
+        }
+        for (bs_idx p = 0; p < k; p++, a += rsa, b += rsb) {
             V av[MV];
 #pragma GCC unroll 4
-            for (int v = 0; v < MV; v++) {
-                int n = mr - v * LANES;
-                av[v] = VLOADM(a + v * LANES, n < 0 ? 0 : n > LANES ? LANES : n);
-            }
+            for (int v = 0; v < MV; v++)
+                av[v] = VLOADM(a + v * LANES, mask[v]);
 #pragma GCC unroll 16
             for (int j = 0; j < NR; j++) {
-                V bj = VBCAST(b + j);
+                V bj = VBCAST(b + boff[j]);
 #pragma GCC unroll 4
                 for (int v = 0; v < MV; v++)
                     acc[j][v] = VFMA(av[v], bj, acc[j][v]);
@@ -40,15 +56,14 @@ static void UKR_NAME(bs_idx k, const T *a, bs_idx rsa, const T *b, T alpha, T be
     } else
 #endif
     {
-        bs_idx p = 0;
-        for (; p < k; p++, a += rsa, b += NR) {
+        for (bs_idx p = 0; p < k; p++, a += rsa, b += rsb) {
             V av[MV];
 #pragma GCC unroll 4
             for (int v = 0; v < MV; v++)
                 av[v] = VLOAD(a + v * LANES);
 #pragma GCC unroll 16
             for (int j = 0; j < NR; j++) {
-                V bj = VBCAST(b + j);
+                V bj = VBCAST(b + boff[j]);
 #pragma GCC unroll 4
                 for (int v = 0; v < MV; v++)
                     acc[j][v] = VFMA(av[v], bj, acc[j][v]);
@@ -56,29 +71,77 @@ static void UKR_NAME(bs_idx k, const T *a, bs_idx rsa, const T *b, T alpha, T be
         }
     }
 
+    const V valpha = VSET1(alpha);
     if (mr == UKR_MR && nr == NR) {
+        const V vbeta = VSET1(beta);
 #pragma GCC unroll 16
         for (int j = 0; j < NR; j++)
 #pragma GCC unroll 4
             for (int v = 0; v < MV; v++) {
                 T *cp = c + j * ldc + v * LANES;
-                V r = VSCALE(acc[j][v], alpha);
+                V r = VMUL(acc[j][v], valpha);
                 if (beta != (T)0)
-                    r = VFMA(VLOAD(cp), VBCAST(&beta), r);
+                    r = VFMA(VLOAD(cp), vbeta, r);
                 VSTORE(cp, r);
             }
         return;
     }
-    /* edge tile: through a scratch column, element by element */
-    for (int j = 0; j < nr; j++)
-        for (int v = 0; v < MV && v * LANES < mr; v++) {
-            T tmp[LANES];
-            VSTORE(tmp, VSCALE(acc[j][v], alpha));
-            T *cp = c + j * ldc + v * LANES;
-            int n = mr - v * LANES < LANES ? mr - v * LANES : LANES;
-            for (int i = 0; i < n; i++)
-                cp[i] = beta == (T)0 ? tmp[i] : tmp[i] + beta * cp[i];
+#ifdef VSTOREM
+    /* edge tile: masked stores of the valid rows, whole columns skipped past nr; the
+     * indices stay constant, so the accumulators stay in registers */
+    {
+        MASKT mask[MV];
+#pragma GCC unroll 4
+        for (int v = 0; v < MV; v++) {
+            int n = mr - v * LANES;
+            mask[v] = VMASK(n < 0 ? 0 : n > LANES ? LANES : n);
         }
+        const V vbeta = VSET1(beta);
+#pragma GCC unroll 16
+        for (int j = 0; j < NR; j++) {
+            if (j >= nr)
+                break;
+#pragma GCC unroll 4
+            for (int v = 0; v < MV; v++) {
+                T *cp = c + j * ldc + v * LANES;
+                V r = VMUL(acc[j][v], valpha);
+                if (beta != (T)0)
+                    r = VFMA(VLOADM(cp, mask[v]), vbeta, r);
+                VSTOREM(cp, r, mask[v]);
+            }
+        }
+    }
+#else
+    /* edge tile: the whole tile to a scratch block (constant indices keep the accumulators
+     * in registers), then element by element into the valid part of C */
+    T tile[NR][UKR_MR];
+#pragma GCC unroll 16
+    for (int j = 0; j < NR; j++)
+#pragma GCC unroll 4
+        for (int v = 0; v < MV; v++)
+            VSTORE(&tile[j][v * LANES], VMUL(acc[j][v], valpha));
+    for (int j = 0; j < nr; j++) {
+        T *cj = c + j * ldc;
+        if (beta == (T)0)
+            for (int i = 0; i < mr; i++)
+                cj[i] = tile[j][i];
+        else
+            for (int i = 0; i < mr; i++)
+                cj[i] = tile[j][i] + beta * cj[i];
+    }
+#endif
 }
 
+static void UKR_NAME(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb,
+                     T alpha, T beta, T *c, bs_idx ldc, int mr, int nr)
+{
+    if (rsb == NR && csb == 1)
+        UKR_BODY(k, a, rsa, b, NR, 1, alpha, beta, c, ldc, mr, nr, 0);
+    else if (nr == NR)
+        UKR_BODY(k, a, rsa, b, rsb, csb, alpha, beta, c, ldc, mr, nr, 0);
+    else
+        UKR_BODY(k, a, rsa, b, rsb, csb, alpha, beta, c, ldc, mr, nr, 1);
+}
+
+#undef UKR_BODY
 #undef UKR_MR

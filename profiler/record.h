@@ -23,6 +23,10 @@ typedef struct bs_header_info {
     const char *routine[BS_HEADER_MAX_ROUTINES];
     const char *kernel[BS_HEADER_MAX_ROUTINES];
     const char *real_blas; /* path of the real BLAS, or NULL */
+    const char *isa;            /* microkernels of the SIMD kernels */
+    const char *isas_supported; /* what this CPU can run */
+    const char *blocking;       /* tiles and block sizes, as text */
+    int num_threads;            /* the parallel kernel's threads */
 } bs_header_info;
 
 /* Configure the sink: pattern NULL = report off. Call once, before any bs_report_call. */

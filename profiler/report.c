@@ -44,7 +44,7 @@ static struct {
     char pattern[PATH_MAX];
     char path[PATH_MAX];
     bs_header_info info;
-    char info_strings[BS_HEADER_MAX_ROUTINES * 2 + 1][PATH_MAX / 4];
+    char info_strings[BS_HEADER_MAX_ROUTINES * 2 + 4][PATH_MAX / 4];
     atomic_llong seq;
     int64_t last_flush_ns;
     size_t len;
@@ -80,6 +80,10 @@ void bs_report_setup(const char *pattern, const bs_header_info *info)
         R.info.kernel[i] = keep(2 * i + 1, info->kernel[i]);
     }
     R.info.real_blas = keep(2 * BS_HEADER_MAX_ROUTINES, info->real_blas);
+    R.info.isa = keep(2 * BS_HEADER_MAX_ROUTINES + 1, info->isa);
+    R.info.isas_supported = keep(2 * BS_HEADER_MAX_ROUTINES + 2, info->isas_supported);
+    R.info.blocking = keep(2 * BS_HEADER_MAX_ROUTINES + 3, info->blocking);
+    R.info.num_threads = info->num_threads;
     pthread_mutex_unlock(&R.mu);
 }
 
@@ -154,6 +158,11 @@ static void write_header_locked(void)
         json_object_set_new(k, R.info.routine[i], json_string(R.info.kernel[i]));
     json_object_set_new(h, "kernels", k);
     json_object_set_new(h, "real_blas", R.info.real_blas ? bs_json_text(R.info.real_blas) : json_null());
+    json_object_set_new(h, "isa", R.info.isa ? json_string(R.info.isa) : json_null());
+    json_object_set_new(h, "isas_supported",
+                        R.info.isas_supported ? json_string(R.info.isas_supported) : json_null());
+    json_object_set_new(h, "blocking", R.info.blocking ? json_string(R.info.blocking) : json_null());
+    json_object_set_new(h, "num_threads", json_integer(R.info.num_threads));
     json_object_set_new(h, "report", bs_json_text(R.path));
     append_json_locked(h);
     json_decref(h);

@@ -2,10 +2,12 @@
  * A bad value never stops the program: one line on stderr naming the valid choices,
  * then the default. */
 #include <ctype.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "shim.h"
 
@@ -42,6 +44,95 @@ static int parse_kernel(const char *var, const char *val, const bs_kernel **out)
     return -1;
 }
 
+/* A positive integer no larger than max, or -1. */
+static long parse_count(const char *s, long max)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return end != s && *end == '\0' && v >= 1 && v <= max ? v : -1;
+}
+
+/* Data cache sizes: sysfs, else sysconf (0 where neither knows). */
+static void cache_sizes(long *l1, long *l2, long *l3)
+{
+    *l1 = *l2 = *l3 = 0;
+    for (int i = 0; i < 8; i++) {
+        char path[96], type[32] = "", size[32] = "";
+        int level = 0;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+        FILE *f = fopen(path, "re");
+        if (!f)
+            break;
+        if (fscanf(f, "%d", &level) != 1)
+            level = 0;
+        fclose(f);
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+        if ((f = fopen(path, "re"))) {
+            if (fscanf(f, "%31s", type) != 1)
+                type[0] = '\0';
+            fclose(f);
+        }
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+        if ((f = fopen(path, "re"))) {
+            if (fscanf(f, "%31s", size) != 1)
+                size[0] = '\0';
+            fclose(f);
+        }
+        long bytes = strtol(size, NULL, 10) * (strchr(size, 'M') ? 1024 * 1024 : 1024);
+        if (strcmp(type, "Instruction") == 0 || bytes <= 0)
+            continue;
+        long *slot = level == 1 ? l1 : level == 2 ? l2 : level == 3 ? l3 : NULL;
+        if (slot)
+            *slot = bytes;
+    }
+    if (!*l1) *l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE) > 0 ? sysconf(_SC_LEVEL1_DCACHE_SIZE) : 0;
+    if (!*l2) *l2 = sysconf(_SC_LEVEL2_CACHE_SIZE) > 0 ? sysconf(_SC_LEVEL2_CACHE_SIZE) : 0;
+    if (!*l3) *l3 = sysconf(_SC_LEVEL3_CACHE_SIZE) > 0 ? sysconf(_SC_LEVEL3_CACHE_SIZE) : 0;
+}
+
+/* CPUs this process may run on. */
+static int affinity_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static void read_kernel_params(bs_kernel_params *kp)
+{
+    memset(kp, 0, sizeof *kp);
+    cache_sizes(&kp->l1, &kp->l2, &kp->l3);
+    kp->nthreads = affinity_cpus();
+    const char *v = env("BLASSHIM_NUM_THREADS");
+    if (v) {
+        long n = parse_count(v, 256);
+        if (n > 0)
+            kp->nthreads = (int)n;
+        else
+            bs_warn("BLASSHIM_NUM_THREADS=%s is not a thread count (1 to 256); using %d", v,
+                    kp->nthreads);
+    }
+    v = env("BLASSHIM_BLOCK");
+    if (v) {
+        char buf[96];
+        snprintf(buf, sizeof buf, "%s", v);
+        long b[3] = {-1, -1, -1};
+        char *save = NULL, *tok = strtok_r(buf, ",", &save);
+        int n = 0;
+        for (; tok && n < 3; tok = strtok_r(NULL, ",", &save))
+            b[n++] = parse_count(tok, 1L << 20);
+        if (n == 3 && !tok && b[0] > 0 && b[1] > 0 && b[2] > 0) {
+            kp->mc = b[0], kp->kc = b[1], kp->nc = b[2];
+        } else {
+            bs_warn("BLASSHIM_BLOCK=%s is not MC,KC,NC (three positive integers, e.g. "
+                    "256,256,4096); using the sizes derived from the caches", v);
+        }
+    }
+    kp->isa = env("BLASSHIM_ISA");
+}
+
 void bs_config_read(void)
 {
     const bs_kernel *all = NULL;
@@ -68,4 +159,6 @@ void bs_config_read(void)
         bs_cfg.report = NULL;
     else
         bs_cfg.report = v ? v : "blasshim-%p.jsonl";
+
+    read_kernel_params(&bs_cfg.kparams);
 }

@@ -82,7 +82,7 @@ typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
             else                                                                                \
                 name##_forward(d, a, b, c);                                                     \
             if (rec)                                                                            \
-                bs_probe_end(&pr, d, bs_kernel_label(k), &info);                                 \
+                bs_probe_end(&pr, d, info.ran ? info.ran : bs_kernel_label(k), &info);                        \
         }                                                                                       \
         bs_depth--;                                                                             \
     }                                                                                           \

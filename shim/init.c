@@ -32,11 +32,24 @@ static void fallback_without_real(void)
 static void init_once(void)
 {
     bs_config_read();
+    const char *isa_problem = bs_kernels_configure(&bs_cfg.kparams);
+    bs_kernel_setup ks;
+    bs_kernels_setup(&ks);
+    if (isa_problem)
+        bs_warn("BLASSHIM_ISA=%s: %s (this CPU runs: %s); using %s", bs_cfg.kparams.isa,
+                isa_problem, ks.isas_supported, ks.isa);
     if (!bs_cfg.real_none)
         bs_real_find(bs_cfg.real_path);
     fallback_without_real();
 
-    bs_header_info hi = {.n = BS_R_COUNT, .real_blas = bs_real_path()};
+    char blocking[160];
+    snprintf(blocking, sizeof blocking,
+             "sgemm %dx%d MC,KC,NC=%ld,%ld,%ld; dgemm %dx%d MC,KC,NC=%ld,%ld,%ld", ks.s_tile[0],
+             ks.s_tile[1], ks.s_blk[0], ks.s_blk[1], ks.s_blk[2], ks.d_tile[0], ks.d_tile[1],
+             ks.d_blk[0], ks.d_blk[1], ks.d_blk[2]);
+    bs_header_info hi = {.n = BS_R_COUNT, .real_blas = bs_real_path(), .isa = ks.isa,
+                         .isas_supported = ks.isas_supported, .blocking = blocking,
+                         .num_threads = ks.nthreads};
     for (int r = 0; r < BS_R_COUNT; r++) {
         hi.routine[r] = bs_routine_names[r];
         hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);

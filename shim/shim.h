@@ -14,6 +14,7 @@ typedef struct bs_config {
     int real_none;                       /* BLASSHIM_REAL_BLAS=none */
     const char *real_path;               /* BLASSHIM_REAL_BLAS=/path, or NULL */
     const char *report;                  /* report name pattern, or NULL when off */
+    bs_kernel_params kparams;            /* BLASSHIM_BLOCK, BLASSHIM_ISA, BLASSHIM_NUM_THREADS */
 } bs_config;
 
 extern bs_config bs_cfg;

@@ -176,18 +176,120 @@ static void test_dgemm(void **state) { sweep(*state, 1); }
 static void test_sgemm_nan(void **state) { nan_sweep(*state, 0); }
 static void test_dgemm_nan(void **state) { nan_sweep(*state, 1); }
 
-int main(void)
+static int pick(int lo, int hi) { return lo + (int)((urand() + 1) / 2 * (hi - lo + 1)) % (hi - lo + 1); }
+
+/* one random case of the given size: random order, transposes, padding and scalars */
+static int random_case(const bs_kernel *kern, int dbl, int m, int n, int k)
 {
-    struct CMUnitTest tests[64];
-    size_t n = 0;
-    char names[64][64];
-    for (const bs_kernel *k = bs_kernels; k->name && n + 4 <= 64; k++) {
-        void (*fns[4])(void **) = {test_sgemm, test_dgemm, test_sgemm_nan, test_dgemm_nan};
-        const char *what[4] = {"sgemm", "dgemm", "sgemm_beta0_nan", "dgemm_beta0_nan"};
-        for (int i = 0; i < 4; i++, n++) {
-            snprintf(names[n], sizeof names[n], "%s_%s", k->name, what[i]);
-            tests[n] = (struct CMUnitTest){names[n], fns[i], NULL, NULL, (void *)k};
+    static const double sc[][2] = {{1, 0}, {-0.5, 1.25}, {1.5, 0}, {0.75, -1}};
+    const char tr[] = "NTC";
+    int s = pick(0, 3);
+    gcase g = {pick(0, 1) ? 'R' : 'C', tr[pick(0, 2)], tr[pick(0, 2)], m, n, k, pick(0, 5),
+               sc[s][0], sc[s][1], sc[s][1] == 0 && pick(0, 1)};
+    return dbl ? d_run_case(kern, &g) : s_run_case(kern, &g);
+}
+
+static const char *const heavy[] = {"blocked", "vectorized", "parallel", "auto", NULL};
+
+/* Sizes just around every block edge: MR, NR, MC, KC, NC and their multiples, +-1, with
+ * small blocks so that every loop of the nest runs several times and ends ragged. */
+static void edges_for(int dbl)
+{
+    bs_kernel_setup su;
+    bs_kernels_setup(&su);
+    const int mr = dbl ? su.d_tile[0] : su.s_tile[0], nr = dbl ? su.d_tile[1] : su.s_tile[1];
+    bs_kernel_params p = {.mc = 2 * mr, .kc = 24, .nc = 3 * nr, .isa = su.isa, .nthreads = 3};
+    bs_kernels_configure(&p);
+    const int ms[] = {1, mr - 1, mr, mr + 1, 2 * mr - 1, 2 * mr, 2 * mr + 1, 4 * mr + 3};
+    const int ns[] = {1, nr - 1, nr, nr + 1, 3 * nr - 1, 3 * nr, 3 * nr + 1, 7 * nr + 2};
+    const int ks[] = {1, 23, 24, 25, 49, 97};
+    int failures = 0;
+    for (const char *const *name = heavy; *name; name++) {
+        const bs_kernel *kern = bs_kernel_find(*name);
+        for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
+            for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++)
+                failures += random_case(kern, dbl, ms[i] > 0 ? ms[i] : 1, ns[j] > 0 ? ns[j] : 1,
+                                        ks[(i + j) % (sizeof ks / sizeof ks[0])]);
+    }
+    bs_kernel_params def = {.isa = su.isa, .nthreads = 3};
+    bs_kernels_configure(&def);
+    if (failures)
+        fail_msg("%s %s: %d wrong elements around the block edges", su.isa, dbl ? "dgemm" : "sgemm",
+                 failures);
+}
+
+/* Random sizes 1..300 with primes, at the default blocking: the direct small-problem
+ * path, the packed path and the parallel split all run. */
+static void random_sizes(int dbl)
+{
+    static const int sizes[] = {1, 2, 3, 5, 7, 11, 13, 17, 31, 37, 61, 64, 67, 97, 101,
+                                127, 128, 131, 199, 251, 256, 257, 293};
+    const int ns = sizeof sizes / sizeof sizes[0];
+    int failures = 0;
+    for (const char *const *name = heavy; *name; name++) {
+        const bs_kernel *kern = bs_kernel_find(*name);
+        for (int c = 0; c < 14; c++) {
+            int m = sizes[pick(0, ns - 1)], n = sizes[pick(0, ns - 1)], k = sizes[pick(0, ns - 1)];
+            if (c < 3) /* big enough for the parallel split and the packed path */
+                m = sizes[pick(17, ns - 1)], n = sizes[pick(17, ns - 1)], k = sizes[pick(15, ns - 1)];
+            failures += random_case(kern, dbl, m, n, k);
         }
     }
-    return _cmocka_run_group_tests("kernels", tests, n, NULL, NULL);
+    if (failures)
+        fail_msg("%d wrong elements at random sizes", failures);
+}
+
+/* state: the ISA to force for the vectorized, parallel and auto kernels */
+static int use_isa(void **state)
+{
+    bs_kernel_params p = {.isa = *state, .nthreads = 3};
+    return bs_kernels_configure(&p) ? -1 : 0; /* the CPU cannot run it: the group is skipped */
+}
+
+static void test_edges_s(void **state) { (void)state; edges_for(0); }
+static void test_edges_d(void **state) { (void)state; edges_for(1); }
+static void test_random_s(void **state) { (void)state; random_sizes(0); }
+static void test_random_d(void **state) { (void)state; random_sizes(1); }
+static void test_semantics_s(void **state) { (void)state; for (const char *const *n = heavy; *n; n++) sweep(bs_kernel_find(*n), 0), nan_sweep(bs_kernel_find(*n), 0); }
+static void test_semantics_d(void **state) { (void)state; for (const char *const *n = heavy; *n; n++) sweep(bs_kernel_find(*n), 1), nan_sweep(bs_kernel_find(*n), 1); }
+
+int main(void)
+{
+    int rc = 0;
+    /* every kernel's semantics, at the defaults */
+    {
+        struct CMUnitTest tests[64];
+        size_t n = 0;
+        static char names[64][64];
+        for (const bs_kernel *k = bs_kernels; k->name && n + 4 <= 64; k++) {
+            void (*fns[4])(void **) = {test_sgemm, test_dgemm, test_sgemm_nan, test_dgemm_nan};
+            const char *what[4] = {"sgemm", "dgemm", "sgemm_beta0_nan", "dgemm_beta0_nan"};
+            for (int i = 0; i < 4; i++, n++) {
+                snprintf(names[n], sizeof names[n], "%s_%s", k->name, what[i]);
+                tests[n] = (struct CMUnitTest){names[n], fns[i], NULL, NULL, (void *)k};
+            }
+        }
+        rc |= _cmocka_run_group_tests("kernels", tests, n, NULL, NULL);
+    }
+    /* every microkernel family this CPU runs, forced in turn (BLASSHIM_ISA's mechanism) */
+    static const char *isas[] = {"avx512", "avx2", "sse2", "generic"};
+    for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {
+        bs_kernel_params probe = {.isa = isas[i]};
+        if (bs_kernels_configure(&probe)) {
+            printf("[  SKIPPED ] isa %s: this CPU cannot run it\n", isas[i]);
+            continue;
+        }
+        char group[32];
+        snprintf(group, sizeof group, "isa_%s", isas[i]);
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test_prestate_setup_teardown(test_semantics_s, use_isa, NULL, (void *)isas[i]),
+            cmocka_unit_test_prestate_setup_teardown(test_semantics_d, use_isa, NULL, (void *)isas[i]),
+            cmocka_unit_test_prestate_setup_teardown(test_edges_s, use_isa, NULL, (void *)isas[i]),
+            cmocka_unit_test_prestate_setup_teardown(test_edges_d, use_isa, NULL, (void *)isas[i]),
+            cmocka_unit_test_prestate_setup_teardown(test_random_s, use_isa, NULL, (void *)isas[i]),
+            cmocka_unit_test_prestate_setup_teardown(test_random_d, use_isa, NULL, (void *)isas[i]),
+        };
+        rc |= _cmocka_run_group_tests(group, tests, sizeof tests / sizeof tests[0], NULL, NULL);
+    }
+    return rc;
 }
