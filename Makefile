@@ -22,7 +22,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/tes
 EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
             $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm)
 
-.PHONY: all deps test check demo asan clean
+.PHONY: all deps test check demo asan bench clean
 all: $(BUILD)/libblasshim.so
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
@@ -77,6 +77,17 @@ asan:
 	 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	 $(MAKE) --no-print-directory check BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+
+# The kernels against OpenBLAS, side by side in one run (README "Performance"). OpenBLAS's
+# CPU-type overrides, set on some of these machines, are lifted for this command alone.
+$(BUILD)/gemm_bench: bench/gemm_bench.c $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(HEADERS)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -O2 -o $@ $< \
+	    $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) -ldl -lm -lpthread
+
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(BUILD)/gemm_bench
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BUILD)/gemm_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

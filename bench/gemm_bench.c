@@ -1,6 +1,6 @@
 /* bench/gemm_bench.c — make bench: GFLOP/s of every kernel against OpenBLAS, measured in one
  * run, side by side, best of several repetitions.
- *   gemm_bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC]
+ *   gemm_bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC] [--shape MxNxK ...]
  * The kernels are called directly (no shim in between); OpenBLAS through its own cblas_?gemm
  * with 1 thread and with all threads. The machine's peak is measured by an FMA loop. */
 #include <dlfcn.h>
@@ -119,7 +119,8 @@ static double measure(int kern, int dbl, int m, int n, int k, void *a, void *b, 
 
 int main(int argc, char **argv)
 {
-    int quick = 0;
+    int quick = 0, nuser = 0;
+    int user[32][3];
     const char *only = NULL;
     bs_kernel_params params = {0};
     cpu_set_t set;
@@ -128,10 +129,14 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--quick")) quick = 1;
         else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
         else if (!strcmp(argv[i], "--threads") && i + 1 < argc) nthreads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--shape") && i + 1 < argc && nuser < 32 &&
+                 sscanf(argv[i + 1], "%dx%dx%d", &user[nuser][0], &user[nuser][1], &user[nuser][2]) == 3)
+            i++, nuser++;
         else if (!strcmp(argv[i], "--block") && i + 1 < argc)
             sscanf(argv[++i], "%ld,%ld,%ld", &params.mc, &params.kc, &params.nc);
         else {
-            fprintf(stderr, "usage: gemm_bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC]\n");
+            fprintf(stderr, "usage: gemm_bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC] "
+                            "[--shape MxNxK ...]\n");
             return 2;
         }
     }
@@ -163,14 +168,15 @@ int main(int argc, char **argv)
                                     {128, 128, 128},    {256, 256, 256},  {512, 512, 512},
                                     {1024, 1024, 1024}, {2048, 2048, 2048},
                                     {256, 4096, 1024},  {4096, 64, 4096}, {1024, 128, 1024}};
-    const int nshapes = quick ? 8 : (int)(sizeof shapes / sizeof shapes[0]);
+    int nshapes = quick ? 8 : (int)(sizeof shapes / sizeof shapes[0]);
     printf("%-5s %-16s", "gemm", "m x n x k");
     for (int kk = 0; kk < K_COUNT; kk++) printf(" %10s", knames[kk]);
     printf(" %8s %8s %7s\n", "vec/OB1", "par/OBN", "%peak");
     for (int dbl = 0; dbl < 2; dbl++) {
         if (only && only[0] != (dbl ? 'd' : 's')) continue;
-        for (int s = 0; s < nshapes; s++) {
-            int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+        for (int s = 0; s < (nuser ? nuser : nshapes); s++) {
+            int m = nuser ? user[s][0] : shapes[s][0], n = nuser ? user[s][1] : shapes[s][1],
+                k = nuser ? user[s][2] : shapes[s][2];
             size_t es = dbl ? 8 : 4;
             void *a = aligned_alloc(64, ((size_t)m * k * es + 63) / 64 * 64);
             void *b = aligned_alloc(64, ((size_t)k * n * es + 63) / 64 * 64);
@@ -186,7 +192,7 @@ int main(int argc, char **argv)
             double mnk = (double)m * n * k;
             for (int kk = 0; kk < K_COUNT; kk++) {
                 g[kk] = 0;
-                if (kk == K_NAIVE && mnk > 256.0 * 256 * 256) { printf(" %10s", "-"); continue; }
+                if (kk == K_NAIVE && mnk > 512.0 * 512 * 512) { printf(" %10s", "-"); continue; }
                 if (kk == K_BLOCKED && quick && mnk > 1024.0 * 1024 * 1024) { printf(" %10s", "-"); continue; }
                 g[kk] = measure(kk, dbl, m, n, k, a, b, c, quick ? 0.05 : 0.25);
                 printf(" %10.1f", g[kk]);

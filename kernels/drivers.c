@@ -17,8 +17,9 @@
 #endif
 
 /* Measured with `make bench` on the reference machine (README, "auto"): below this many
- * multiply-adds a second thread costs more than it brings. */
-#define PARALLEL_MIN_MNK (96L * 96 * 96)
+ * multiply-adds (m*n*k) waking a second thread costs more than it brings. The crossover is
+ * at ~25 us of single-thread work, so sgemm (twice the flop rate) needs a larger problem. */
+static const double parallel_min_mnk[2] = {160.0 * 160 * 160, 112.0 * 112 * 112};
 
 enum { TS, TD }; /* element type index */
 
@@ -187,7 +188,7 @@ static void share(bs_idx len, bs_idx unit, int part, int parts, bs_idx *lo, bs_i
     {                                                                                       \
         ready();                                                                            \
         double mnk = (double)g->m * (double)g->n * (double)g->k;                            \
-        if (mnk < (double)PARALLEL_MIN_MNK || K.nthreads == 1) {                            \
+        if (mnk < parallel_min_mnk[TI] || K.nthreads == 1) {                                \
             bs_##P##gemm_vectorized(g, info);                                               \
             return;                                                                         \
         }                                                                                   \
@@ -200,7 +201,7 @@ static void share(bs_idx len, bs_idx unit, int part, int parts, bs_idx *lo, bs_i
     {                                                                                       \
         ready();                                                                            \
         double mnk = (double)g->m * (double)g->n * (double)g->k;                            \
-        if (K.nthreads > 1 && mnk >= (double)PARALLEL_MIN_MNK) {                            \
+        if (K.nthreads > 1 && mnk >= parallel_min_mnk[TI]) {                                \
             bs_##P##gemm_parallel(g, info);                                                 \
             info->ran = "parallel";                                                         \
         } else {                                                                            \

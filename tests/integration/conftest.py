@@ -73,10 +73,13 @@ def check_call(rec):
     assert rec["flops"] == 2 * rec["m"] * rec["n"] * rec["k"]
     if rec["wall_ns"] > 0:
         assert math.isclose(rec["gflops"], rec["flops"] / rec["wall_ns"], rel_tol=1e-9)
+    assert rec["kernel"] in ("system", "naive", "blocked", "vectorized", "parallel")
     if rec["kernel"] == "system":
-        assert rec["threads"] is None
+        assert rec["threads"] is None and rec["workspace_bytes"] is None
     else:
-        assert rec["threads"] >= 1
+        assert rec["threads"] >= 1 and rec["workspace_bytes"] >= 0
+    if rec["kernel"] in ("naive",):
+        assert rec["workspace_bytes"] == 0
 
 
 class Report:

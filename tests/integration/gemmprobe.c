@@ -3,6 +3,8 @@
  *   gemmprobe cases          gemm calls over both APIs, orders, transposes, scalars; prints C
  *   gemmprobe threads T N    T threads x N dgemm calls at once; checks each result
  *   gemmprobe fork           dgemm in the parent, a fork whose child makes sgemm calls
+ *   gemmprobe forkbig N      an N x N dgemm, fork, the same in the child, and once more in
+ *                            the parent; each checked ("ok" or "WRONG")
  *   gemmprobe invalid        cblas_dgemm with M = -1; reports whether C changed
  *   gemmprobe nocall         no BLAS call at all
  * The last stdout line is "calls N": the number of gemm calls the program made.
@@ -165,6 +167,45 @@ static int run_fork(void)
     return !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* C = A B with A(i,p) = (i + 2p) % 5, B(p,j) = (p + j) % 3: integers, exact in double */
+static int big_checked(int n)
+{
+    if (n < 1)
+        n = 1;
+    double *a = calloc((size_t)n * n, sizeof(double)), *b = calloc((size_t)n * n, sizeof(double)),
+           *c = calloc((size_t)n * n, sizeof(double));
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            a[i + j * n] = (i + 2 * j) % 5;
+            b[i + j * n] = (i + j) % 3;
+        }
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+    calls++;
+    int bad = 0;
+    for (int j = 0; j < n; j += 7)
+        for (int i = 0; i < n; i += 5) {
+            double want = 0;
+            for (int p = 0; p < n; p++) want += a[i + p * n] * b[p + j * n];
+            bad += c[i + j * n] != want;
+        }
+    free(a), free(b), free(c);
+    printf("%s\n", bad ? "WRONG" : "ok");
+    fflush(stdout);
+    return bad != 0;
+}
+
+static int run_forkbig(int n)
+{
+    int bad = big_checked(n);
+    pid_t pid = fork();
+    if (pid == 0)
+        exit(big_checked(n));
+    int st;
+    waitpid(pid, &st, 0);
+    bad |= big_checked(n);
+    return bad || !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 static int run_invalid(void)
 {
     double a[4] = {1, 2, 3, 4}, b[4] = {1, 2, 3, 4}, c[4] = {7, 7, 7, 7};
@@ -185,10 +226,12 @@ int main(int argc, char **argv)
         rc = run_threads(argc > 2 ? atoi(argv[2]) : 4, argc > 3 ? atoi(argv[3]) : 1000);
     else if (!strcmp(mode, "fork"))
         rc = run_fork();
+    else if (!strcmp(mode, "forkbig"))
+        rc = run_forkbig(argc > 2 ? atoi(argv[2]) : 300);
     else if (!strcmp(mode, "invalid"))
         rc = run_invalid();
     else if (strcmp(mode, "nocall") != 0) {
-        fprintf(stderr, "usage: gemmprobe cases|threads T N|fork|invalid|nocall\n");
+        fprintf(stderr, "usage: gemmprobe cases|threads T N|fork|forkbig N|invalid|nocall\n");
         return 2;
     }
     printf("calls %ld\n", calls);

@@ -33,7 +33,10 @@ def test_done_when_command(tmp):
     assert rep.header["argv"][0] == PYTHON
 
 
-@pytest.mark.parametrize("kernel", ["system", "naive"])
+KERNELS = ["system", "naive", "blocked", "vectorized", "parallel", "auto"]
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
 def test_products_match_and_report_each_call(tmp, kernel):
     ref, made, _ = products(tmp, False)
     got, made2, r = products(tmp, True, BLASSHIM_KERNEL=kernel, BLASSHIM_REPORT=tmp / "r.jsonl")
@@ -49,7 +52,8 @@ def test_products_match_and_report_each_call(tmp, kernel):
     for call, (dt, m, n, k, ta, tb) in zip(calls, made):   # line by line, in call order
         routine = "sgemm" if dt == "float32" else "dgemm"
         assert (call["routine"], call["m"], call["n"], call["k"]) == (routine, m, n, k)
-        assert (call["transa"], call["transb"], call["kernel"]) == (ta, tb, kernel)
+        ran = {"auto": ("vectorized", "parallel")}.get(kernel, (kernel,))
+        assert (call["transa"], call["transb"]) == (ta, tb) and call["kernel"] in ran
         assert call["alpha"] == 1.0 and call["beta"] == 0.0
 
 
@@ -68,7 +72,8 @@ def test_bad_kernel_name_warns_once_and_runs(tmp, var):
     r = run([PYTHON, "-c", DONE_WHEN], tmp, BLASSHIM_REPORT=tmp / "r.jsonl", **{var: "turbo"})
     assert r.returncode == 0 and r.stdout == ref.stdout
     assert r.stderr.splitlines() == [
-        f"blasshim: {var}=turbo is not a kernel (choose one of: system, naive); using system"]
+        f"blasshim: {var}=turbo is not a kernel (choose one of: system, naive, blocked, "
+        "vectorized, parallel, auto); using system"]
     assert Report(tmp / "r.jsonl").calls[0]["kernel"] == "system"
 
 
@@ -116,7 +121,7 @@ print(len(set(len(s) for s in sums)), sum(len(s) for s in sums))
 """
 
 
-@pytest.mark.parametrize("kernel", ["system", "naive"])
+@pytest.mark.parametrize("kernel", KERNELS)
 def test_python_threads_call_at_once(tmp, kernel):
     r = run([PYTHON, "-c", THREADED], tmp, BLASSHIM_KERNEL=kernel,
             BLASSHIM_REPORT=tmp / "r.jsonl")
