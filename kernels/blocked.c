@@ -87,15 +87,16 @@ bs_blocking bs_blocking_for(int mr, int nr, size_t elem, long l1, long l2, long 
                         dst[i] = 0;                                                         \
                 }                                                                           \
             } else {                                                                        \
-                for (bs_idx i = 0; i < mr; i++) {                                           \
-                    if (i >= rows) {                                                        \
-                        for (bs_idx p = 0; p < kc; p++)                                     \
-                            ap[p * mr + i] = 0;                                             \
-                        continue;                                                           \
-                    }                                                                       \
-                    const T *src = g->a + pc + (ic + s + i) * g->lda;                       \
-                    for (bs_idx p = 0; p < kc; p++)                                         \
-                        ap[p * mr + i] = src[p];                                            \
+                /* p outer, i inner: MR sequential read streams, one sequential write */    \
+                const T *src[BS_MAX_MR];                                                    \
+                for (bs_idx i = 0; i < mr; i++)                                             \
+                    src[i] = g->a + pc + (ic + s + (i < rows ? i : 0)) * g->lda;            \
+                for (bs_idx p = 0; p < kc; p++) {                                           \
+                    T *dst = ap + p * mr;                                                   \
+                    for (bs_idx i = 0; i < rows; i++)                                       \
+                        dst[i] = src[i][p];                                                 \
+                    for (bs_idx i = rows; i < mr; i++)                                      \
+                        dst[i] = 0;                                                         \
                 }                                                                           \
             }                                                                               \
         }                                                                                   \
@@ -108,15 +109,16 @@ bs_blocking bs_blocking_for(int mr, int nr, size_t elem, long l1, long l2, long 
         for (bs_idx s = 0; s < nc; s += nr, bp += kc * nr) {                                \
             const bs_idx cols = min_idx(nr, nc - s);                                        \
             if (g->transb == 'N') {                                                         \
-                for (bs_idx j = 0; j < nr; j++) {                                           \
-                    if (j >= cols) {                                                        \
-                        for (bs_idx p = 0; p < kc; p++)                                     \
-                            bp[p * nr + j] = 0;                                             \
-                        continue;                                                           \
-                    }                                                                       \
-                    const T *src = g->b + pc + (jc + s + j) * g->ldb;                       \
-                    for (bs_idx p = 0; p < kc; p++)                                         \
-                        bp[p * nr + j] = src[p];                                            \
+                /* p outer, j inner: NR sequential read streams, one sequential write */    \
+                const T *src[BS_MAX_NR];                                                    \
+                for (bs_idx j = 0; j < nr; j++)                                             \
+                    src[j] = g->b + pc + (jc + s + (j < cols ? j : 0)) * g->ldb;            \
+                for (bs_idx p = 0; p < kc; p++) {                                           \
+                    T *dst = bp + p * nr;                                                   \
+                    for (bs_idx j = 0; j < cols; j++)                                       \
+                        dst[j] = src[j][p];                                                 \
+                    for (bs_idx j = cols; j < nr; j++)                                      \
+                        dst[j] = 0;                                                         \
                 }                                                                           \
             } else {                                                                        \
                 const T *src = g->b + (jc + s) + pc * g->ldb;                               \
@@ -150,10 +152,11 @@ bs_blocking bs_blocking_for(int mr, int nr, size_t elem, long l1, long l2, long 
             P##scale_c(g);                                                                  \
             return 0;                                                                       \
         }                                                                                   \
-        const int mr = pl->u->P##mr, nr = pl->u->P##nr;                                     \
-        const bs_##P##ukr ukr = pl->u->P##gemm;                                             \
         /* direct (SIMD microkernels only): B read in place, and A too when transa = 'N' */ \
         const int direct = pl->direct && pl->u->direct_a;                                   \
+        const int mr = direct ? pl->u->P##mr_small : pl->u->P##mr;                          \
+        const int nr = direct ? pl->u->P##nr_small : pl->u->P##nr;                          \
+        const bs_##P##ukr ukr = direct ? pl->u->P##gemm_small : pl->u->P##gemm;             \
         const int direct_a = direct && g->transa == 'N';                                    \
         const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1; \
         const bs_idx kc_max = min_idx(pl->blk.kc, g->k);                                    \

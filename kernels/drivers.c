@@ -28,6 +28,7 @@ static struct {
     const bs_uarch *vec;           /* microkernels of vectorized and parallel */
     bs_plan blocked[2], vector[2]; /* per element type */
     int nthreads;
+    double small_mnk;
     char supported[64];
 } K;
 
@@ -90,6 +91,7 @@ const char *bs_kernels_configure(const bs_kernel_params *p)
         K.vector[t] = plan_for(vec, t, p);
     }
     K.nthreads = p->nthreads > 0 ? p->nthreads : 1;
+    K.small_mnk = p->small_mnk > 0 ? (double)p->small_mnk : p->small_mnk < 0 ? -1.0 : SMALL_MNK;
     K.ready = 1;
     return msg;
 }
@@ -153,7 +155,7 @@ static void share(bs_idx len, bs_idx unit, int part, int parts, bs_idx *lo, bs_i
     {                                                                                       \
         ready();                                                                            \
         bs_plan pl = K.vector[TI];                                                          \
-        pl.direct = (double)g->m * (double)g->n * (double)g->k <= (double)SMALL_MNK;       \
+        pl.direct = (double)g->m * (double)g->n * (double)g->k <= K.small_mnk;              \
         info->threads = 1;                                                                  \
         info->workspace_bytes = bs_##P##gemm_blocked_run(g, &pl);                           \
     }                                                                                       \

@@ -62,6 +62,7 @@ typedef struct bs_kernel_params {
     long mc, kc, nc;     /* tile sizes for blocked and vectorized (BLASSHIM_BLOCK) */
     const char *isa;     /* microkernel family for vectorized/parallel (BLASSHIM_ISA) */
     int nthreads;        /* parallel kernel's threads (BLASSHIM_NUM_THREADS) */
+    long small_mnk;      /* m*n*k up to which A and B are read unpacked; < 0: never (tests) */
 } bs_kernel_params;
 
 /* Apply the settings. Returns NULL, or a message when the ISA asked for is unknown or this

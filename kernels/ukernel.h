@@ -33,6 +33,11 @@ typedef struct bs_uarch {
     bs_sukr sgemm;
     int dmr, dnr;        /* dgemm tile */
     bs_dukr dgemm;
+    /* tiles of the direct small-problem path: narrower, so that small sizes waste less */
+    int smr_small, snr_small;
+    bs_sukr sgemm_small;
+    int dmr_small, dnr_small;
+    bs_dukr dgemm_small;
 } bs_uarch;
 
 extern const bs_uarch bs_uarch_generic, bs_uarch_sse2, bs_uarch_avx2, bs_uarch_avx512;

@@ -43,4 +43,5 @@
 
 #pragma GCC pop_options
 
-const bs_uarch bs_uarch_avx2 = {"avx2", 1, 2 * 8, NR, sukr_avx2, 2 * 4, NR, dukr_avx2};
+const bs_uarch bs_uarch_avx2 = {"avx2", 1, 2 * 8, NR, sukr_avx2, 2 * 4, NR, dukr_avx2,
+                                2 * 8, NR, sukr_avx2, 2 * 4, NR, dukr_avx2};

@@ -1,6 +1,7 @@
 /* kernels/ukr_avx512.c — AVX-512F microkernels: MR = 2 vectors (16 doubles / 32 floats),
- * NR = 12, i.e. 24 accumulators in zmm registers. Compiled for AVX-512F only here; the
- * rest of the library stays baseline x86-64. */
+ * NR = 12, i.e. 24 accumulators in zmm registers; for the direct small-problem path the same
+ * kernel with NR = 8, which divides the small sizes programs use. Compiled for AVX-512F
+ * only here; the rest of the library stays baseline x86-64. */
 #pragma GCC push_options
 #pragma GCC target("avx512f,fma")
 #include <immintrin.h>
@@ -8,7 +9,6 @@
 #include "ukernel.h"
 
 #define MV 2
-#define NR 12
 #define VFMA(a, b, c) OP(fmadd)(a, b, c)
 #define VZERO() OP(setzero)()
 #define VLOAD(p) OP(loadu)(p)
@@ -20,6 +20,7 @@
 #define VLOADM(p, m) OP(maskz_loadu)(m, p)
 #define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
 
+#define NR 12
 #define T double
 #define V __m512d
 #define LANES 8
@@ -42,6 +43,37 @@
 #define UKR_NAME sukr_avx512
 #include "ukr_template.h"
 
+#undef T
+#undef V
+#undef LANES
+#undef MASKT
+#undef OP
+#undef UKR_NAME
+#undef NR
+#define NR 8
+#define T double
+#define V __m512d
+#define LANES 8
+#define MASKT __mmask8
+#define OP(name) _mm512_##name##_pd
+#define UKR_NAME dukr_avx512_n8
+#include "ukr_template.h"
+#undef T
+#undef V
+#undef LANES
+#undef MASKT
+#undef OP
+#undef UKR_NAME
+
+#define T float
+#define V __m512
+#define LANES 16
+#define MASKT __mmask16
+#define OP(name) _mm512_##name##_ps
+#define UKR_NAME sukr_avx512_n8
+#include "ukr_template.h"
+
 #pragma GCC pop_options
 
-const bs_uarch bs_uarch_avx512 = {"avx512", 1, 2 * 16, NR, sukr_avx512, 2 * 8, NR, dukr_avx512};
+const bs_uarch bs_uarch_avx512 = {"avx512", 1,  2 * 16, 12, sukr_avx512,    2 * 8, 12, dukr_avx512,
+                                  2 * 16, 8, sukr_avx512_n8, 2 * 8, 8, dukr_avx512_n8};

@@ -37,4 +37,5 @@ BS_UKR_GENERIC(float, s)
 BS_UKR_GENERIC(double, d)
 
 const bs_uarch bs_uarch_generic = {"generic", 0, GEN_MR, GEN_NR, sukr_generic,
+                                   GEN_MR, GEN_NR, dukr_generic, GEN_MR, GEN_NR, sukr_generic,
                                    GEN_MR, GEN_NR, dukr_generic};

@@ -33,4 +33,5 @@
 #define UKR_NAME sukr_sse2
 #include "ukr_template.h"
 
-const bs_uarch bs_uarch_sse2 = {"sse2", 0, 2 * 4, NR, sukr_sse2, 2 * 2, NR, dukr_sse2};
+const bs_uarch bs_uarch_sse2 = {"sse2", 0, 2 * 4, NR, sukr_sse2, 2 * 2, NR, dukr_sse2,
+                                2 * 4, NR, sukr_sse2, 2 * 2, NR, dukr_sse2};

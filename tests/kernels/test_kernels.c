@@ -193,15 +193,27 @@ static const char *const heavy[] = {"blocked", "vectorized", "parallel", "auto",
 
 /* Sizes just around every block edge: MR, NR, MC, KC, NC and their multiples, +-1, with
  * small blocks so that every loop of the nest runs several times and ends ragged. */
+static int edges_with(int dbl, long small_mnk);
+
+/* Once with every problem packed, once with the direct (unpacked) small-problem path. */
 static void edges_for(int dbl)
+{
+    int failures = edges_with(dbl, -1) + edges_with(dbl, 1L << 40);
+    if (failures)
+        fail_msg("%d wrong elements around the block edges", failures);
+}
+
+static int edges_with(int dbl, long small_mnk)
 {
     bs_kernel_setup su;
     bs_kernels_setup(&su);
     const int mr = dbl ? su.d_tile[0] : su.s_tile[0], nr = dbl ? su.d_tile[1] : su.s_tile[1];
-    bs_kernel_params p = {.mc = 2 * mr, .kc = 24, .nc = 3 * nr, .isa = su.isa, .nthreads = 3};
+    bs_kernel_params p = {.mc = 2 * mr, .kc = 24, .nc = 3 * nr, .isa = su.isa, .nthreads = 3,
+                          .small_mnk = small_mnk};
     bs_kernels_configure(&p);
     const int ms[] = {1, mr - 1, mr, mr + 1, 2 * mr - 1, 2 * mr, 2 * mr + 1, 4 * mr + 3};
-    const int ns[] = {1, nr - 1, nr, nr + 1, 3 * nr - 1, 3 * nr, 3 * nr + 1, 7 * nr + 2};
+    const int ns[] = {1, nr - 1, nr, nr + 1, 3 * nr - 1, 3 * nr, 3 * nr + 1, 7 * nr + 2,
+                      7, 8, 9, 17}; /* and the direct path's narrower tiles (NR = 8) */
     const int ks[] = {1, 23, 24, 25, 49, 97};
     int failures = 0;
     for (const char *const *name = heavy; *name; name++) {
@@ -214,8 +226,9 @@ static void edges_for(int dbl)
     bs_kernel_params def = {.isa = su.isa, .nthreads = 3};
     bs_kernels_configure(&def);
     if (failures)
-        fail_msg("%s %s: %d wrong elements around the block edges", su.isa, dbl ? "dgemm" : "sgemm",
-                 failures);
+        print_error("%s %s, %s: %d wrong elements around the block edges\n", su.isa,
+                    dbl ? "dgemm" : "sgemm", small_mnk < 0 ? "packed" : "direct", failures);
+    return failures;
 }
 
 /* Random sizes 1..300 with primes, at the default blocking: the direct small-problem
