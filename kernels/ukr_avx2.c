@@ -8,13 +8,7 @@
 
 #define MV 2
 #define NR 6
-#define VFMA(a, b, c) OP(fmadd)(a, b, c)
-#define VZERO() OP(setzero)()
-#define VLOAD(p) OP(loadu)(p)
-#define VBCAST(p) OP(set1)(*(p))
-#define VSET1(x) OP(set1)(x)
-#define VMUL(a, b) OP(mul)(a, b)
-#define VSTORE(p, v) OP(storeu)(p, v)
+#include "ukr_ops.h"
 #define MASKT __m256i
 #define VLOADM(p, m) OP(maskload)(p, m)
 #define VSTOREM(p, v, m) OP(maskstore)(p, m, v)

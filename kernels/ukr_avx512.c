@@ -9,13 +9,7 @@
 #include "ukernel.h"
 
 #define MV 2
-#define VFMA(a, b, c) OP(fmadd)(a, b, c)
-#define VZERO() OP(setzero)()
-#define VLOAD(p) OP(loadu)(p)
-#define VBCAST(p) OP(set1)(*(p))
-#define VSET1(x) OP(set1)(x)
-#define VMUL(a, b) OP(mul)(a, b)
-#define VSTORE(p, v) OP(storeu)(p, v)
+#include "ukr_ops.h"
 #define VMASK(n) ((MASKT)((1u << (n)) - 1u))
 #define VLOADM(p, m) OP(maskz_loadu)(m, p)
 #define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
@@ -28,13 +22,20 @@
 #define OP(name) _mm512_##name##_pd
 #define UKR_NAME dukr_avx512
 #include "ukr_template.h"
+#undef NR
+#undef UKR_NAME
+#define NR 8
+#define UKR_NAME dukr_avx512_n8
+#include "ukr_template.h"
+#undef NR
+#undef UKR_NAME
 #undef T
 #undef V
 #undef LANES
 #undef MASKT
 #undef OP
-#undef UKR_NAME
 
+#define NR 12
 #define T float
 #define V __m512
 #define LANES 16
@@ -42,34 +43,9 @@
 #define OP(name) _mm512_##name##_ps
 #define UKR_NAME sukr_avx512
 #include "ukr_template.h"
-
-#undef T
-#undef V
-#undef LANES
-#undef MASKT
-#undef OP
-#undef UKR_NAME
 #undef NR
-#define NR 8
-#define T double
-#define V __m512d
-#define LANES 8
-#define MASKT __mmask8
-#define OP(name) _mm512_##name##_pd
-#define UKR_NAME dukr_avx512_n8
-#include "ukr_template.h"
-#undef T
-#undef V
-#undef LANES
-#undef MASKT
-#undef OP
 #undef UKR_NAME
-
-#define T float
-#define V __m512
-#define LANES 16
-#define MASKT __mmask16
-#define OP(name) _mm512_##name##_ps
+#define NR 8
 #define UKR_NAME sukr_avx512_n8
 #include "ukr_template.h"
 

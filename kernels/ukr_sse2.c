@@ -7,12 +7,7 @@
 #define MV 2
 #define NR 4
 #define VFMA(a, b, c) OP(add)(OP(mul)(a, b), c)
-#define VZERO() OP(setzero)()
-#define VLOAD(p) OP(loadu)(p)
-#define VBCAST(p) OP(set1)(*(p))
-#define VSET1(x) OP(set1)(x)
-#define VMUL(a, b) OP(mul)(a, b)
-#define VSTORE(p, v) OP(storeu)(p, v)
+#include "ukr_ops.h"
 
 #define T double
 #define V __m128d

@@ -30,6 +30,20 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
         for (int v = 0; v < MV; v++)
             acc[j][v] = VZERO();
 
+/* k steps: one column of A (loaded by LOADA(v)) times one row of B, into the accumulators */
+#define UKR_KLOOP(LOADA)                                                                       \
+    for (bs_idx p = 0; p < k; p++, a += rsa, b += rsb) {                                       \
+        V av[MV];                                                                              \
+        _Pragma("GCC unroll 4") for (int v = 0; v < MV; v++) av[v] = LOADA(v);                 \
+        _Pragma("GCC unroll 16") for (int j = 0; j < NR; j++) {                                \
+            V bj = VBCAST(b + boff[j]);                                                        \
+            _Pragma("GCC unroll 4") for (int v = 0; v < MV; v++)                               \
+                acc[j][v] = VFMA(av[v], bj, acc[j][v]);                                        \
+        }                                                                                      \
+    }
+#define UKR_LOAD_FULL(v) VLOAD(a + (v) * LANES)
+#define UKR_LOAD_MASKED(v) VLOADM(a + (v) * LANES, mask[v])
+
 #ifdef VLOADM
     if (mr < UKR_MR) {
         /* a short edge (of a direct A, or a zero-padded panel): masked loads, so no row
@@ -40,36 +54,15 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
             int n = mr - v * LANES;
             mask[v] = VMASK(n < 0 ? 0 : n > LANES ? LANES : n);
         }
-        for (bs_idx p = 0; p < k; p++, a += rsa, b += rsb) {
-            V av[MV];
-#pragma GCC unroll 4
-            for (int v = 0; v < MV; v++)
-                av[v] = VLOADM(a + v * LANES, mask[v]);
-#pragma GCC unroll 16
-            for (int j = 0; j < NR; j++) {
-                V bj = VBCAST(b + boff[j]);
-#pragma GCC unroll 4
-                for (int v = 0; v < MV; v++)
-                    acc[j][v] = VFMA(av[v], bj, acc[j][v]);
-            }
-        }
+        UKR_KLOOP(UKR_LOAD_MASKED)
     } else
 #endif
     {
-        for (bs_idx p = 0; p < k; p++, a += rsa, b += rsb) {
-            V av[MV];
-#pragma GCC unroll 4
-            for (int v = 0; v < MV; v++)
-                av[v] = VLOAD(a + v * LANES);
-#pragma GCC unroll 16
-            for (int j = 0; j < NR; j++) {
-                V bj = VBCAST(b + boff[j]);
-#pragma GCC unroll 4
-                for (int v = 0; v < MV; v++)
-                    acc[j][v] = VFMA(av[v], bj, acc[j][v]);
-            }
-        }
+        UKR_KLOOP(UKR_LOAD_FULL)
     }
+#undef UKR_KLOOP
+#undef UKR_LOAD_FULL
+#undef UKR_LOAD_MASKED
 
     const V valpha = VSET1(alpha);
     if (mr == UKR_MR && nr == NR) {
