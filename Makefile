@@ -7,11 +7,12 @@ BUILD   := build
 CFLAGS  ?= -O2 -g
 WERROR  := $(if $(CI),-Werror)
 BS_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden -Wall -Wextra $(WERROR) \
-            $(shell pkg-config --cflags jansson 2>/dev/null)
-LIB_LIBS  = $(shell pkg-config --libs jansson 2>/dev/null) -ldl -lpthread -lm
+            $(shell pkg-config --cflags jansson libunwind 2>/dev/null)
+LIB_LIBS  = $(shell pkg-config --libs jansson libunwind 2>/dev/null) -ldl -lpthread -lm
 SAN     :=
 
-LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profiler/process.c
+LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profiler/process.c \
+            profiler/jsonl.c profiler/backtrace.c profiler/aggregate.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h)
 
@@ -20,9 +21,10 @@ UNIT_OBJS := $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/shim/cano
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/test_*.c tests/shim/test_*.c))
 
 EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
-            $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm)
+            $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm) \
+            $(if $(shell command -v mpicc),$(BUILD)/examples/mpi_gemm)
 
-.PHONY: all deps test check demo asan bench clean
+.PHONY: all deps test check demo asan bench bench-overhead clean
 all: $(BUILD)/libblasshim.so
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
@@ -49,11 +51,15 @@ $(BUILD)/examples/dgemm_example: examples/dgemm_example.c
 
 $(BUILD)/tests/integration/gemmprobe: tests/integration/gemmprobe.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm -lpthread
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm -lpthread -ldl
 
 $(BUILD)/examples/fortran_dgemm: examples/fortran_dgemm.f90
 	@mkdir -p $(dir $@)
 	gfortran -O2 -o $@ $< -lblas
+
+$(BUILD)/examples/mpi_gemm: examples/mpi_gemm.c
+	@mkdir -p $(dir $@)
+	mpicc -std=c11 -Wall -Wextra $(WERROR) -O2 -o $@ $< -lblas
 
 deps:
 	@sh tools/deps.sh
@@ -88,6 +94,15 @@ bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory $(BUILD)/gemm_bench
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BUILD)/gemm_bench $(BENCH_ARGS)
+
+$(BUILD)/overhead: bench/overhead.c
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -O2 -o $@ $< -lblas
+
+# What the shim adds per call in each logging mode (README "Overhead").
+bench-overhead:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all $(BUILD)/overhead
+	@sh bench/overhead.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

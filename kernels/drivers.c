@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "blocking.h"
 #include "pool.h"
@@ -117,6 +118,14 @@ void bs_kernels_setup(bs_kernel_setup *out)
     out->nthreads = K.nthreads;
 }
 
+/* CPU time of the calling thread: a fact only the pool's threads can tell */
+static long long thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /* Split m x n into tm x tn blocks, tm * tn = count, as close to square as the shape allows. */
 static void grid(bs_idx m, bs_idx n, int count, int *tm, int *tn)
 {
@@ -163,6 +172,8 @@ static void share(bs_idx len, bs_idx unit, int part, int parts, bs_idx *lo, bs_i
     typedef struct P##par_job {                                                             \
         const bs_##P##gemm_args *g;                                                         \
         atomic_size_t ws;                                                                   \
+        int want_cpu;                                                                       \
+        atomic_llong helper_cpu;                                                            \
     } P##par_job;                                                                           \
                                                                                             \
     static void P##par_part(void *arg, int part, int parts)                                 \
@@ -183,7 +194,11 @@ static void share(bs_idx len, bs_idx unit, int part, int parts, bs_idx *lo, bs_i
         sub.a = g->transa == 'N' ? g->a + m0 : g->a + m0 * g->lda;                          \
         sub.b = g->transb == 'N' ? g->b + n0 * g->ldb : g->b + n0;                          \
         sub.c = g->c + m0 + n0 * g->ldc;                                                    \
+        const int timed = job->want_cpu && part > 0; /* the caller times its own part */    \
+        const long long cpu0 = timed ? thread_cpu_ns() : 0;                                 \
         atomic_fetch_add(&job->ws, bs_##P##gemm_blocked_run(&sub, pl));                     \
+        if (timed)                                                                          \
+            atomic_fetch_add(&job->helper_cpu, thread_cpu_ns() - cpu0);                     \
     }                                                                                       \
                                                                                             \
     void bs_##P##gemm_parallel(const bs_##P##gemm_args *g, bs_kernel_info *info)            \
@@ -194,9 +209,10 @@ static void share(bs_idx len, bs_idx unit, int part, int parts, bs_idx *lo, bs_i
             bs_##P##gemm_vectorized(g, info);                                               \
             return;                                                                         \
         }                                                                                   \
-        P##par_job job = {g, 0};                                                            \
+        P##par_job job = {g, 0, info->want_cpu, 0};                                         \
         info->threads = bs_pool_run(K.nthreads, P##par_part, &job);                         \
         info->workspace_bytes = atomic_load(&job.ws);                                       \
+        info->helper_cpu_ns = atomic_load(&job.helper_cpu);                                 \
     }                                                                                       \
                                                                                             \
     void bs_##P##gemm_auto(const bs_##P##gemm_args *g, bs_kernel_info *info)                \

@@ -38,6 +38,8 @@ typedef struct bs_kernel_info {
     int threads;            /* threads that worked on the call */
     size_t workspace_bytes; /* packing buffers the kernel used for this call */
     const char *ran;        /* the kernel that actually ran, when it is another (auto) */
+    int want_cpu;           /* in: the caller measures CPU time; report the helpers' too */
+    long long helper_cpu_ns; /* out: CPU time of pool threads other than the caller */
 } bs_kernel_info;
 
 typedef void (*bs_sgemm_fn)(const bs_sgemm_args *g, bs_kernel_info *info);

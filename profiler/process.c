@@ -2,11 +2,13 @@
  * thread ids, and the one-line warning helper. */
 #include "process.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,8 +18,9 @@
 
 bs_process bs_proc;
 static atomic_uint fork_gen = 1;
-static __thread unsigned tid_gen;
-static __thread int64_t tid_cached;
+/* initial-exec: the shim is preloaded, its few bytes of TLS are static (no __tls_get_addr) */
+static __thread unsigned tid_gen __attribute__((tls_model("initial-exec")));
+static __thread int64_t tid_cached __attribute__((tls_model("initial-exec")));
 
 void bs_process_start(void)
 {
@@ -26,10 +29,45 @@ void bs_process_start(void)
     bs_proc.pid = (int)getpid();
 }
 
+static atomic_int statm_fd = -1;
+
 void bs_process_forked(void)
 {
     atomic_fetch_add(&fork_gen, 1);
     bs_process_start();
+    int fd = atomic_exchange(&statm_fd, -1); /* /proc/self was the parent's */
+    if (fd >= 0)
+        close(fd);
+}
+
+int64_t bs_rss_bytes(void)
+{
+    int fd = atomic_load(&statm_fd);
+    if (fd < 0) {
+        int nfd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+        if (nfd < 0)
+            return -1;
+        int expected = -1;
+        if (atomic_compare_exchange_strong(&statm_fd, &expected, nfd))
+            fd = nfd;
+        else
+            close(nfd), fd = expected;
+    }
+    char buf[128];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    long long size, resident;
+    if (sscanf(buf, "%lld %lld", &size, &resident) != 2)
+        return -1;
+    return (int64_t)resident * sysconf(_SC_PAGESIZE);
+}
+
+int64_t bs_peak_rss_bytes(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (int64_t)ru.ru_maxrss * 1024 : -1;
 }
 
 int64_t bs_tid(void)

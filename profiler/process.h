@@ -28,6 +28,10 @@ json_t *bs_process_json(void);
 /* A JSON string for text that may not be valid UTF-8 (argv, paths). New reference. */
 json_t *bs_json_text(const char *s);
 
+/* Resident set size now and at its peak, bytes; -1 if unknown. A syscall each. */
+int64_t bs_rss_bytes(void);
+int64_t bs_peak_rss_bytes(void);
+
 /* Called in a forked child: new pid, new start, thread ids refreshed. */
 void bs_process_forked(void);
 

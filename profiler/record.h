@@ -2,13 +2,26 @@
 #ifndef BS_PROFILER_RECORD_H
 #define BS_PROFILER_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#define BS_MAX_FRAMES 16
+#define BS_NULL_I64 INT64_MIN
+
+typedef struct bs_frames {
+    int n;
+    const char *f[BS_MAX_FRAMES];
+} bs_frames;
+
 #define BS_CTYPE_STR const char *
+#define BS_CTYPE_STRN const char *
 #define BS_CTYPE_I64 int64_t
 #define BS_CTYPE_I64N int64_t
+#define BS_CTYPE_I64S int64_t
 #define BS_CTYPE_F64 double
 #define BS_CTYPE_F64N double
+#define BS_CTYPE_BOOLN int
+#define BS_CTYPE_FRAMES bs_frames
 
 typedef struct bs_record {
 #define BS_FIELD(name, kind, unit, doc) BS_CTYPE_##kind name;
@@ -29,14 +42,28 @@ typedef struct bs_header_info {
     int num_threads;            /* the parallel kernel's threads */
 } bs_header_info;
 
-/* Configure the sink: pattern NULL = report off. Call once, before any bs_report_call. */
-void bs_report_setup(const char *pattern, const bs_header_info *info);
+/* Configure the sink: pattern NULL = report off; summary_mode: aggregates instead of call
+ * lines; start_paused: record nothing until bs_report_pause(0). Call once, before any
+ * bs_report_call. */
+void bs_report_setup(const char *pattern, const bs_header_info *info, int summary_mode,
+                     int start_paused);
 
-/* Nonzero when records are wanted (configured, not off, not failed). Cheap. */
+/* Nonzero when records are wanted (configured, not off, not failed, not paused). Cheap. */
 int bs_report_enabled(void);
 
-/* Write one call record; fills seq and pid. Opens the report on the first record. */
+/* Pause (1) or resume (0) recording. */
+void bs_report_pause(int paused);
+
+/* A {"type":"mark"} line with the time, the thread and the name (also while paused). */
+void bs_report_mark(const char *name, int64_t tid);
+
+/* Write one call record (or, in summary mode, add it to its aggregate); fills seq and pid.
+ * Opens the report on the first record. */
 void bs_report_call(bs_record *r);
+
+/* The call line, generated from fields.def (profiler/jsonl.c): {"type":"call",...}\n.
+ * Returns its length, or 0 if it does not fit in cap. */
+size_t bs_format_call(const bs_record *r, char *buf, size_t cap);
 
 /* Write the summary, flush and close. Runs at exit; later records are dropped. */
 void bs_report_finish(void);

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "aggregate.h"
 #include "clock.h"
 #include "process.h"
 
@@ -34,12 +36,15 @@ enum { ST_OFF, ST_UNOPENED, ST_OPEN, ST_FAILED, ST_FINISHED };
 
 typedef struct agg {
     char routine[16], kernel[24];
+    const char *rp, *kp; /* the record's string pointers last seen for this entry */
     int64_t calls, wall_ns, flops;
 } agg;
 
 static struct {
     pthread_mutex_t mu;
     atomic_int state;
+    atomic_int paused;
+    int summary_mode;
     int fd;
     char pattern[PATH_MAX];
     char path[PATH_MAX];
@@ -63,9 +68,12 @@ static const char *keep(int slot, const char *s)
     return R.info_strings[slot];
 }
 
-void bs_report_setup(const char *pattern, const bs_header_info *info)
+void bs_report_setup(const char *pattern, const bs_header_info *info, int summary_mode,
+                     int start_paused)
 {
     pthread_mutex_lock(&R.mu);
+    R.summary_mode = summary_mode;
+    atomic_store(&R.paused, start_paused);
     if (pattern && strlen(pattern) < sizeof R.pattern) {
         strcpy(R.pattern, pattern);
         atomic_store(&R.state, ST_UNOPENED);
@@ -90,8 +98,11 @@ void bs_report_setup(const char *pattern, const bs_header_info *info)
 int bs_report_enabled(void)
 {
     int st = atomic_load_explicit(&R.state, memory_order_relaxed);
-    return st == ST_UNOPENED || st == ST_OPEN;
+    return (st == ST_UNOPENED || st == ST_OPEN) &&
+           !atomic_load_explicit(&R.paused, memory_order_relaxed);
 }
+
+void bs_report_pause(int paused) { atomic_store(&R.paused, paused); }
 
 /* ---- buffer and file (all under R.mu) --------------------------------------------- */
 
@@ -164,8 +175,53 @@ static void write_header_locked(void)
     json_object_set_new(h, "blocking", R.info.blocking ? json_string(R.info.blocking) : json_null());
     json_object_set_new(h, "num_threads", json_integer(R.info.num_threads));
     json_object_set_new(h, "report", bs_json_text(R.path));
+    json_object_set_new(h, "log", json_string(R.summary_mode ? "summary" : "calls"));
     append_json_locked(h);
     json_decref(h);
+}
+
+/* A fatal signal with the default action: write the buffered lines, then die as before. Only
+ * whole lines are in the buffer; if another thread holds the lock mid-append, skip. */
+static const int fatal[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS,
+                            SIGFPE,  SIGILL, SIGABRT, SIGXCPU, SIGXFSZ};
+
+static void on_fatal(int sig)
+{
+    if (pthread_mutex_trylock(&R.mu) == 0) {
+        if (atomic_load(&R.state) == ST_OPEN && R.fd >= 0) {
+            size_t off = 0;
+            while (off < R.len) {
+                ssize_t w = write(R.fd, R.buf + off, R.len - off);
+                if (w <= 0)
+                    break;
+                off += (size_t)w;
+            }
+            R.len = 0;
+        }
+        pthread_mutex_unlock(&R.mu);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* only signals the program left at their default: never replace the program's handlers */
+static void catch_fatal_signals(void)
+{
+    static int done;
+    if (done++)
+        return;
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        struct sigaction old;
+        if (sigaction(fatal[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL ||
+            (old.sa_flags & SA_SIGINFO))
+            continue;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        sigaction(fatal[i], &sa, NULL);
+    }
 }
 
 static int open_locked(void)
@@ -185,30 +241,18 @@ static int open_locked(void)
     atomic_store(&R.state, ST_OPEN);
     R.last_flush_ns = bs_mono_ns();
     write_header_locked();
+    catch_fatal_signals();
     return 0;
 }
 
 /* ---- records ---------------------------------------------------------------------- */
 
-#define BS_JSON_STR(v) ((v) ? json_string(v) : json_null())
-#define BS_JSON_I64(v) json_integer(v)
-#define BS_JSON_I64N(v) ((v) < 0 ? json_null() : json_integer(v))
-#define BS_JSON_F64(v) json_real(v)
-#define BS_JSON_F64N(v) ((v) < 0 ? json_null() : json_real(v))
-
-static json_t *record_json(const bs_record *r)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "type", json_string("call"));
-#define BS_FIELD(name, kind, unit, doc) json_object_set_new(o, #name, BS_JSON_##kind(r->name));
-#include "fields.def"
-#undef BS_FIELD
-    return o;
-}
-
 static void aggregate_locked(const bs_record *r)
 {
     agg *a = NULL;
+    for (int i = 0; i < R.nagg && !a; i++)
+        if (R.aggs[i].rp == r->routine && R.aggs[i].kp == r->kernel) /* the usual: same pointers */
+            a = &R.aggs[i];
     for (int i = 0; i < R.nagg && !a; i++)
         if (strcmp(R.aggs[i].routine, r->routine) == 0 && strcmp(R.aggs[i].kernel, r->kernel) == 0)
             a = &R.aggs[i];
@@ -222,47 +266,67 @@ static void aggregate_locked(const bs_record *r)
         snprintf(a->routine, sizeof a->routine, "%s", r->routine);
         snprintf(a->kernel, sizeof a->kernel, "%s", r->kernel);
     }
+    a->rp = r->routine;
+    a->kp = r->kernel;
     a->calls++;
     a->wall_ns += r->wall_ns;
     a->flops += r->flops;
+}
+
+static void open_if_needed_locked(void)
+{
+    if (atomic_load(&R.state) == ST_UNOPENED)
+        open_locked();
+}
+
+static void maybe_flush_locked(int64_t now_ns)
+{
+    if (now_ns - R.last_flush_ns > FLUSH_EVERY_NS)
+        flush_locked();
 }
 
 void bs_report_call(bs_record *r)
 {
     if (!bs_report_enabled())
         return;
-    r->seq = atomic_fetch_add(&R.seq, 1) + 1;
+    r->seq = R.summary_mode ? 0 : atomic_fetch_add(&R.seq, 1) + 1;
     r->pid = bs_proc.pid;
-    json_t *o = record_json(r);
-    char stack[2048];
-    size_t need = json_dumpb(o, stack, sizeof stack - 1, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    char *line = stack;
-    if (need >= sizeof stack - 1) {
-        line = malloc(need + 1);
-        if (line)
-            json_dumpb(o, line, need, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    }
-    json_decref(o);
-    if (!line || need == 0) {
-        if (line != stack)
-            free(line);
-        return;
-    }
-    line[need] = '\n';
-
+    static __thread char line[16384];
+    size_t n = R.summary_mode ? 0 : bs_format_call(r, line, sizeof line);
     pthread_mutex_lock(&R.mu);
-    int st = atomic_load(&R.state);
-    if (st == ST_UNOPENED)
-        open_locked();
+    open_if_needed_locked();
     if (atomic_load(&R.state) == ST_OPEN) {
-        append_locked(line, need + 1);
+        if (R.summary_mode)
+            bs_agg_add(r);
+        else if (n)
+            append_locked(line, n);
         aggregate_locked(r);
-        if (r->ts_ns - R.last_flush_ns > FLUSH_EVERY_NS)
-            flush_locked();
+        maybe_flush_locked(r->ts_ns);
     }
     pthread_mutex_unlock(&R.mu);
-    if (line != stack)
-        free(line);
+}
+
+void bs_report_mark(const char *name, int64_t tid)
+{
+    int st = atomic_load(&R.state);
+    if (st != ST_UNOPENED && st != ST_OPEN)
+        return;
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string("mark"));
+    json_object_set_new(o, "pid", json_integer(bs_proc.pid));
+    json_object_set_new(o, "tid", json_integer(tid));
+    int64_t now = bs_mono_ns();
+    json_object_set_new(o, "ts_ns", json_integer(now));
+    json_object_set_new(o, "name", bs_json_text(name ? name : ""));
+    json_object_set_new(o, "paused", json_boolean(atomic_load(&R.paused)));
+    pthread_mutex_lock(&R.mu);
+    open_if_needed_locked();
+    if (atomic_load(&R.state) == ST_OPEN) {
+        append_json_locked(o);
+        maybe_flush_locked(now);
+    }
+    pthread_mutex_unlock(&R.mu);
+    json_decref(o);
 }
 
 /* ---- summary and exit ------------------------------------------------------------- */
@@ -272,8 +336,17 @@ static json_t *gflops_json(int64_t flops, int64_t wall_ns)
     return wall_ns > 0 ? json_real((double)flops / (double)wall_ns) : json_null();
 }
 
+static void emit_locked(json_t *rec)
+{
+    json_object_set_new(rec, "pid", json_integer(bs_proc.pid));
+    append_json_locked(rec);
+    json_decref(rec);
+}
+
 static void write_summary_locked(void)
 {
+    if (R.summary_mode)
+        bs_agg_emit(emit_locked);
     int64_t calls = 0, wall = 0, flops = 0;
     json_t *by = json_array();
     for (int i = 0; i < R.nagg; i++) {
@@ -299,6 +372,7 @@ static void write_summary_locked(void)
     json_object_set_new(s, "gflops", gflops_json(flops, wall));
     json_object_set_new(s, "elapsed_ns", json_integer(bs_mono_ns() - bs_proc.start_mono_ns));
     json_object_set_new(s, "by_kernel", by);
+    json_object_set_new(s, "log", json_string(R.summary_mode ? "summary" : "calls"));
     if (R.agg_overflow)
         json_object_set_new(s, "by_kernel_incomplete", json_true());
     append_json_locked(s);
@@ -337,6 +411,7 @@ static void fork_child(void)
     atomic_store(&R.seq, 0);
     R.nagg = 0;
     R.agg_overflow = 0;
+    bs_agg_reset();
     pthread_mutex_unlock(&R.mu);
 }
 

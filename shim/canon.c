@@ -37,26 +37,26 @@ static int64_t max1(int64_t v) { return v > 1 ? v : 1; }
 
 int bs_gemm_check(const bs_gemm_desc *d, const char **param)
 {
-    /* parameter numbers: CBLAS has the order first; Fortran starts at TRANSA */
+    /* parameter numbers: CBLAS has the order first; Fortran starts at TRANSA. Checked in
+     * the reference BLAS's order, one test at a time (this runs on every call) */
     const int o = d->api == BS_API_CBLAS ? 1 : 0;
     const int row = d->order == 'R';
     const int an = d->transa == 'N', bn = d->transb == 'N';
-    struct { int bad; const char *name; int num; } checks[] = {
-        {o && d->order == '?', "order", 1},
-        {d->transa == '?', "transa", 1 + o},
-        {d->transb == '?', "transb", 2 + o},
-        {d->m < 0, "m", 3 + o},
-        {d->n < 0, "n", 4 + o},
-        {d->k < 0, "k", 5 + o},
-        {d->lda < max1(row ? (an ? d->k : d->m) : (an ? d->m : d->k)), "lda", 8 + o},
-        {d->ldb < max1(row ? (bn ? d->n : d->k) : (bn ? d->k : d->n)), "ldb", 10 + o},
-        {d->ldc < max1(row ? d->n : d->m), "ldc", 13 + o},
-    };
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
-        if (checks[i].bad) {
-            *param = checks[i].name;
-            return checks[i].num;
-        }
+#define BS_BAD(cond, name, num)                                                              \
+    if (cond) {                                                                              \
+        *param = name;                                                                       \
+        return num;                                                                          \
+    }
+    BS_BAD(o && d->order == '?', "order", 1)
+    BS_BAD(d->transa == '?', "transa", 1 + o)
+    BS_BAD(d->transb == '?', "transb", 2 + o)
+    BS_BAD(d->m < 0, "m", 3 + o)
+    BS_BAD(d->n < 0, "n", 4 + o)
+    BS_BAD(d->k < 0, "k", 5 + o)
+    BS_BAD(d->lda < max1(row ? (an ? d->k : d->m) : (an ? d->m : d->k)), "lda", 8 + o)
+    BS_BAD(d->ldb < max1(row ? (bn ? d->n : d->k) : (bn ? d->k : d->n)), "ldb", 10 + o)
+    BS_BAD(d->ldc < max1(row ? d->n : d->m), "ldc", 13 + o)
+#undef BS_BAD
     *param = NULL;
     return 0;
 }

@@ -25,6 +25,7 @@ typedef struct bs_gemm_desc {
     char transa, transb;                   /* 'N', 'T' or 'C'; '?' when invalid */
     int64_t m, n, k, lda, ldb, ldc;
     double alpha, beta;
+    void *caller_ip; /* return address into the caller of the exported entry point */
 } bs_gemm_desc;
 
 /* Fill order/transa/transb from the raw values of the API. */

@@ -161,4 +161,40 @@ void bs_config_read(void)
         bs_cfg.report = v ? v : "blasshim-%p.jsonl";
 
     read_kernel_params(&bs_cfg.kparams);
+
+    v = env("BLASSHIM_LOG");
+    bs_cfg.summary = 0;
+    if (v && strcasecmp(v, "summary") == 0)
+        bs_cfg.summary = 1;
+    else if (v && strcasecmp(v, "calls") != 0)
+        bs_warn("BLASSHIM_LOG=%s is not a mode (choose calls or summary); using calls", v);
+
+    bs_cfg.backtrace = 1;
+    if ((v = env("BLASSHIM_BACKTRACE"))) {
+        long n = strcmp(v, "0") == 0 ? 0 : parse_count(v, BS_MAX_FRAMES);
+        if (n >= 0)
+            bs_cfg.backtrace = (int)n;
+        else
+            bs_warn("BLASSHIM_BACKTRACE=%s is not a frame count (0 to %d); using 1", v,
+                    BS_MAX_FRAMES);
+    }
+
+    bs_cfg.verify_every = 0;
+    if ((v = env("BLASSHIM_VERIFY")) && strcmp(v, "0") != 0) {
+        long n = parse_count(v, 1L << 30);
+        if (n > 0)
+            bs_cfg.verify_every = n;
+        else
+            bs_warn("BLASSHIM_VERIFY=%s is not 0, 1 or N (every N-th call); not verifying", v);
+    }
+
+    bs_cfg.start_paused = 0;
+    if ((v = env("BLASSHIM_START"))) {
+        if (strcasecmp(v, "paused") == 0)
+            bs_cfg.start_paused = 1;
+        else if (strcasecmp(v, "running") != 0)
+            bs_warn("BLASSHIM_START=%s is not running or paused; starting to record at once", v);
+    }
+
+    bs_cfg.test_fault = (v = env("BLASSHIM_TEST_FAULT")) && strcmp(v, "1") == 0;
 }

@@ -6,7 +6,10 @@
  * clocks -> kernel on the canonical form, or the real BLAS with the caller's exact
  * arguments -> record.
  */
+#include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cblas.h> /* our definitions are checked against the system prototypes */
 
@@ -74,15 +77,32 @@ typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
             const bs_kernel *k = bs_cfg.kernel[BS_R_##name];                                    \
             const int rec = bs_report_enabled();                                                \
             bs_probe pr;                                                                        \
-            bs_kernel_info info = {-1, 0, NULL};                                                      \
-            if (rec)                                                                            \
-                bs_probe_begin(&pr);                                                            \
+            bs_kernel_info info = {-1, 0, NULL, 0, 0};                                          \
+            bs_verdict vd = {-1.0, 0};                                                          \
+            /* verify: the real BLAS on a copy of C (nothing to compare for system itself) */   \
+            T *ref = k && bs_verify_due() ? name##_copy_c(d, c) : NULL;                         \
+            if (rec) {                                                                          \
+                bs_probe_begin(&pr, d, k == NULL);                                              \
+                info.want_cpu = pr.heavy;                                                       \
+            }                                                                                   \
             if (k)                                                                              \
                 name##_kernel(k, d, a, b, c, &info);                                            \
             else                                                                                \
                 name##_forward(d, a, b, c);                                                     \
             if (rec)                                                                            \
-                bs_probe_end(&pr, d, info.ran ? info.ran : bs_kernel_label(k), &info);                        \
+                bs_probe_stop(&pr, &info);                                                      \
+            if (bs_cfg.test_fault && d->m > 0 && d->n > 0)                                      \
+                c[0] += (T)1; /* BLASSHIM_TEST_FAULT: a wrong result for verify to catch */     \
+            const char *ran = bs_ran_label(info.ran, k);                                        \
+            if (ref) {                                                                          \
+                if (name##_forward(d, a, b, ref)) {                                             \
+                    name##_compare(d, c, ref, &vd);                                             \
+                    bs_verify_judge(d, ran, &vd);                                               \
+                }                                                                               \
+                free(ref);                                                                      \
+            }                                                                                   \
+            if (rec)                                                                            \
+                bs_probe_record(&pr, d, ran, &info, &vd);                                       \
         }                                                                                       \
         bs_depth--;                                                                             \
     }                                                                                           \
@@ -96,7 +116,8 @@ typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
         bs_gemm_desc d = {.routine = BS_R_##name, .api = BS_API_CBLAS,                          \
                           .order_raw = (int)layout, .transa_raw = (int)transa,                  \
                           .transb_raw = (int)transb, .m = m, .n = n, .k = k,                    \
-                          .lda = lda, .ldb = ldb, .ldc = ldc, .alpha = alpha, .beta = beta};    \
+                          .lda = lda, .ldb = ldb, .ldc = ldc, .alpha = alpha, .beta = beta,     \
+                          .caller_ip = __builtin_return_address(0)};                            \
         name##_call(&d, a, b, c);                                                               \
     }                                                                                           \
                                                                                                 \
@@ -113,7 +134,7 @@ typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
                           .order_raw = 0, .transa_raw = (unsigned char)*transa,                 \
                           .transb_raw = (unsigned char)*transb, .m = *m, .n = *n, .k = *k,      \
                           .lda = *lda, .ldb = *ldb, .ldc = *ldc, .alpha = *alpha,               \
-                          .beta = *beta};                                                       \
+                          .beta = *beta, .caller_ip = __builtin_return_address(0)};             \
         name##_call(&d, a, b, c);                                                               \
     }
 
@@ -147,5 +168,39 @@ typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
         return 1;                                                                               \
     }
 
+/* Verify mode: C's m x n block (in the caller's order) copied, then compared. */
+#define BS_SHIM_VERIFY(name, P, T)                                                              \
+    static T *name##_copy_c(const bs_gemm_desc *d, const T *c)                                  \
+    {                                                                                           \
+        const int64_t outer = d->order == 'R' ? d->m : d->n, inner = d->order == 'R' ? d->n : d->m; \
+        if (outer <= 0 || inner <= 0)                                                           \
+            return NULL;                                                                        \
+        const size_t len = (size_t)(d->ldc * (outer - 1) + inner);                              \
+        T *copy = malloc(len * sizeof(T));                                                      \
+        if (copy)                                                                               \
+            memcpy(copy, c, len * sizeof(T));                                                   \
+        return copy;                                                                            \
+    }                                                                                           \
+    static void name##_compare(const bs_gemm_desc *d, const T *c, const T *ref, bs_verdict *v)  \
+    {                                                                                           \
+        const int64_t outer = d->order == 'R' ? d->m : d->n, inner = d->order == 'R' ? d->n : d->m; \
+        double diff = 0, mag = 0;                                                               \
+        v->nonfinite = 0;                                                                       \
+        for (int64_t o = 0; o < outer; o++)                                                     \
+            for (int64_t i = 0; i < inner; i++) {                                               \
+                const double x = c[o * d->ldc + i], r = ref[o * d->ldc + i];                    \
+                if (!isfinite(r))                                                               \
+                    continue; /* the system BLAS's own NaN/Inf: nothing to hold against */      \
+                if (!isfinite(x)) {                                                             \
+                    v->nonfinite = 1;                                                           \
+                    continue;                                                                   \
+                }                                                                               \
+                if (fabs(x - r) > diff) diff = fabs(x - r);                                     \
+                if (fabs(r) > mag) mag = fabs(r);                                               \
+            }                                                                                   \
+        v->max_rel_err = mag > 0 ? diff / mag : diff;                                           \
+    }
+
 BS_ROUTINES(BS_SHIM_GEMM_F77)
+BS_ROUTINES(BS_SHIM_VERIFY)
 BS_ROUTINES(BS_SHIM_GEMM)

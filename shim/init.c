@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../profiler/backtrace.h"
 #include "shim.h"
 
-__thread int bs_depth;
+__thread int bs_depth __attribute__((tls_model("initial-exec")));
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -54,7 +55,8 @@ static void init_once(void)
         hi.routine[r] = bs_routine_names[r];
         hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);
     }
-    bs_report_setup(bs_cfg.report, &hi);
+    bs_backtrace_setup(bs_cfg.backtrace);
+    bs_report_setup(bs_cfg.report, &hi, bs_cfg.summary, bs_cfg.start_paused);
 }
 
 void bs_init(void) { pthread_once(&once, init_once); }

@@ -1,31 +1,70 @@
-/* shim/probe.c — the clocks around one call and the record they produce; the message for
- * an invalid call that no real BLAS can report. */
+/* shim/probe.c — the measurements around one call and the record they produce: clocks,
+ * CPU time, memory, call site; verify mode's bookkeeping; the message for an invalid call
+ * that no real BLAS can report. */
+#include <stdatomic.h>
+#include <time.h>
+
 #include "shim.h"
 
+#include "../profiler/backtrace.h"
 #include "../profiler/clock.h"
-
-void bs_probe_begin(bs_probe *p)
-{
-    p->cpu0 = bs_thread_cpu_ns();
-    p->wall0 = bs_mono_ns();
-}
+#include "../profiler/process.h"
 
 static const char *trans_name(char t)
 {
     return t == 'N' ? "N" : t == 'T' ? "T" : t == 'C' ? "C" : "?";
 }
 
-void bs_probe_end(const bs_probe *p, const bs_gemm_desc *d, const char *kernel,
-                  const bs_kernel_info *info)
+static int64_t flops_of(const bs_gemm_desc *d) { return 2 * d->m * d->n * d->k; }
+
+void bs_probe_begin(bs_probe *p, const bs_gemm_desc *d, int process_cpu)
 {
-    int64_t wall1 = bs_mono_ns();
-    int64_t cpu1 = bs_thread_cpu_ns();
+    p->heavy = flops_of(d) >= BS_MEASURE_MIN_FLOPS;
+    p->process_cpu = process_cpu;
+    p->cpu0 = p->rss0 = -1;
+    if (p->heavy) {
+        p->rss0 = bs_rss_bytes();
+        p->cpu0 = bs_clock_ns(process_cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID);
+    }
+    p->wall0 = bs_mono_ns();
+}
+
+/* bytes spanned by an r x c column-major operand with leading dimension ld */
+static int64_t span(int64_t rows, int64_t cols, int64_t ld, int64_t elem)
+{
+    return rows <= 0 || cols <= 0 ? 0 : (ld * (cols - 1) + rows) * elem;
+}
+
+void bs_probe_stop(bs_probe *p, const bs_kernel_info *info)
+{
+    p->wall1 = bs_mono_ns();
+    p->cpu = p->rss1 = p->peak = -1;
+    if (!p->heavy)
+        return;
+    int64_t cpu1 = bs_clock_ns(p->process_cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID);
+    if (p->cpu0 >= 0 && cpu1 >= 0)
+        p->cpu = cpu1 - p->cpu0 + (info->helper_cpu_ns > 0 ? info->helper_cpu_ns : 0);
+    p->rss1 = bs_rss_bytes();
+    p->peak = bs_peak_rss_bytes();
+    /* a forked child's ru_maxrss can lag its current RSS: the peak is at least what we see */
+    if (p->peak >= 0 && p->rss1 > p->peak)
+        p->peak = p->rss1;
+}
+
+void bs_probe_record(const bs_probe *p, const bs_gemm_desc *d, const char *kernel,
+                     const bs_kernel_info *info, const bs_verdict *v)
+{
+    /* the operands as stored: (rows, cols) in the caller's order */
+    const int row = d->order == 'R';
+    const int64_t elem = d->routine == BS_R_sgemm ? 4 : 8;
+    const int64_t ar = d->transa == 'N' ? d->m : d->k, ac = d->transa == 'N' ? d->k : d->m;
+    const int64_t br = d->transb == 'N' ? d->k : d->n, bc = d->transb == 'N' ? d->n : d->k;
     bs_record r = {
         .ts_ns = p->wall0,
         .tid = bs_tid(),
         .routine = bs_routine_names[d->routine],
         .api = d->api == BS_API_CBLAS ? "cblas" : "fortran",
-        .order = d->order == 'R' ? "row" : "col",
+        .order = row ? "row" : "col",
         .transa = trans_name(d->transa),
         .transb = trans_name(d->transb),
         .m = d->m, .n = d->n, .k = d->k,
@@ -33,13 +72,44 @@ void bs_probe_end(const bs_probe *p, const bs_gemm_desc *d, const char *kernel,
         .lda = d->lda, .ldb = d->ldb, .ldc = d->ldc,
         .kernel = kernel,
         .threads = info->threads,
+        .wall_ns = p->wall1 - p->wall0,
+        .cpu_ns = p->cpu,
+        .flops = flops_of(d),
+        .a_bytes = row ? span(ac, ar, d->lda, elem) : span(ar, ac, d->lda, elem),
+        .b_bytes = row ? span(bc, br, d->ldb, elem) : span(br, bc, d->ldb, elem),
+        .c_bytes = row ? span(d->n, d->m, d->ldc, elem) : span(d->m, d->n, d->ldc, elem),
         .workspace_bytes = info->threads < 0 ? -1 : (int64_t)info->workspace_bytes,
-        .wall_ns = wall1 - p->wall0,
-        .cpu_ns = (p->cpu0 >= 0 && cpu1 >= 0) ? cpu1 - p->cpu0 : -1,
-        .flops = 2 * d->m * d->n * d->k,
+        .rss_before_bytes = p->rss0,
+        .rss_after_bytes = p->rss1,
+        .rss_delta_bytes = p->rss0 >= 0 && p->rss1 >= 0 ? p->rss1 - p->rss0 : BS_NULL_I64,
+        .peak_rss_bytes = p->peak,
+        .max_rel_err = v->max_rel_err,
+        .nonfinite = v->max_rel_err < 0 ? -1 : v->nonfinite,
     };
     r.gflops = r.wall_ns > 0 ? (double)r.flops / (double)r.wall_ns : -1.0;
+    bs_backtrace_capture(d->caller_ip, &r.caller, &r.frames);
     bs_report_call(&r);
+}
+
+static atomic_long verify_count;
+static atomic_int verify_warned;
+
+int bs_verify_due(void)
+{
+    if (bs_cfg.verify_every <= 0)
+        return 0;
+    return atomic_fetch_add(&verify_count, 1) % bs_cfg.verify_every == 0;
+}
+
+void bs_verify_judge(const bs_gemm_desc *d, const char *kernel, const bs_verdict *v)
+{
+    const double eps = d->routine == BS_R_sgemm ? 5.96e-8 : 1.11e-16;
+    const double bound = 8.0 * (double)(d->k + 2) * eps;
+    if ((v->max_rel_err > bound || v->nonfinite) && atomic_exchange(&verify_warned, 1) == 0)
+        bs_warn("verify: %s %lldx%lldx%lld on kernel '%s' differs from the system BLAS: "
+                "max_rel_err %.3g > bound %.3g%s (warned once; see max_rel_err in the report)",
+                bs_routine_names[d->routine], (long long)d->m, (long long)d->n, (long long)d->k,
+                kernel, v->max_rel_err, bound, v->nonfinite ? ", NaN/Inf in C" : "");
 }
 
 void bs_report_invalid(const bs_gemm_desc *d, int param_num, const char *param)

@@ -15,12 +15,25 @@ typedef struct bs_config {
     const char *real_path;               /* BLASSHIM_REAL_BLAS=/path, or NULL */
     const char *report;                  /* report name pattern, or NULL when off */
     bs_kernel_params kparams;            /* BLASSHIM_BLOCK, BLASSHIM_ISA, BLASSHIM_NUM_THREADS */
+    int summary;                         /* BLASSHIM_LOG=summary */
+    int backtrace;                       /* BLASSHIM_BACKTRACE frames */
+    long verify_every;                   /* BLASSHIM_VERIFY: 0 off, N every N-th call */
+    int start_paused;                    /* BLASSHIM_START=paused */
+    int test_fault;                      /* BLASSHIM_TEST_FAULT=1: spoil C[0] (tests verify) */
 } bs_config;
 
 extern bs_config bs_cfg;
 
 /* The name a configured kernel goes by in the report ("system" for the real BLAS). */
 static inline const char *bs_kernel_label(const bs_kernel *k) { return k ? k->name : "system"; }
+
+/* The kernel that ran: the one auto chose (its registry name, one pointer per name, so
+ * summary mode can key on it), else the configured one. */
+static inline const char *bs_ran_label(const char *ran, const bs_kernel *k)
+{
+    const bs_kernel *r = ran ? bs_kernel_find(ran) : NULL;
+    return r ? r->name : bs_kernel_label(k);
+}
 
 /* Read the BLASSHIM_* variables into bs_cfg; warn about and replace bad values. */
 void bs_config_read(void);
@@ -29,7 +42,7 @@ void bs_config_read(void);
 void bs_init(void);
 
 /* Depth of shim calls on this thread: > 0 means the call comes from inside the real BLAS. */
-extern __thread int bs_depth;
+extern __thread int bs_depth __attribute__((tls_model("initial-exec")));
 
 /* ---- the real BLAS (shim/realblas.c) ---- */
 /* Find the real routines: user path, then loaded libraries, then usual sonames. */
@@ -40,13 +53,33 @@ void *bs_real_sym(bs_api api, bs_routine r);
 const char *bs_real_path(void);
 
 /* ---- measuring one call (shim/probe.c) ---- */
+/* CPU time and memory cost a syscall each (~1.3 us here): measured only for calls of at least
+ * this many flops (a 256^3 gemm: >= 80 us at 200 GFLOP/s), null below. */
+#define BS_MEASURE_MIN_FLOPS (1LL << 25)
+
 typedef struct bs_probe {
-    int64_t wall0, cpu0;
+    int heavy, process_cpu;
+    int64_t wall0, cpu0, rss0;
+    int64_t wall1, cpu, rss1, peak; /* after the call; -1 where not measured */
 } bs_probe;
-void bs_probe_begin(bs_probe *p);
-/* Stop the clocks and hand the call's record to the report. */
-void bs_probe_end(const bs_probe *p, const bs_gemm_desc *d, const char *kernel,
-                  const bs_kernel_info *info);
+/* process_cpu: the real BLAS may run threads of its own; count the whole process */
+void bs_probe_begin(bs_probe *p, const bs_gemm_desc *d, int process_cpu);
+/* Stop the clocks (before anything else the shim does for the call, such as verifying). */
+void bs_probe_stop(bs_probe *p, const bs_kernel_info *info);
+
+/* What verify mode found: max_rel_err < 0 when the call was not verified. */
+typedef struct bs_verdict {
+    double max_rel_err;
+    int nonfinite;
+} bs_verdict;
+
+/* Hand the call's record, with its call site, to the report. */
+void bs_probe_record(const bs_probe *p, const bs_gemm_desc *d, const char *kernel,
+                     const bs_kernel_info *info, const bs_verdict *v);
+
+/* Verify mode: is this call due (every N-th), and the warning the first time a result is off. */
+int bs_verify_due(void);
+void bs_verify_judge(const bs_gemm_desc *d, const char *kernel, const bs_verdict *v);
 
 /* An invalid call that no real BLAS can report: one message, C untouched. */
 void bs_report_invalid(const bs_gemm_desc *d, int param_num, const char *param);

@@ -53,18 +53,37 @@ def shim_lines(stderr):
     return [l for l in stderr.splitlines() if l.startswith("blasshim:")]
 
 
+MEASURE_MIN_FLOPS = 1 << 25   # shim/shim.h BS_MEASURE_MIN_FLOPS
+
+
+def span(rows, cols, ld, elem):
+    return 0 if rows <= 0 or cols <= 0 else (ld * (cols - 1) + rows) * elem
+
+
 def check_call(rec):
-    assert set(rec) == {"type"} | {n for n, _ in FIELDS}, f"fields differ: {sorted(rec)}"
+    names = {n for n, _ in FIELDS}
+    assert set(rec) - {"frames"} == {"type"} | names - {"frames"}, f"fields differ: {sorted(rec)}"
     for name, kind in FIELDS:
+        if name not in rec:
+            assert kind == "FRAMES"
+            continue
         v = rec[name]
         if kind == "STR":
             assert isinstance(v, str) and v, (name, v)
+        elif kind == "STRN":
+            assert v is None or (isinstance(v, str) and v), (name, v)
         elif kind == "I64":
             assert isinstance(v, int) and not isinstance(v, bool), (name, v)
         elif kind == "I64N":
             assert v is None or (isinstance(v, int) and v >= 0), (name, v)
+        elif kind == "I64S":
+            assert v is None or isinstance(v, int), (name, v)
         elif kind in ("F64", "F64N"):
             assert (v is None and kind == "F64N") or isinstance(v, (int, float)), (name, v)
+        elif kind == "BOOLN":
+            assert v is None or isinstance(v, bool), (name, v)
+        elif kind == "FRAMES":
+            assert isinstance(v, list) and len(v) > 1 and all(isinstance(f, str) for f in v)
     assert rec["routine"] in ("sgemm", "dgemm")
     assert rec["api"] in ("cblas", "fortran")
     assert rec["order"] in ("row", "col")
@@ -72,7 +91,7 @@ def check_call(rec):
     assert rec["wall_ns"] >= 0 and rec["ts_ns"] > 0
     assert rec["flops"] == 2 * rec["m"] * rec["n"] * rec["k"]
     if rec["wall_ns"] > 0:
-        assert math.isclose(rec["gflops"], rec["flops"] / rec["wall_ns"], rel_tol=1e-9)
+        assert math.isclose(rec["gflops"], rec["flops"] / rec["wall_ns"], rel_tol=1e-5)
     assert rec["kernel"] in ("system", "naive", "blocked", "vectorized", "parallel")
     if rec["kernel"] == "system":
         assert rec["threads"] is None and rec["workspace_bytes"] is None
@@ -80,6 +99,28 @@ def check_call(rec):
         assert rec["threads"] >= 1 and rec["workspace_bytes"] >= 0
     if rec["kernel"] in ("naive",):
         assert rec["workspace_bytes"] == 0
+    # operand footprints, recomputed from the call's own arguments
+    elem = 4 if rec["routine"] == "sgemm" else 8
+    m, n, k, row = rec["m"], rec["n"], rec["k"], rec["order"] == "row"
+    ar, ac = (m, k) if rec["transa"] == "N" else (k, m)
+    br, bc = (k, n) if rec["transb"] == "N" else (n, k)
+    if row:
+        ar, ac, br, bc, cr, cc = ac, ar, bc, br, n, m
+    else:
+        cr, cc = m, n
+    assert rec["a_bytes"] == span(ar, ac, rec["lda"], elem)
+    assert rec["b_bytes"] == span(br, bc, rec["ldb"], elem)
+    assert rec["c_bytes"] == span(cr, cc, rec["ldc"], elem)
+    # CPU time and memory: measured exactly for the heavy calls, null for the others
+    heavy = rec["flops"] >= MEASURE_MIN_FLOPS
+    for f in ("cpu_ns", "rss_before_bytes", "rss_after_bytes", "rss_delta_bytes", "peak_rss_bytes"):
+        assert (rec[f] is not None) == heavy, (f, rec[f], rec["flops"])
+    if heavy:
+        assert rec["rss_delta_bytes"] == rec["rss_after_bytes"] - rec["rss_before_bytes"]
+        assert rec["peak_rss_bytes"] >= rec["rss_after_bytes"] > 0
+        assert rec["cpu_ns"] > 0
+    # verify mode's fields come together
+    assert (rec["max_rel_err"] is None) == (rec["nonfinite"] is None)
 
 
 class Report:
@@ -88,12 +129,20 @@ class Report:
     def __init__(self, path):
         self.path = Path(path)
         self.procs = {}
-        lines = self.path.read_text().splitlines()
+        lines = self.path.read_text(encoding="utf-8").splitlines()
         assert lines, f"{path} is empty"
         for no, line in enumerate(lines, 1):
             rec = json.loads(line)  # every line is one whole JSON object
             assert isinstance(rec, dict), f"{path}:{no}"
             pid = rec["pid"]
+            if rec["type"] == "mark":
+                assert pid in self.procs, f"{path}:{no}: a mark before the header"
+                self.procs[pid].setdefault("marks", []).append(rec)
+                continue
+            if rec["type"] == "aggregate":
+                assert pid in self.procs, f"{path}:{no}: an aggregate before the header"
+                self.procs[pid].setdefault("aggregates", []).append(rec)
+                continue
             if rec["type"] == "header":
                 assert pid not in self.procs, f"{path}:{no}: second header for {pid}"
                 self.procs[pid] = {"header": rec, "calls": [], "summary": None}
@@ -119,6 +168,15 @@ class Report:
             assert key in h, f"header lacks {key}"
         assert h["format"] == "blasshim-report" and h["version"] == 1
         assert s is not None, f"pid {pid}: no summary line"
+        if s["log"] == "summary":   # no call lines: the aggregates add up to the summary
+            aggs = proc.get("aggregates", [])
+            assert not calls
+            assert s["calls"] == sum(a["count"] for a in aggs)
+            assert s["wall_ns"] == sum(a["wall_ns"] for a in aggs)
+            for a in aggs:
+                assert a["min_ns"] <= a["mean_ns"] <= a["max_ns"]
+                assert a["min_ns"] * 0.8 <= a["p50_ns"] <= a["max_ns"] * 1.2
+            return
         assert sorted(c["seq"] for c in calls) == list(range(1, len(calls) + 1))
         assert s["calls"] == len(calls)
         assert s["wall_ns"] == sum(c["wall_ns"] for c in calls)

@@ -5,12 +5,18 @@
  *   gemmprobe fork           dgemm in the parent, a fork whose child makes sgemm calls
  *   gemmprobe forkbig N      an N x N dgemm, fork, the same in the child, and once more in
  *                            the parent; each checked ("ok" or "WRONG")
+ *   gemmprobe threadsfork    4 threads x 1000 dgemm, then a fork whose child makes 5 sgemm calls
+ *   gemmprobe killself N     N dgemm calls, then SIGTERM to itself (default action: death)
+ *   gemmprobe regions        pause / resume / mark through the public API (looked up with
+ *                            dlsym, so the program runs without the shim too)
  *   gemmprobe invalid        cblas_dgemm with M = -1; reports whether C changed
  *   gemmprobe nocall         no BLAS call at all
  * The last stdout line is "calls N": the number of gemm calls the program made.
  */
 #include <cblas.h>
+#include <dlfcn.h>
 #include <math.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,7 +144,7 @@ static int run_threads(int t, int n)
     return errors != 0;
 }
 
-static void square(int use_float, int reps)
+static void __attribute__((noinline)) square(int use_float, int reps)
 {
     double a[16] = {1, 2, 3, 4}, b[16] = {1}, c[16];
     float af[16] = {1, 2}, bf[16] = {1}, cf[16];
@@ -206,6 +212,49 @@ static int run_forkbig(int n)
     return bad || !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+static int run_threadsfork(void)
+{
+    int rc = run_threads(4, 1000);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        calls = 0;
+        square(1, 5);
+        printf("child %d calls %ld\n", (int)getpid(), calls);
+        exit(0);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    printf("parent %d\n", (int)getpid());
+    calls = 4000;
+    return rc || !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static int run_killself(int n)
+{
+    square(0, n);
+    printf("calls %ld\n", calls);
+    fflush(stdout);
+    raise(SIGTERM);
+    return 3; /* not reached */
+}
+
+static int run_regions(void)
+{
+    void (*pause_fn)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "blasshim_pause");
+    void (*resume_fn)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "blasshim_resume");
+    void (*mark_fn)(const char *) = (void (*)(const char *))dlsym(RTLD_DEFAULT, "blasshim_mark");
+    printf("api %s\n", pause_fn && resume_fn && mark_fn ? "found" : "absent");
+    if (pause_fn) pause_fn();
+    square(0, 3); /* warm-up: not recorded */
+    if (resume_fn) resume_fn();
+    if (mark_fn) mark_fn("region \"one\"");
+    square(0, 2);
+    if (mark_fn) mark_fn("region two");
+    square(1, 4);
+    return 0;
+}
+
 static int run_invalid(void)
 {
     double a[4] = {1, 2, 3, 4}, b[4] = {1, 2, 3, 4}, c[4] = {7, 7, 7, 7};
@@ -228,10 +277,17 @@ int main(int argc, char **argv)
         rc = run_fork();
     else if (!strcmp(mode, "forkbig"))
         rc = run_forkbig(argc > 2 ? atoi(argv[2]) : 300);
+    else if (!strcmp(mode, "threadsfork"))
+        rc = run_threadsfork();
+    else if (!strcmp(mode, "killself"))
+        rc = run_killself(argc > 2 ? atoi(argv[2]) : 10);
+    else if (!strcmp(mode, "regions"))
+        rc = run_regions();
     else if (!strcmp(mode, "invalid"))
         rc = run_invalid();
     else if (strcmp(mode, "nocall") != 0) {
-        fprintf(stderr, "usage: gemmprobe cases|threads T N|fork|forkbig N|invalid|nocall\n");
+        fprintf(stderr, "usage: gemmprobe cases|threads T N|fork|forkbig N|threadsfork|killself N|"
+                        "regions|invalid|nocall\n");
         return 2;
     }
     printf("calls %ld\n", calls);

@@ -171,8 +171,9 @@ def test_fortran_program(tmp, kernel):
     assert (call["m"], call["n"], call["k"], call["lda"], call["alpha"], call["beta"]) == (60, 40, 50, 50, 2.0, 0.5)
 
 
-def test_only_blas_symbols_are_exported():
+def test_only_blas_symbols_and_the_api_are_exported():
     out = subprocess.run(["nm", "-D", "--defined-only", str(LIB)], capture_output=True,
                          text=True, check=True).stdout
     names = sorted(l.split()[-1] for l in out.splitlines() if l.split()[1] in "TtWwDdBb")
-    assert names == ["cblas_dgemm", "cblas_sgemm", "dgemm_", "sgemm_"]
+    assert names == ["blasshim_mark", "blasshim_pause", "blasshim_resume",
+                     "cblas_dgemm", "cblas_sgemm", "dgemm_", "sgemm_"]

@@ -1,0 +1,36 @@
+#!/bin/sh
+# bench/overhead.sh — make bench-overhead: the time the shim adds to one 4x4x4 dgemm
+# (system kernel), measured in one run: the same program without the shim and with it in
+# each logging mode, round-robin, best of 5 rounds each.
+build=${1:-build}
+prog="$build/overhead"
+lib="$(pwd)/$build/libblasshim.so"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+calls=200000
+run() { # name, then environment assignments
+    name=$1; shift
+    v=$(cd "$out" && env "$@" "$OLDPWD/$prog" $calls | sed -n 's/^ns_per_call //p')
+    echo "$name $v" >> "$out/times"
+    rm -f "$out"/*.jsonl
+}
+for round in 1 2 3 4 5; do
+    run none
+    run off LD_PRELOAD="$lib" BLASSHIM_REPORT=off
+    run summary LD_PRELOAD="$lib" BLASSHIM_LOG=summary BLASSHIM_REPORT=r.jsonl
+    run summary_nobt LD_PRELOAD="$lib" BLASSHIM_LOG=summary BLASSHIM_BACKTRACE=0 BLASSHIM_REPORT=r.jsonl
+    run calls LD_PRELOAD="$lib" BLASSHIM_REPORT=r.jsonl
+    run calls_nobt LD_PRELOAD="$lib" BLASSHIM_BACKTRACE=0 BLASSHIM_REPORT=r.jsonl
+done
+awk '
+    { if (!($1 in best) || $2 < best[$1]) best[$1] = $2 }
+    END {
+        base = best["none"]
+        printf "4x4x4 dgemm through cblas_dgemm, system kernel, %s calls x 5 rounds, best round:\n", "'$calls'"
+        printf "%-34s %10s %12s %8s\n", "configuration", "ns/call", "added ns", "target"
+        n = split("none off summary summary_nobt calls calls_nobt", order, " ")
+        split("no shim|BLASSHIM_REPORT=off|BLASSHIM_LOG=summary (backtrace 1)|BLASSHIM_LOG=summary, BACKTRACE=0|call lines (backtrace 1)|call lines, BACKTRACE=0", label, "|")
+        split("-|15|150|-|1500|-", target, "|")
+        for (i = 1; i <= n; i++)
+            printf "%-34s %10.1f %12.1f %8s\n", label[i], best[order[i]], best[order[i]] - base, target[i]
+    }' "$out/times"

@@ -1,0 +1,33 @@
+/* include/blasshim.h — blasshim's public C API, for programs run under the shim.
+ *
+ * Region control: whole-run reports drown the part you care about. Pause recording around
+ * set-up and warm-up, resume for the region, and drop named marks on the timeline:
+ *
+ *     blasshim_pause();   warm_up();   blasshim_resume();
+ *     blasshim_mark("epoch 1");   train();
+ *
+ * The library exports these symbols; a program that must also run without the shim can look
+ * them up with dlsym(RTLD_DEFAULT, "blasshim_mark") instead of linking against them, and
+ * Python can call them with ctypes (examples/regions.py). Calls are counted and computed
+ * while paused; they are only not recorded. BLASSHIM_START=paused starts paused. */
+#ifndef BLASSHIM_H
+#define BLASSHIM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Stop recording calls (they still run on the configured kernel). */
+void blasshim_pause(void);
+
+/* Record calls again. */
+void blasshim_resume(void);
+
+/* Write a {"type":"mark"} record with the time, the thread and this name (NULL: ""). */
+void blasshim_mark(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,156 @@
+/* profiler/aggregate.c — the summary mode's table: a fixed number of entries keyed by
+ * (routine, kernel, order, transa, transb, m, n, k, caller), plus one "other" entry that takes
+ * every call once the table is full, so memory stays bounded whatever the program does.
+ * Per entry: count, total/min/max wall time, flops, and a histogram of wall times in
+ * quarter-octave buckets (each bucket spans 19 %) from which p50/p95/p99 are read. */
+#include "aggregate.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SLOTS 4096 /* power of two; at most SLOTS/2 entries are used */
+#define BUCKETS 160 /* 4 per octave: 1 ns .. 2^40 ns */
+
+typedef struct entry {
+    int used;
+    const char *routine, *kernel, *order, *transa, *transb, *caller; /* interned pointers */
+    int64_t m, n, k;
+    int64_t count, wall, min, max, flops;
+    uint32_t hist[BUCKETS];
+} entry;
+
+static entry *table; /* SLOTS + 1: the last one is "other" */
+static int entries;
+
+static int bucket_of(int64_t ns)
+{
+    if (ns < 1)
+        return 0;
+    int msb = 63 - __builtin_clzll((unsigned long long)ns);
+    int frac = msb >= 2 ? (int)((ns >> (msb - 2)) & 3) : (int)((ns << (2 - msb)) & 3);
+    int b = msb * 4 + frac;
+    return b < BUCKETS ? b : BUCKETS - 1;
+}
+
+/* geometric middle of a bucket, ns */
+static double bucket_ns(int b)
+{
+    double lo = (double)(1ull << (b / 4)) * (1.0 + (b % 4) / 4.0);
+    double hi = (double)(1ull << (b / 4)) * (1.0 + (b % 4 + 1) / 4.0);
+    return __builtin_sqrt(lo * hi);
+}
+
+static int same(const entry *e, const bs_record *r)
+{
+    return e->m == r->m && e->n == r->n && e->k == r->k && e->routine == r->routine &&
+           e->kernel == r->kernel && e->order == r->order && e->transa == r->transa &&
+           e->transb == r->transb && e->caller == r->caller;
+}
+
+static size_t hash(const bs_record *r)
+{
+    uint64_t h = 1469598103934665603ull;
+    const uint64_t parts[] = {(uint64_t)r->m, (uint64_t)r->n, (uint64_t)r->k,
+                              (uint64_t)(uintptr_t)r->routine, (uint64_t)(uintptr_t)r->kernel,
+                              (uint64_t)(uintptr_t)r->transa ^ ((uint64_t)(uintptr_t)r->transb << 1),
+                              (uint64_t)(uintptr_t)r->order, (uint64_t)(uintptr_t)r->caller};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        h = (h ^ parts[i]) * 1099511628211ull;
+    return (size_t)(h ^ (h >> 29)) & (SLOTS - 1);
+}
+
+void bs_agg_add(const bs_record *r)
+{
+    if (!table && !(table = calloc(SLOTS + 1, sizeof *table)))
+        return;
+    entry *e = NULL;
+    for (size_t i = hash(r), n = 0; n < SLOTS; i = (i + 1) & (SLOTS - 1), n++) {
+        if (table[i].used && same(&table[i], r)) {
+            e = &table[i];
+            break;
+        }
+        if (!table[i].used) {
+            if (entries < SLOTS / 2) {
+                e = &table[i];
+                e->used = 1;
+                e->routine = r->routine, e->kernel = r->kernel, e->order = r->order;
+                e->transa = r->transa, e->transb = r->transb, e->caller = r->caller;
+                e->m = r->m, e->n = r->n, e->k = r->k;
+                e->min = INT64_MAX;
+                entries++;
+            }
+            break;
+        }
+    }
+    if (!e) {
+        e = &table[SLOTS]; /* other */
+        if (!e->used)
+            e->used = 1, e->min = INT64_MAX;
+    }
+    e->count++;
+    e->wall += r->wall_ns;
+    e->flops += r->flops;
+    if (r->wall_ns < e->min) e->min = r->wall_ns;
+    if (r->wall_ns > e->max) e->max = r->wall_ns;
+    e->hist[bucket_of(r->wall_ns)]++;
+}
+
+static double percentile(const entry *e, double q)
+{
+    int64_t want = (int64_t)(q * (double)e->count + 0.5), seen = 0;
+    if (want < 1) want = 1;
+    for (int b = 0; b < BUCKETS; b++) {
+        seen += e->hist[b];
+        if (seen >= want)
+            return bucket_ns(b);
+    }
+    return (double)e->max;
+}
+
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+void bs_agg_emit(void (*emit)(json_t *rec))
+{
+    if (!table)
+        return;
+    for (size_t i = 0; i <= SLOTS; i++) {
+        const entry *e = &table[i];
+        if (!e->used || e->count == 0)
+            continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "type", json_string("aggregate"));
+        if (i == SLOTS) {
+            json_object_set_new(o, "other", json_true());
+        } else {
+            json_object_set_new(o, "routine", json_string(e->routine));
+            json_object_set_new(o, "kernel", json_string(e->kernel));
+            json_object_set_new(o, "order", json_string(e->order));
+            json_object_set_new(o, "transa", json_string(e->transa));
+            json_object_set_new(o, "transb", json_string(e->transb));
+            json_object_set_new(o, "m", json_integer(e->m));
+            json_object_set_new(o, "n", json_integer(e->n));
+            json_object_set_new(o, "k", json_integer(e->k));
+            json_object_set_new(o, "caller", str_or_null(e->caller));
+        }
+        json_object_set_new(o, "count", json_integer(e->count));
+        json_object_set_new(o, "wall_ns", json_integer(e->wall));
+        json_object_set_new(o, "min_ns", json_integer(e->min));
+        json_object_set_new(o, "max_ns", json_integer(e->max));
+        json_object_set_new(o, "mean_ns", json_real((double)e->wall / (double)e->count));
+        json_object_set_new(o, "p50_ns", json_real(percentile(e, 0.50)));
+        json_object_set_new(o, "p95_ns", json_real(percentile(e, 0.95)));
+        json_object_set_new(o, "p99_ns", json_real(percentile(e, 0.99)));
+        json_object_set_new(o, "flops", json_integer(e->flops));
+        json_object_set_new(o, "gflops", e->wall > 0 ? json_real((double)e->flops / (double)e->wall)
+                                                     : json_null());
+        emit(o);
+    }
+}
+
+void bs_agg_reset(void)
+{
+    if (table)
+        memset(table, 0, (SLOTS + 1) * sizeof *table);
+    entries = 0;
+}
