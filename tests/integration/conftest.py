@@ -28,6 +28,12 @@ def field_table():
 FIELDS = field_table()
 
 
+def preload(lib=None):
+    """The LD_PRELOAD value for the shim (after the sanitizer runtime under `make asan`)."""
+    pre = os.environ.get("BS_TEST_PRELOAD_FIRST", "")
+    return f"{pre}:{lib or LIB}" if pre else str(lib or LIB)
+
+
 def base_env(**extra):
     """The caller's environment without any BLASSHIM_* or LD_PRELOAD, plus extra."""
     env = {k: v for k, v in os.environ.items()

@@ -98,7 +98,7 @@ def test_fork_child_writes_its_own_report(tmp):
 def test_two_processes_share_one_report_name(tmp):
     cmd = [str(PROBE), "threads", "2", "1500"]
     from conftest import base_env
-    env = base_env(LD_PRELOAD=LIB, BLASSHIM_REPORT=tmp / "shared.jsonl")
+    env = base_env(LD_PRELOAD=LIB, BLASSHIM_REPORT=tmp / "shared.jsonl")  # asan-aware
     procs = [subprocess.Popen(cmd, cwd=tmp, env=env, stdout=subprocess.DEVNULL) for _ in range(2)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     rep = Report(tmp / "shared.jsonl")   # every line whole, each process complete

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, LIB, PROBE, PYTHON, ROOT, Report, base_env, reports_in, run
+from conftest import BUILD, PROBE, PYTHON, ROOT, Report, base_env, preload, reports_in, run
 
 NCPU = len(os.sched_getaffinity(0))
 MPI_EXAMPLE = BUILD / "examples" / "mpi_gemm"
@@ -204,7 +204,7 @@ def test_bad_profiler_settings_warn(tmp, var, value, text):
 def test_mpi_one_report_per_rank(tmp):
     env = base_env(OMPI_MCA_plm_rsh_agent="false")
     cmd = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2",
-           "-x", f"LD_PRELOAD={LIB}", "-x", f"BLASSHIM_REPORT={tmp}/gemm-rank%r.jsonl",
+           "-x", f"LD_PRELOAD={preload()}", "-x", f"BLASSHIM_REPORT={tmp}/gemm-rank%r.jsonl",
            str(MPI_EXAMPLE)]
     r = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
