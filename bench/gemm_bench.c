@@ -77,7 +77,7 @@ static int nthreads = 2;
 
 static double run_once(int kern, int dbl, int m, int n, int k, void *a, void *b, void *c)
 {
-    bs_kernel_info info = {0, 0, NULL};
+    bs_kernel_info info = {.threads = 0};
     double t = now();
     if (kern >= K_OB1) {
         if (dbl) ob_dgemm(102, 111, 111, m, n, k, 1.0, a, m, b, k, 0.0, c, m);

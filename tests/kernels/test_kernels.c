@@ -77,7 +77,7 @@ static int cblas_trans(char t) { return t == 'N' ? 111 : t == 'T' ? 112 : 113; }
         bs_##P##gemm_args args = {cn.transa, cn.transb, cn.m, cn.n, cn.k, (T)g->alpha,        \
                                   cn.swap ? b : a, cn.lda, cn.swap ? a : b, cn.ldb,           \
                                   (T)g->beta, c, ldc};                                        \
-        bs_kernel_info info = {0, 0, NULL};                                                         \
+        bs_kernel_info info = {.threads = 0};                                                         \
         kern->P##gemm(&args, &info);                                                          \
         int bad = 0;                                                                          \
         for (int i = 0; i < g->m; i++)                                                        \
