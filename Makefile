@@ -17,15 +17,17 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h)
 
 # unit tests link the pure parts directly (not the exported entry points)
-UNIT_OBJS := $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/shim/canon.o
-UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/test_*.c tests/shim/test_*.c))
+UNIT_OBJS := $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/shim/canon.o \
+             $(BUILD)/obj/profiler/reader.o $(BUILD)/obj/profiler/jsonl.o
+UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/test_*.c tests/shim/test_*.c \
+                                                           tests/profiler/test_*.c))
 
 EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
             $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm) \
             $(if $(shell command -v mpicc),$(BUILD)/examples/mpi_gemm)
 
 .PHONY: all deps test check demo asan bench bench-overhead clean
-all: $(BUILD)/libblasshim.so
+all: $(BUILD)/libblasshim.so $(BUILD)/blasshim-report
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -40,9 +42,14 @@ $(BUILD)/obj/kernels/%.o: kernels/%.c $(HEADERS)
 $(BUILD)/libblasshim.so: $(LIB_OBJS)
 	$(CC) -shared $(CFLAGS) $(SAN) -Wl,-z,defs -o $@ $^ $(LIB_LIBS)
 
+# the report tool: a program of its own, sharing the record table and reader with the tests
+TOOL_OBJS := $(BUILD)/obj/profiler/report_tool.o $(BUILD)/obj/profiler/reader.o $(BUILD)/obj/profiler/peak.o
+$(BUILD)/blasshim-report: $(TOOL_OBJS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(shell pkg-config --libs jansson) -lm
+
 $(BUILD)/tests/%: tests/%.c $(UNIT_OBJS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(UNIT_OBJS) $(shell pkg-config --libs cmocka) -lm -lpthread
+	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(UNIT_OBJS) $(shell pkg-config --libs cmocka jansson) -lm -lpthread
 
 # programs run under LD_PRELOAD: linked against the system BLAS like a user's program
 $(BUILD)/examples/dgemm_example: examples/dgemm_example.c
@@ -86,9 +93,9 @@ asan:
 
 # The kernels against OpenBLAS, side by side in one run (README "Performance"). OpenBLAS's
 # CPU-type overrides, set on some of these machines, are lifted for this command alone.
-$(BUILD)/gemm_bench: bench/gemm_bench.c $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(HEADERS)
+$(BUILD)/gemm_bench: bench/gemm_bench.c $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/profiler/peak.o $(HEADERS)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -O2 -o $@ $< \
-	    $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) -ldl -lm -lpthread
+	    $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/profiler/peak.o -ldl -lm -lpthread
 
 bench:
 	@$(MAKE) --no-print-directory deps

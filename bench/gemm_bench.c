@@ -4,7 +4,6 @@
  * The kernels are called directly (no shim in between); OpenBLAS through its own cblas_?gemm
  * with 1 thread and with all threads. The machine's peak is measured by an FMA loop. */
 #include <dlfcn.h>
-#include <immintrin.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "../kernels/gemm.h"
+#include "../profiler/peak.h"
 
 typedef void (*cblas_s)(int, int, int, int, int, int, float, const float *, int, const float *,
                         int, float, float *, int);
@@ -28,45 +28,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* ---- peak: independent FMA chains ----------------------------------------------------- */
-#define PEAK_LOOP(NAME, TGT, V, SET1, FMA, LANES)                                            \
-    __attribute__((target(TGT))) static double NAME(long iters)                             \
-    {                                                                                       \
-        V acc[12], x = SET1(1.0000001), y = SET1(0.9999999);                                \
-        for (int i = 0; i < 12; i++) acc[i] = SET1(i);                                      \
-        double t = now();                                                                   \
-        for (long it = 0; it < iters; it++) {                                               \
-            _Pragma("GCC unroll 12")                                                        \
-            for (int i = 0; i < 12; i++) acc[i] = FMA(acc[i], x, y);                        \
-        }                                                                                   \
-        t = now() - t;                                                                      \
-        V sum = acc[0];                                                                     \
-        for (int i = 1; i < 12; i++) sum = FMA(sum, x, acc[i]);                             \
-        volatile V sink = sum;                                                              \
-        (void)sink;                                                                         \
-        return 2.0 * LANES * 12 * iters / t * 1e-9;                                         \
-    }
-PEAK_LOOP(peak_d512, "avx512f", __m512d, _mm512_set1_pd, _mm512_fmadd_pd, 8)
-PEAK_LOOP(peak_s512, "avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, 16)
-PEAK_LOOP(peak_d256, "avx2,fma", __m256d, _mm256_set1_pd, _mm256_fmadd_pd, 4)
-PEAK_LOOP(peak_s256, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, 8)
-
-static void peak(double *s, double *d)
-{
-    double (*fs)(long) = NULL, (*fd)(long) = NULL;
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f"))
-        fs = peak_s512, fd = peak_d512;
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        fs = peak_s256, fd = peak_d256;
-    *s = *d = 0;
-    for (int r = 0; r < 5 && fs; r++) {
-        double a = fs(20000000), b = fd(20000000);
-        if (a > *s) *s = a;
-        if (b > *d) *d = b;
-    }
 }
 
 /* ---- one measurement ------------------------------------------------------------------ */
@@ -154,7 +115,7 @@ int main(int argc, char **argv)
     *(void **)&ob_corename = dlsym(ob, "openblas_get_corename");
 
     double ps, pd;
-    peak(&ps, &pd);
+    bs_measure_peak(&ps, &pd);
     bs_kernel_setup su;
     bs_kernels_setup(&su);
     printf("machine peak (FMA loop, 1 core): %.1f GFLOP/s fp32, %.1f GFLOP/s fp64; %d threads\n",

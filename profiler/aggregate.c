@@ -1,45 +1,27 @@
 /* profiler/aggregate.c — the summary mode's table: a fixed number of entries keyed by
  * (routine, kernel, order, transa, transb, m, n, k, caller), plus one "other" entry that takes
  * every call once the table is full, so memory stays bounded whatever the program does.
- * Per entry: count, total/min/max wall time, flops, and a histogram of wall times in
- * quarter-octave buckets (each bucket spans 19 %) from which p50/p95/p99 are read. */
+ * Per entry: count, total/min/max wall time, flops, and a histogram of wall times
+ * (histogram.h) from which p50/p95/p99 are read. */
 #include "aggregate.h"
+#include "histogram.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SLOTS 4096 /* power of two; at most SLOTS/2 entries are used */
-#define BUCKETS 160 /* 4 per octave: 1 ns .. 2^40 ns */
 
 typedef struct entry {
     int used;
     const char *routine, *kernel, *order, *transa, *transb, *caller; /* interned pointers */
     int64_t m, n, k;
     int64_t count, wall, min, max, flops;
-    uint32_t hist[BUCKETS];
+    uint32_t hist[BS_HIST_BUCKETS];
 } entry;
 
 static entry *table; /* SLOTS + 1: the last one is "other" */
 static int entries;
-
-static int bucket_of(int64_t ns)
-{
-    if (ns < 1)
-        return 0;
-    int msb = 63 - __builtin_clzll((unsigned long long)ns);
-    int frac = msb >= 2 ? (int)((ns >> (msb - 2)) & 3) : (int)((ns << (2 - msb)) & 3);
-    int b = msb * 4 + frac;
-    return b < BUCKETS ? b : BUCKETS - 1;
-}
-
-/* geometric middle of a bucket, ns */
-static double bucket_ns(int b)
-{
-    double lo = (double)(1ull << (b / 4)) * (1.0 + (b % 4) / 4.0);
-    double hi = (double)(1ull << (b / 4)) * (1.0 + (b % 4 + 1) / 4.0);
-    return __builtin_sqrt(lo * hi);
-}
 
 static int same(const entry *e, const bs_record *r)
 {
@@ -93,19 +75,12 @@ void bs_agg_add(const bs_record *r)
     e->flops += r->flops;
     if (r->wall_ns < e->min) e->min = r->wall_ns;
     if (r->wall_ns > e->max) e->max = r->wall_ns;
-    e->hist[bucket_of(r->wall_ns)]++;
+    e->hist[bs_hist_bucket(r->wall_ns)]++;
 }
 
 static double percentile(const entry *e, double q)
 {
-    int64_t want = (int64_t)(q * (double)e->count + 0.5), seen = 0;
-    if (want < 1) want = 1;
-    for (int b = 0; b < BUCKETS; b++) {
-        seen += e->hist[b];
-        if (seen >= want)
-            return bucket_ns(b);
-    }
-    return (double)e->max;
+    return bs_hist_quantile(e->hist, e->count, q, (double)e->max);
 }
 
 static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }

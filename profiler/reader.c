@@ -1,0 +1,222 @@
+/* profiler/reader.c — the report reader: one line at a time, parsed with jansson, each call
+ * record checked field by field against fields.def. Lines longer than MAX_LINE are rejected
+ * without being held in memory. */
+#include "reader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LINE (1 << 20)
+
+/* ---- reading one field of a call record ----------------------------------------------- */
+
+static const char *bad_field;
+
+#define BS_GET_STR(name, v)                                                                  \
+    do {                                                                                     \
+        json_t *j_ = json_object_get(o, #name);                                              \
+        if (!json_is_string(j_)) { bad_field = #name; return -1; }                           \
+        v = json_string_value(j_);                                                           \
+    } while (0)
+#define BS_GET_STRN(name, v)                                                                 \
+    do {                                                                                     \
+        json_t *j_ = json_object_get(o, #name);                                              \
+        if (json_is_null(j_)) v = NULL;                                                      \
+        else if (json_is_string(j_)) v = json_string_value(j_);                              \
+        else { bad_field = #name; return -1; }                                               \
+    } while (0)
+#define BS_GET_INT(name, v, nullval, minval)                                                 \
+    do {                                                                                     \
+        json_t *j_ = json_object_get(o, #name);                                              \
+        if (json_is_null(j_) && (nullval) != 0) v = (nullval);                               \
+        else if (json_is_integer(j_) && json_integer_value(j_) >= (minval))                  \
+            v = json_integer_value(j_);                                                      \
+        else { bad_field = #name; return -1; }                                               \
+    } while (0)
+#define BS_GET_I64(name, v) BS_GET_INT(name, v, 0, INT64_MIN)
+#define BS_GET_I64N(name, v) BS_GET_INT(name, v, -1, 0)
+#define BS_GET_I64S(name, v) BS_GET_INT(name, v, BS_NULL_I64, INT64_MIN + 1)
+#define BS_GET_F64(name, v)                                                                  \
+    do {                                                                                     \
+        json_t *j_ = json_object_get(o, #name);                                              \
+        if (!json_is_number(j_)) { bad_field = #name; return -1; }                           \
+        v = json_number_value(j_);                                                           \
+    } while (0)
+#define BS_GET_F64N(name, v)                                                                 \
+    do {                                                                                     \
+        json_t *j_ = json_object_get(o, #name);                                              \
+        if (json_is_null(j_)) v = -1;                                                        \
+        else if (json_is_number(j_) && json_number_value(j_) >= 0) v = json_number_value(j_); \
+        else { bad_field = #name; return -1; }                                               \
+    } while (0)
+#define BS_GET_BOOLN(name, v)                                                                \
+    do {                                                                                     \
+        json_t *j_ = json_object_get(o, #name);                                              \
+        if (json_is_null(j_)) v = -1;                                                        \
+        else if (json_is_boolean(j_)) v = json_is_true(j_);                                  \
+        else { bad_field = #name; return -1; }                                               \
+    } while (0)
+#define BS_GET_FRAMES(name, v)                                                               \
+    do {                                                                                     \
+        json_t *j_ = json_object_get(o, #name);                                              \
+        v.n = 0;                                                                             \
+        c->frames = NULL;                                                                    \
+        if (j_ && !json_is_array(j_)) { bad_field = #name; return -1; }                      \
+        c->frames = j_;                                                                      \
+    } while (0)
+
+static int view_of(json_t *o, bs_call_view *c)
+{
+    memset(c, 0, sizeof *c);
+#define BS_FIELD(name, kind, unit, doc) BS_GET_##kind(name, c->r.name);
+#include "fields.def"
+#undef BS_FIELD
+    if (c->r.m < 0 || c->r.n < 0 || c->r.k < 0 || c->r.wall_ns < 0) {
+        bad_field = c->r.wall_ns < 0 ? "wall_ns" : "m, n or k";
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- lines -------------------------------------------------------------------------- */
+
+/* Next line into buf (without the newline). Returns its length, -1 at the end, -2 when it
+ * was longer than the buffer (the rest is skipped). *newline: it ended with '\n'. */
+static long next_line(FILE *f, char *buf, size_t cap, int *newline)
+{
+    size_t n = 0;
+    int ch, too_long = 0;
+    *newline = 0;
+    while ((ch = getc(f)) != EOF) {
+        if (ch == '\n') {
+            *newline = 1;
+            break;
+        }
+        if (n + 1 < cap)
+            buf[n++] = (char)ch;
+        else
+            too_long = 1;
+    }
+    if (ch == EOF && n == 0 && !too_long)
+        return -1;
+    buf[n] = '\0';
+    return too_long ? -2 : (long)n;
+}
+
+int bs_read_stream(FILE *f, const char *name, const bs_reader_handler *h, bs_read_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    char *buf = malloc(MAX_LINE + 1);
+    if (!buf) {
+        fprintf(stderr, "blasshim-report: %s: out of memory\n", name);
+        return 2;
+    }
+    int rc = 0, seen_header = 0, newline;
+    long len;
+    while ((len = next_line(f, buf, MAX_LINE + 1, &newline)) != -1) {
+        st->lines++;
+        const long no = st->lines;
+        /* a last line without its newline: the writer was cut off mid-line */
+        int last_unterminated = !newline;
+        if (len == -2) {
+            fprintf(stderr, "%s:%ld: line longer than %d bytes; skipped\n", name, no, MAX_LINE);
+            st->malformed++;
+            continue;
+        }
+        if (len == 0) {
+            if (last_unterminated)
+                break;
+            fprintf(stderr, "%s:%ld: empty line; skipped\n", name, no);
+            st->malformed++;
+            continue;
+        }
+        json_error_t err;
+        json_t *o = json_loadb(buf, (size_t)len, JSON_REJECT_DUPLICATES, &err);
+        const char *type = o ? json_string_value(json_object_get(o, "type")) : NULL;
+        if (!seen_header) {
+            if (!o || !type || strcmp(type, "header") != 0 ||
+                !json_is_string(json_object_get(o, "format"))) {
+                fprintf(stderr, "blasshim-report: %s: not a blasshim report (line 1 is %s)\n",
+                        name, o ? "not its header" : "not JSON");
+                json_decref(o);
+                rc = 2;
+                break;
+            }
+            seen_header = 1;
+        }
+        if (!o) {
+            if (last_unterminated) {
+                fprintf(stderr, "blasshim-report: %s: the last line is cut off (was the "
+                                "process killed?); it is ignored\n", name);
+                st->partial_last = 1;
+            } else {
+                fprintf(stderr, "%s:%ld: %s (column %d)\n", name, no, err.text, err.column);
+                st->malformed++;
+            }
+            continue;
+        }
+        if (!type) {
+            fprintf(stderr, "%s:%ld: no \"type\" field\n", name, no);
+            st->malformed++;
+        } else if (strcmp(type, "call") == 0) {
+            bs_call_view c;
+            if (view_of(o, &c) != 0) {
+                fprintf(stderr, "%s:%ld: call record: field \"%s\" is missing or of the wrong "
+                                "kind\n", name, no, bad_field);
+                st->malformed++;
+            } else {
+                st->calls++;
+                if (h->call)
+                    h->call(h->ctx, name, &c);
+            }
+        } else if (strcmp(type, "header") == 0) {
+            if (h->header)
+                h->header(h->ctx, name, o);
+        } else if (strcmp(type, "aggregate") == 0) {
+            if (!json_is_integer(json_object_get(o, "count")) ||
+                !json_is_integer(json_object_get(o, "wall_ns"))) {
+                fprintf(stderr, "%s:%ld: aggregate record without count or wall_ns\n", name, no);
+                st->malformed++;
+            } else {
+                st->aggregates++;
+                if (h->aggregate)
+                    h->aggregate(h->ctx, name, o);
+            }
+        } else if (strcmp(type, "mark") == 0) {
+            if (h->mark)
+                h->mark(h->ctx, name, o);
+        } else if (strcmp(type, "summary") == 0) {
+            if (h->summary)
+                h->summary(h->ctx, name, o);
+        } else {
+            fprintf(stderr, "%s:%ld: unknown record type \"%s\"\n", name, no, type);
+            st->malformed++;
+        }
+        json_decref(o);
+    }
+    free(buf);
+    if (rc == 0 && st->lines == 0) {
+        fprintf(stderr, "blasshim-report: %s: empty file\n", name);
+        rc = 2;
+    }
+    if (rc == 0 && ferror(f)) {
+        fprintf(stderr, "blasshim-report: %s: read error: %s\n", name, strerror(errno));
+        rc = 2;
+    }
+    return rc ? rc : st->malformed ? 1 : 0;
+}
+
+int bs_read_report(const char *path, const bs_reader_handler *h, bs_read_stats *st)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+    if (!f) {
+        memset(st, 0, sizeof *st);
+        fprintf(stderr, "blasshim-report: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    int rc = bs_read_stream(f, path, h, st);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
