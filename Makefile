@@ -13,7 +13,7 @@ SAN     :=
 
 LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profiler/process.c \
             profiler/jsonl.c profiler/backtrace.c profiler/aggregate.c
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/wrappers.o
 HEADERS  := $(wildcard shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h)
 
 # unit tests link the pure parts directly (not the exported entry points)
@@ -23,6 +23,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/tes
                                                            tests/profiler/test_*.c))
 
 EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
+            $(BUILD)/tests/integration/blasprobe \
             $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm) \
             $(if $(shell command -v mpicc),$(BUILD)/examples/mpi_gemm)
 
@@ -32,6 +33,15 @@ all: $(BUILD)/libblasshim.so $(BUILD)/blasshim-report
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
+
+# every other BLAS routine: wrappers generated from the one routine table
+$(BUILD)/gen/wrappers.c: shim/routines.tab tools/gen_wrappers.py
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/gen_wrappers.py shim/routines.tab $@
+
+$(BUILD)/obj/gen/wrappers.o: $(BUILD)/gen/wrappers.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -I. -c $< -o $@
 
 # kernels: -O3 so the portable microkernel is vectorized for the baseline ISA; the SIMD
 # microkernels carry their own target pragmas, nothing is built for -march=native
@@ -59,6 +69,10 @@ $(BUILD)/examples/dgemm_example: examples/dgemm_example.c
 $(BUILD)/tests/integration/gemmprobe: tests/integration/gemmprobe.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm -lpthread -ldl
+
+$(BUILD)/tests/integration/blasprobe: tests/integration/blasprobe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm
 
 $(BUILD)/examples/fortran_dgemm: examples/fortran_dgemm.f90
 	@mkdir -p $(dir $@)

@@ -72,7 +72,7 @@ void bs_agg_add(const bs_record *r)
     }
     e->count++;
     e->wall += r->wall_ns;
-    e->flops += r->flops;
+    e->flops += r->flops > 0 ? r->flops : 0;
     if (r->wall_ns < e->min) e->min = r->wall_ns;
     if (r->wall_ns > e->max) e->max = r->wall_ns;
     e->hist[bs_hist_bucket(r->wall_ns)]++;
@@ -100,12 +100,12 @@ void bs_agg_emit(void (*emit)(json_t *rec))
         } else {
             json_object_set_new(o, "routine", json_string(e->routine));
             json_object_set_new(o, "kernel", json_string(e->kernel));
-            json_object_set_new(o, "order", json_string(e->order));
-            json_object_set_new(o, "transa", json_string(e->transa));
-            json_object_set_new(o, "transb", json_string(e->transb));
-            json_object_set_new(o, "m", json_integer(e->m));
-            json_object_set_new(o, "n", json_integer(e->n));
-            json_object_set_new(o, "k", json_integer(e->k));
+            json_object_set_new(o, "order", str_or_null(e->order));
+            json_object_set_new(o, "transa", str_or_null(e->transa));
+            json_object_set_new(o, "transb", str_or_null(e->transb));
+            json_object_set_new(o, "m", e->m < 0 ? json_null() : json_integer(e->m));
+            json_object_set_new(o, "n", e->n < 0 ? json_null() : json_integer(e->n));
+            json_object_set_new(o, "k", e->k < 0 ? json_null() : json_integer(e->k));
             json_object_set_new(o, "caller", str_or_null(e->caller));
         }
         json_object_set_new(o, "count", json_integer(e->count));

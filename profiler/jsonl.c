@@ -82,6 +82,7 @@ static void put_f64(out *o, double v, int exact)
 #define BS_PUT_I64N(name, v) (PUT_KEY(name), (v) < 0 ? put(o, "null", 4) : put_i64(o, v))
 #define BS_PUT_I64S(name, v) (PUT_KEY(name), (v) == BS_NULL_I64 ? put(o, "null", 4) : put_i64(o, v))
 #define BS_PUT_F64(name, v) (PUT_KEY(name), put_f64(o, v, 1))
+#define BS_PUT_F64X(name, v) (PUT_KEY(name), (v) != (v) ? put(o, "null", 4) : put_f64(o, v, 1))
 #define BS_PUT_F64N(name, v) (PUT_KEY(name), (v) < 0 ? put(o, "null", 4) : put_f64(o, v, 0))
 #define BS_PUT_BOOLN(name, v) \
     (PUT_KEY(name), (v) < 0 ? put(o, "null", 4) : (v) ? put(o, "true", 4) : put(o, "false", 5))

@@ -4,6 +4,7 @@
 #include "reader.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,13 @@ static const char *bad_field;
         else if (json_is_number(j_) && json_number_value(j_) >= 0) v = json_number_value(j_); \
         else { bad_field = #name; return -1; }                                               \
     } while (0)
+#define BS_GET_F64X(name, v)                                                                 \
+    do {                                                                                     \
+        json_t *j_ = json_object_get(o, #name);                                              \
+        if (json_is_null(j_)) v = NAN;                                                       \
+        else if (json_is_number(j_)) v = json_number_value(j_);                              \
+        else { bad_field = #name; return -1; }                                               \
+    } while (0)
 #define BS_GET_BOOLN(name, v)                                                                \
     do {                                                                                     \
         json_t *j_ = json_object_get(o, #name);                                              \
@@ -72,8 +80,8 @@ static int view_of(json_t *o, bs_call_view *c)
 #define BS_FIELD(name, kind, unit, doc) BS_GET_##kind(name, c->r.name);
 #include "fields.def"
 #undef BS_FIELD
-    if (c->r.m < 0 || c->r.n < 0 || c->r.k < 0 || c->r.wall_ns < 0) {
-        bad_field = c->r.wall_ns < 0 ? "wall_ns" : "m, n or k";
+    if (c->r.wall_ns < 0) {
+        bad_field = "wall_ns";
         return -1;
     }
     return 0;

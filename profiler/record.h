@@ -20,6 +20,7 @@ typedef struct bs_frames {
 #define BS_CTYPE_I64S int64_t
 #define BS_CTYPE_F64 double
 #define BS_CTYPE_F64N double
+#define BS_CTYPE_F64X double
 #define BS_CTYPE_BOOLN int
 #define BS_CTYPE_FRAMES bs_frames
 

@@ -270,7 +270,7 @@ static void aggregate_locked(const bs_record *r)
     a->kp = r->kernel;
     a->calls++;
     a->wall_ns += r->wall_ns;
-    a->flops += r->flops;
+    a->flops += r->flops > 0 ? r->flops : 0;
 }
 
 static void open_if_needed_locked(void)

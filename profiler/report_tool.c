@@ -192,28 +192,37 @@ static void on_header(void *ctx, const char *file, json_t *h)
     snprintf(p->prog, sizeof p->prog, "%s", base ? base + 1 : prog ? prog : "?");
 }
 
+static const char *or_dash(const char *s) { return s ? s : "-"; }
+
 static void on_call(void *ctx, const char *file, const bs_call_view *c)
 {
     gather *g = ctx;
     const bs_record *r = &c->r;
     proc *p = proc_of(g, file, r->pid, 1);
-    shape *s = shape_of(g, r->routine, r->kernel, r->transa, r->transb, r->m, r->n, r->k);
+    shape *s = shape_of(g, r->routine, r->kernel, or_dash(r->transa), or_dash(r->transb), r->m,
+                        r->n, r->k);
+    const int64_t flops = r->flops > 0 ? r->flops : 0;
     s->count++;
     s->wall += r->wall_ns;
-    s->flops += r->flops;
-    s->bytes += r->a_bytes + r->b_bytes + r->c_bytes;
+    s->flops += flops;
+    if (r->a_bytes >= 0 && r->b_bytes >= 0 && r->c_bytes >= 0)
+        s->bytes += r->a_bytes + r->b_bytes + r->c_bytes;
     s->thread_sum += r->threads > 0 ? r->threads : p->ncpus > 0 ? p->ncpus : 1;
     if (r->wall_ns < s->min) s->min = r->wall_ns;
     if (r->wall_ns > s->max) s->max = r->wall_ns;
     s->hist[bs_hist_bucket(r->wall_ns)]++;
     s->hist_count++;
-    add_site(g, r->caller, 1, r->wall_ns, r->flops);
+    add_site(g, r->caller, 1, r->wall_ns, flops);
     g->calls++;
     g->wall += r->wall_ns;
-    g->flops += r->flops;
+    g->flops += flops;
     if (r->ts_ns + r->wall_ns > p->last_end)
         p->last_end = r->ts_ns + r->wall_ns;
 }
+
+/* absent sizes and transposes are null in --json output */
+static json_t *dim_json(int64_t v) { return v >= 0 ? json_integer(v) : json_null(); }
+static json_t *str_json(const char *s) { return strcmp(s, "-") ? json_string(s) : json_null(); }
 
 static int64_t int_of(json_t *o, const char *key) { return json_integer_value(json_object_get(o, key)); }
 
@@ -229,9 +238,12 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     proc *p = proc_of(g, file, int_of(a, "pid"), 1);
     (void)p;
     int64_t count = int_of(a, "count"), wall = int_of(a, "wall_ns"), flops = int_of(a, "flops");
+    json_t *m = json_object_get(a, "m"), *n = json_object_get(a, "n"), *k = json_object_get(a, "k");
     shape *s = shape_of(g, str_of(a, "routine", "other"), str_of(a, "kernel", "?"),
-                        str_of(a, "transa", "?"), str_of(a, "transb", "?"), int_of(a, "m"),
-                        int_of(a, "n"), int_of(a, "k"));
+                        str_of(a, "transa", "-"), str_of(a, "transb", "-"),
+                        json_is_integer(m) ? json_integer_value(m) : -1,
+                        json_is_integer(n) ? json_integer_value(n) : -1,
+                        json_is_integer(k) ? json_integer_value(k) : -1);
     s->count += count;
     s->wall += wall;
     s->flops += flops;
@@ -332,9 +344,16 @@ typedef struct peaks {
     int measured;
 } peaks;
 
+/* single precision: the routine's type letter (after i of i?amax) is s or c */
+static int single(const char *routine)
+{
+    char t = routine[0] == 'i' ? routine[1] : routine[0];
+    return t == 's' || t == 'c';
+}
+
 static double peak_for(const peaks *pk, const shape *s)
 {
-    double per_core = s->routine[0] == 's' ? pk->s : pk->d;
+    double per_core = single(s->routine) ? pk->s : pk->d;
     double threads = s->count > 0 ? (double)s->thread_sum / (double)s->count : 1;
     return per_core * threads;
 }
@@ -347,6 +366,19 @@ static int64_t process_time(const gather *g)
         t += p->has_summary ? p->elapsed : p->last_end > p->start_mono ? p->last_end - p->start_mono : 0;
     }
     return t;
+}
+
+/* "m x n x k" with only the sizes the routine has: "300x200x100", "n=1000", "64x64" */
+static void fmt_dims(char *buf, size_t cap, int64_t m, int64_t n, int64_t k)
+{
+    if (m >= 0 && k >= 0)
+        snprintf(buf, cap, "%lldx%lldx%lld", (long long)m, (long long)n, (long long)k);
+    else if (m >= 0)
+        snprintf(buf, cap, "%lldx%lld", (long long)m, (long long)n);
+    else if (k >= 0)
+        snprintf(buf, cap, "n=%lld k=%lld", (long long)n, (long long)k);
+    else
+        snprintf(buf, cap, "n=%lld", (long long)n);
 }
 
 static void fmt_us(char *buf, size_t cap, double us)
@@ -410,10 +442,10 @@ static int summary_cmd(gather *g, int json, int top, const peaks *pk)
         for (size_t i = 0; i < g->nshapes && (int)i < top; i++) {
             const shape *s = &g->shapes[i];
             double p50 = quantile_us(s, 0.5), p95 = quantile_us(s, 0.95);
-            json_t *e = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:f}",
-                                  "routine", s->routine, "kernel", s->kernel, "transa", s->ta,
-                                  "transb", s->tb, "m", (json_int_t)s->m, "n", (json_int_t)s->n,
-                                  "k", (json_int_t)s->k, "calls", (json_int_t)s->count,
+            json_t *e = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:f,s:I,s:I,s:f}",
+                                  "routine", s->routine, "kernel", s->kernel, "transa", str_json(s->ta),
+                                  "transb", str_json(s->tb), "m", dim_json(s->m), "n", dim_json(s->n),
+                                  "k", dim_json(s->k), "calls", (json_int_t)s->count,
                                   "wall_ns", (json_int_t)s->wall, "mean_ns",
                                   (double)s->wall / (double)s->count, "min_ns", (json_int_t)s->min,
                                   "max_ns", (json_int_t)s->max, "gflops", gflops(s->flops, s->wall));
@@ -458,7 +490,7 @@ static int summary_cmd(gather *g, int json, int top, const peaks *pk)
     for (size_t i = 0; i < g->nshapes && (int)i < top; i++) {
         const shape *s = &g->shapes[i];
         char dims[64], op[8], p50[24], p95[24];
-        snprintf(dims, sizeof dims, "%lldx%lldx%lld", (long long)s->m, (long long)s->n, (long long)s->k);
+        fmt_dims(dims, sizeof dims, s->m, s->n, s->k);
         snprintf(op, sizeof op, "%s%s", s->ta, s->tb);
         fmt_us(p50, sizeof p50, quantile_us(s, 0.5));
         fmt_us(p95, sizeof p95, quantile_us(s, 0.95));
@@ -495,9 +527,9 @@ static int compare_cmd(gather *base, gather *next, int json)
                  (long long)b->m, (long long)b->n, (long long)b->k);
         int ix = map_get(&next->shape_ix, key, 0, 0);
         if (ix < 0) {
-            json_array_append_new(only_base, json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:I}", "routine", b->routine,
-                "m", (json_int_t)b->m, "n", (json_int_t)b->n, "k", (json_int_t)b->k, "transa", b->ta,
-                "transb", b->tb, "calls", (json_int_t)b->count));
+            json_array_append_new(only_base, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:I}", "routine", b->routine,
+                "m", dim_json(b->m), "n", dim_json(b->n), "k", dim_json(b->k), "transa", str_json(b->ta),
+                "transb", str_json(b->tb), "calls", (json_int_t)b->count));
             continue;
         }
         shape *n = &next->shapes[ix];
@@ -505,14 +537,14 @@ static int compare_cmd(gather *base, gather *next, int json)
         double mb = (double)b->wall / b->count, mn = (double)n->wall / n->count;
         tb += b->wall;
         tn += n->wall;
-        json_array_append_new(matched, json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:f,s:f,s:f}",
-            "routine", b->routine, "m", (json_int_t)b->m, "n", (json_int_t)b->n, "k", (json_int_t)b->k,
-            "transa", b->ta, "transb", b->tb, "base_kernel", b->kernel, "new_kernel", n->kernel,
+        json_array_append_new(matched, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:I,s:I,s:f,s:f,s:f}",
+            "routine", b->routine, "m", dim_json(b->m), "n", dim_json(b->n), "k", dim_json(b->k),
+            "transa", str_json(b->ta), "transb", str_json(b->tb), "base_kernel", b->kernel, "new_kernel", n->kernel,
             "base_calls", (json_int_t)b->count, "new_calls", (json_int_t)n->count, "base_mean_ns", mb,
             "new_mean_ns", mn, "speedup", mn > 0 ? mb / mn : 0.0));
         if (!json) {
             char dims[64], op[8];
-            snprintf(dims, sizeof dims, "%lldx%lldx%lld", (long long)b->m, (long long)b->n, (long long)b->k);
+            fmt_dims(dims, sizeof dims, b->m, b->n, b->k);
             snprintf(op, sizeof op, "%s%s", b->ta, b->tb);
             printf("%-6s %-20s %-2s %9lld %9lld %12.1f %12.1f %8.2fx\n", b->routine, dims, op,
                    (long long)b->count, (long long)n->count, mb / 1e3, mn / 1e3, mn > 0 ? mb / mn : 0);
@@ -522,9 +554,9 @@ static int compare_cmd(gather *base, gather *next, int json)
         const shape *n = &next->shapes[i];
         if (n->thread_sum == -1)
             continue;
-        json_array_append_new(only_new, json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:I}", "routine", n->routine,
-            "m", (json_int_t)n->m, "n", (json_int_t)n->n, "k", (json_int_t)n->k, "transa", n->ta,
-            "transb", n->tb, "calls", (json_int_t)n->count));
+        json_array_append_new(only_new, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:I}", "routine", n->routine,
+            "m", dim_json(n->m), "n", dim_json(n->n), "k", dim_json(n->k), "transa", str_json(n->ta),
+            "transb", str_json(n->tb), "calls", (json_int_t)n->count));
     }
     if (json) {
         json_t *o = json_pack("{s:I,s:I,s:f}", "base_matched_ns", (json_int_t)tb, "new_matched_ns",
@@ -584,6 +616,7 @@ static void csv_str(FILE *o, const char *s)
 #define CSV_I64N(v) ((v) < 0 ? 0 : fprintf(o, "%lld", (long long)(v)))
 #define CSV_I64S(v) ((v) == BS_NULL_I64 ? 0 : fprintf(o, "%lld", (long long)(v)))
 #define CSV_F64(v) fprintf(o, "%.17g", v)
+#define CSV_F64X(v) ((v) != (v) ? 0 : fprintf(o, "%.17g", v))
 #define CSV_F64N(v) ((v) < 0 ? 0 : fprintf(o, "%.9g", v))
 #define CSV_BOOLN(v) ((v) < 0 ? 0 : fputs((v) ? "true" : "false", o))
 #define CSV_FRAMES(v) csv_frames(o, c->frames)
@@ -670,12 +703,15 @@ static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
 {
     (void)file;
     const bs_record *r = &c->r;
-    char name[96];
-    snprintf(name, sizeof name, "%s %lldx%lldx%lld", r->routine, (long long)r->m, (long long)r->n,
-             (long long)r->k);
-    json_t *args = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "kernel", r->kernel, "api", r->api,
-                             "transa", r->transa, "transb", r->transb, "m", (json_int_t)r->m, "n",
-                             (json_int_t)r->n, "k", (json_int_t)r->k, "seq", (json_int_t)r->seq);
+    char name[96], dims[64];
+    fmt_dims(dims, sizeof dims, r->m, r->n, r->k);
+    snprintf(name, sizeof name, "%s %s", r->routine, dims);
+    json_t *args = json_pack("{s:s,s:s,s:s,s:s,s:I}", "kernel", r->kernel, "api", r->api,
+                             "transa", or_dash(r->transa), "transb", or_dash(r->transb), "seq",
+                             (json_int_t)r->seq);
+    json_object_set_new(args, "m", r->m >= 0 ? json_integer(r->m) : json_null());
+    json_object_set_new(args, "n", r->n >= 0 ? json_integer(r->n) : json_null());
+    json_object_set_new(args, "k", r->k >= 0 ? json_integer(r->k) : json_null());
     json_object_set_new(args, "gflops", r->gflops >= 0 ? json_real(r->gflops) : json_null());
     json_object_set_new(args, "threads", r->threads >= 0 ? json_integer(r->threads) : json_null());
     if (r->caller)
@@ -848,7 +884,7 @@ static int plot_cmd(gather *g, const char *out, const peaks *pk, double bandwidt
             continue;
         double x = (double)s->flops / s->bytes, y = gflops(s->flops, s->wall);
         double r = 3 + 25 * sqrt((double)s->wall / (g->wall ? g->wall : 1));
-        const char *c = s->routine[0] == 's' ? colors[0] : colors[1];
+        const char *c = single(s->routine) ? colors[0] : colors[1];
         fprintf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"0.45\" "
                    "stroke=\"%s\"><title>", PX(x), PY(y), r, c, c);
         fprintf(o, "%s %lldx%lldx%lld %s%s %s: %lld calls, %.3f ms, %.2f GFLOP/s", s->routine,

@@ -11,17 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h> /* our definitions are checked against the system prototypes */
-
+#include "blasint.h"
 #include "shim.h"
-
-/* Integer type of the CBLAS prototypes (netlib's header names it CBLAS_INT). */
-#ifdef CBLAS_INT
-typedef CBLAS_INT bs_cint;
-#else
-typedef int bs_cint;
-#endif
-typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
 
 #define BS_SHIM_GEMM(name, P, T)                                                                \
     /* The real BLAS, with the caller's arguments when it has the caller's API.            */   \
@@ -82,7 +73,7 @@ typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
             /* verify: the real BLAS on a copy of C (nothing to compare for system itself) */   \
             T *ref = k && bs_verify_due() ? name##_copy_c(d, c) : NULL;                         \
             if (rec) {                                                                          \
-                bs_probe_begin(&pr, d, k == NULL);                                              \
+                bs_probe_begin(&pr, 2.0 * (double)d->m * (double)d->n * (double)d->k, k == NULL); \
                 info.want_cpu = pr.heavy;                                                       \
             }                                                                                   \
             if (k)                                                                              \

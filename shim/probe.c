@@ -17,9 +17,9 @@ static const char *trans_name(char t)
 
 static int64_t flops_of(const bs_gemm_desc *d) { return 2 * d->m * d->n * d->k; }
 
-void bs_probe_begin(bs_probe *p, const bs_gemm_desc *d, int process_cpu)
+void bs_probe_begin(bs_probe *p, double flops, int process_cpu)
 {
-    p->heavy = flops_of(d) >= BS_MEASURE_MIN_FLOPS;
+    p->heavy = flops >= (double)BS_MEASURE_MIN_FLOPS;
     p->process_cpu = process_cpu;
     p->cpu0 = p->rss0 = -1;
     if (p->heavy) {
@@ -83,6 +83,7 @@ void bs_probe_record(const bs_probe *p, const bs_gemm_desc *d, const char *kerne
         .rss_after_bytes = p->rss1,
         .rss_delta_bytes = p->rss0 >= 0 && p->rss1 >= 0 ? p->rss1 - p->rss0 : BS_NULL_I64,
         .peak_rss_bytes = p->peak,
+        .incx = BS_NULL_I64, .incy = BS_NULL_I64,
         .max_rel_err = v->max_rel_err,
         .nonfinite = v->max_rel_err < 0 ? -1 : v->nonfinite,
     };

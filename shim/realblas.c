@@ -17,6 +17,24 @@
 #define MAX_OBJECTS 512
 
 static void *real[2][BS_R_COUNT];
+
+/* every library the routines may come from, in the order of preference, kept for the lookup
+ * of the other routines' symbols (bs_real_lookup) */
+#define MAX_CANDIDATES 64
+static struct {
+    void *handle;
+    char *name; /* when set, the symbol must be defined in this very object */
+} cands[MAX_CANDIDATES];
+static int ncands;
+
+static void keep_candidate(void *handle, const char *name)
+{
+    if (ncands < MAX_CANDIDATES) {
+        cands[ncands].handle = handle;
+        cands[ncands].name = name ? strdup(name) : NULL;
+        ncands++;
+    }
+}
 static char real_path[PATH_MAX];
 static const char *self_path;
 
@@ -89,8 +107,10 @@ static int search_loaded(void)
     for (int i = 0; i < l.n; i++) {
         if (!l.names[i])
             continue;
-        void *h = missing ? dlopen(l.names[i], RTLD_LAZY | RTLD_NOLOAD) : NULL;
-        if (h) {
+        void *h = dlopen(l.names[i], RTLD_LAZY | RTLD_NOLOAD);
+        if (h)
+            keep_candidate(h, l.names[i]);
+        if (h && missing) {
             candidate c = {h, l.names[i]};
             missing = take_from(&c); /* the reference NOLOAD took is kept: the routines
                                         we use cannot be unloaded under us */
@@ -113,19 +133,34 @@ void bs_real_find(const char *user_path)
             bs_warn("BLASSHIM_REAL_BLAS=%s cannot be loaded (%s); searching the loaded libraries",
                     user_path, dlerror());
         } else {
+            keep_candidate(h, NULL);
             candidate c = {h, NULL};
             missing = take_from(&c);
         }
     }
+    int missing_loaded = search_loaded(); /* also lists every loaded library for lookups */
     if (missing)
-        missing = search_loaded();
+        missing = missing_loaded;
     for (int i = 0; missing && sonames[i]; i++) {
         void *h = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
         if (h) {
+            keep_candidate(h, NULL);
             candidate c = {h, NULL};
             missing = take_from(&c);
         }
     }
+}
+
+void *bs_real_lookup(const char *name)
+{
+    for (int i = 0; i < ncands; i++) {
+        void *p = dlsym(cands[i].handle, name);
+        const char *def = p ? definer(p) : NULL;
+        if (p && def && (!self_path || strcmp(def, self_path) != 0) &&
+            (!cands[i].name || strcmp(def, cands[i].name) == 0))
+            return p;
+    }
+    return NULL;
 }
 
 void *bs_real_sym(bs_api api, bs_routine r) { return real[api][r]; }

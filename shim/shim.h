@@ -49,6 +49,8 @@ extern __thread int bs_depth __attribute__((tls_model("initial-exec")));
 void bs_real_find(const char *user_path);
 /* The real symbol of routine r for an API, or NULL. Never the shim's own. */
 void *bs_real_sym(bs_api api, bs_routine r);
+/* The real symbol of any name, from the libraries found at set-up; NULL if none has it. */
+void *bs_real_lookup(const char *name);
 /* Path of the library the real routines come from (first found), or NULL. */
 const char *bs_real_path(void);
 
@@ -62,8 +64,9 @@ typedef struct bs_probe {
     int64_t wall0, cpu0, rss0;
     int64_t wall1, cpu, rss1, peak; /* after the call; -1 where not measured */
 } bs_probe;
-/* process_cpu: the real BLAS may run threads of its own; count the whole process */
-void bs_probe_begin(bs_probe *p, const bs_gemm_desc *d, int process_cpu);
+/* process_cpu: the real BLAS may run threads of its own; count the whole process. flops: the
+ * call's standard count (< 0 unknown), which decides whether CPU time and memory are read. */
+void bs_probe_begin(bs_probe *p, double flops, int process_cpu);
 /* Stop the clocks (before anything else the shim does for the call, such as verifying). */
 void bs_probe_stop(bs_probe *p, const bs_kernel_info *info);
 
