@@ -23,7 +23,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/tes
                                                            tests/profiler/test_*.c))
 
 EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
-            $(BUILD)/tests/integration/blasprobe \
+            $(BUILD)/tests/integration/blasprobe $(BUILD)/tests/integration/wheelprobe \
             $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm) \
             $(if $(shell command -v mpicc),$(BUILD)/examples/mpi_gemm)
 
@@ -73,6 +73,15 @@ $(BUILD)/tests/integration/gemmprobe: tests/integration/gemmprobe.c
 $(BUILD)/tests/integration/blasprobe: tests/integration/blasprobe.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm
+
+# the pip-wheel ABI without PyPI: a library with the ILP64 spellings, and a program using them
+$(BUILD)/tests/integration/libwheelabi.so: tests/integration/wheelabi.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra $(WERROR) -O2 -fPIC -shared -o $@ $<
+
+$(BUILD)/tests/integration/wheelprobe: tests/integration/wheelprobe.c $(BUILD)/tests/integration/libwheelabi.so
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< \
+	    -L$(BUILD)/tests/integration -lwheelabi -Wl,-rpath,'$$ORIGIN' -lm
 
 $(BUILD)/examples/fortran_dgemm: examples/fortran_dgemm.f90
 	@mkdir -p $(dir $@)

@@ -2,6 +2,8 @@
 #ifndef BS_SHIM_BLASINT_H
 #define BS_SHIM_BLASINT_H
 
+#include <stdint.h>
+
 #include <cblas.h> /* definitions are checked against the system prototypes */
 
 /* Integer type of the CBLAS prototypes (netlib's header names it CBLAS_INT). */
@@ -11,5 +13,6 @@ typedef CBLAS_INT bs_cint;
 typedef int bs_cint;
 #endif
 typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
+typedef int64_t bs_i64; /* every integer of the ILP64 spellings */
 
 #endif

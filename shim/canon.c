@@ -85,3 +85,10 @@ const char *bs_gemm_symbol(const bs_gemm_desc *d)
     };
     return names[d->api][d->routine];
 }
+
+const char *bs_api_name(bs_api api, bs_spelling sp)
+{
+    static const char *const names[BS_SPELLINGS][2] = {
+        {"cblas", "fortran"}, {"cblas64", "fortran64"}, {"scipy_cblas64", "scipy_fortran64"}};
+    return names[sp][api];
+}

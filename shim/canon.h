@@ -7,6 +7,14 @@
 
 typedef enum bs_api { BS_API_CBLAS, BS_API_FORTRAN } bs_api;
 
+/* How a routine's name is spelled and how wide its integers are: the plain LP64 names
+ * (cblas_dgemm, dgemm_), and the ILP64 names of NumPy's pip wheels (64-bit integers):
+ * cblas_dgemm64_ / dgemm_64_ (NumPy 1.2x) and scipy_cblas_dgemm64_ / scipy_dgemm_64_ (2.x). */
+typedef enum bs_spelling { BS_LP64, BS_ILP64, BS_SCIPY64, BS_SPELLINGS } bs_spelling;
+
+/* the report's "api": cblas, fortran, cblas64, fortran64, scipy_cblas64, scipy_fortran64 */
+const char *bs_api_name(bs_api api, bs_spelling sp);
+
 /* The routines the shim routes; the order is the config's and the header's. */
 #define BS_ROUTINES(X) X(sgemm, s, float) X(dgemm, d, double)
 typedef enum bs_routine {
@@ -26,6 +34,7 @@ typedef struct bs_gemm_desc {
     int64_t m, n, k, lda, ldb, ldc;
     double alpha, beta;
     void *caller_ip; /* return address into the caller of the exported entry point */
+    bs_spelling spelling;
 } bs_gemm_desc;
 
 /* Fill order/transa/transb from the raw values of the API. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "blasint.h"
+#include "generic.h"
 #include "shim.h"
 
 #define BS_SHIM_GEMM(name, P, T)                                                                \
@@ -19,6 +20,8 @@
     /* Returns 0 when there is no real routine that can take this call.                     */  \
     static int name##_forward(const bs_gemm_desc *d, const T *a, const T *b, T *c)              \
     {                                                                                           \
+        if (d->spelling != BS_LP64)                                                             \
+            return name##_forward64(d, a, b, c);                                                \
         name##_cblas_fn cf = (name##_cblas_fn)bs_real_sym(BS_API_CBLAS, BS_R_##name);           \
         name##_f77_fn ff = (name##_f77_fn)bs_real_sym(BS_API_FORTRAN, BS_R_##name);             \
         const T alpha = (T)d->alpha, beta = (T)d->beta;                                         \
@@ -78,8 +81,12 @@
             }                                                                                   \
             if (k)                                                                              \
                 name##_kernel(k, d, a, b, c, &info);                                            \
-            else                                                                                \
-                name##_forward(d, a, b, c);                                                     \
+            else if (!name##_forward(d, a, b, c)) {                                             \
+                /* an ILP64 spelling that no loaded library provides */                         \
+                bs_no_real_once(d);                                                             \
+                k = bs_kernel_find("naive");                                                    \
+                name##_kernel(k, d, a, b, c, &info);                                            \
+            }                                                                                   \
             if (rec)                                                                            \
                 bs_probe_stop(&pr, &info);                                                      \
             if (bs_cfg.test_fault && d->m > 0 && d->n > 0)                                      \
@@ -97,36 +104,69 @@
         }                                                                                       \
         bs_depth--;                                                                             \
     }                                                                                           \
-                                                                                                \
-    BS_EXPORT void cblas_##name(CBLAS_LAYOUT layout, CBLAS_TRANSPOSE transa,                    \
-                                CBLAS_TRANSPOSE transb, const bs_cint m, const bs_cint n,       \
-                                const bs_cint k, const T alpha, const T *a, const bs_cint lda,  \
-                                const T *b, const bs_cint ldb, const T beta, T *c,              \
-                                const bs_cint ldc)                                              \
+
+/* The exported entry points of one spelling: CNAME (CBLAS, values) and FNAME (Fortran,
+ * references; the hidden lengths of the two CHARACTER arguments accepted and ignored), with
+ * integers of type INT. They only describe the call; name##_call does the rest. */
+#define BS_GEMM_ENTRIES(name, T, CNAME, FNAME, SP, INT)                                         \
+    BS_EXPORT void CNAME(CBLAS_LAYOUT layout, CBLAS_TRANSPOSE transa, CBLAS_TRANSPOSE transb,   \
+                         const INT m, const INT n, const INT k, const T alpha, const T *a,      \
+                         const INT lda, const T *b, const INT ldb, const T beta, T *c,          \
+                         const INT ldc)                                                         \
     {                                                                                           \
-        bs_gemm_desc d = {.routine = BS_R_##name, .api = BS_API_CBLAS,                          \
+        bs_gemm_desc d = {.routine = BS_R_##name, .api = BS_API_CBLAS, .spelling = SP,          \
                           .order_raw = (int)layout, .transa_raw = (int)transa,                  \
                           .transb_raw = (int)transb, .m = m, .n = n, .k = k,                    \
                           .lda = lda, .ldb = ldb, .ldc = ldc, .alpha = alpha, .beta = beta,     \
                           .caller_ip = __builtin_return_address(0)};                            \
         name##_call(&d, a, b, c);                                                               \
     }                                                                                           \
-                                                                                                \
-    /* Fortran: every argument by reference; the hidden lengths of the two CHARACTER    */      \
-    /* arguments are accepted and ignored.                                               */     \
-    BS_EXPORT void name##_(const char *transa, const char *transb, const bs_fint *m,            \
-                           const bs_fint *n, const bs_fint *k, const T *alpha, const T *a,      \
-                           const bs_fint *lda, const T *b, const bs_fint *ldb, const T *beta,   \
-                           T *c, const bs_fint *ldc, size_t transa_len, size_t transb_len)      \
+    BS_EXPORT void FNAME(const char *transa, const char *transb, const INT *m, const INT *n,    \
+                         const INT *k, const T *alpha, const T *a, const INT *lda, const T *b,  \
+                         const INT *ldb, const T *beta, T *c, const INT *ldc,                   \
+                         size_t transa_len, size_t transb_len)                                  \
     {                                                                                           \
         (void)transa_len;                                                                       \
         (void)transb_len;                                                                       \
-        bs_gemm_desc d = {.routine = BS_R_##name, .api = BS_API_FORTRAN,                        \
+        bs_gemm_desc d = {.routine = BS_R_##name, .api = BS_API_FORTRAN, .spelling = SP,        \
                           .order_raw = 0, .transa_raw = (unsigned char)*transa,                 \
                           .transb_raw = (unsigned char)*transb, .m = *m, .n = *n, .k = *k,      \
                           .lda = *lda, .ldb = *ldb, .ldc = *ldc, .alpha = *alpha,               \
                           .beta = *beta, .caller_ip = __builtin_return_address(0)};             \
         name##_call(&d, a, b, c);                                                               \
+    }
+
+/* ILP64: the real routine of the same spelling, with the caller's arguments (64-bit integers).
+ * Returns 0 when no loaded library provides it. */
+#define BS_SHIM_GEMM64(name, P, T)                                                              \
+    typedef void (*name##_cblas64_fn)(CBLAS_LAYOUT, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, bs_i64,   \
+                                      bs_i64, bs_i64, T, const T *, bs_i64, const T *, bs_i64,  \
+                                      T, T *, bs_i64);                                          \
+    typedef void (*name##_f77_64_fn)(const char *, const char *, const bs_i64 *, const bs_i64 *, \
+                                     const bs_i64 *, const T *, const T *, const bs_i64 *,       \
+                                     const T *, const bs_i64 *, const T *, T *, const bs_i64 *,  \
+                                     size_t, size_t);                                            \
+    static int name##_forward64(const bs_gemm_desc *d, const T *a, const T *b, T *c)            \
+    {                                                                                           \
+        static bs_sym syms[BS_SPELLINGS][2] = {                                                 \
+            {BS_SYM_OF(""), BS_SYM_OF("")},                                                     \
+            {BS_SYM_OF("cblas_" #name "64_"), BS_SYM_OF(#name "_64_")},                         \
+            {BS_SYM_OF("scipy_cblas_" #name "64_"), BS_SYM_OF("scipy_" #name "_64_")}};         \
+        void *fn = bs_sym_get(&syms[d->spelling][d->api]);                                     \
+        if (!fn)                                                                                \
+            return 0;                                                                           \
+        const T alpha = (T)d->alpha, beta = (T)d->beta;                                         \
+        const bs_i64 m = d->m, n = d->n, k = d->k, lda = d->lda, ldb = d->ldb, ldc = d->ldc;    \
+        if (d->api == BS_API_CBLAS) {                                                           \
+            ((name##_cblas64_fn)fn)((CBLAS_LAYOUT)d->order_raw, (CBLAS_TRANSPOSE)d->transa_raw, \
+                                    (CBLAS_TRANSPOSE)d->transb_raw, m, n, k, alpha, a, lda, b,  \
+                                    ldb, beta, c, ldc);                                         \
+        } else {                                                                                \
+            const char ta = (char)d->transa_raw, tb = (char)d->transb_raw;                      \
+            ((name##_f77_64_fn)fn)(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c,    \
+                                   &ldc, 1, 1);                                                 \
+        }                                                                                       \
+        return 1;                                                                               \
     }
 
 /* Fortran forwarding: the caller's column-major call, or a CBLAS call in canonical form. */
@@ -193,5 +233,13 @@
     }
 
 BS_ROUTINES(BS_SHIM_GEMM_F77)
+BS_ROUTINES(BS_SHIM_GEMM64)
 BS_ROUTINES(BS_SHIM_VERIFY)
 BS_ROUTINES(BS_SHIM_GEMM)
+
+/* every spelling of every kernel routine; the LP64 one is checked against cblas.h */
+#define BS_SHIM_ENTRIES(name, P, T)                                                             \
+    BS_GEMM_ENTRIES(name, T, cblas_##name, name##_, BS_LP64, bs_cint)                           \
+    BS_GEMM_ENTRIES(name, T, cblas_##name##64_, name##_64_, BS_ILP64, bs_i64)                   \
+    BS_GEMM_ENTRIES(name, T, scipy_cblas_##name##64_, scipy_##name##_64_, BS_SCIPY64, bs_i64)
+BS_ROUTINES(BS_SHIM_ENTRIES)

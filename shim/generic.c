@@ -73,7 +73,7 @@ void bs_gen_end(bs_gcall *g)
         .ts_ns = p->wall0,
         .tid = bs_tid(),
         .routine = g->routine,
-        .api = g->api == BS_API_CBLAS ? "cblas" : "fortran",
+        .api = bs_api_name(g->api, g->spelling),
         .order = g->api == BS_API_CBLAS ? letter(g->api, g->order) : (g->order ? "col" : NULL),
         .transa = letter(g->api, g->transa),
         .transb = letter(g->api, g->transb),

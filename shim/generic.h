@@ -19,12 +19,15 @@ typedef struct bs_sym {
     atomic_int state; /* 0 not looked up, 1 found, 2 missing (warned) */
 } bs_sym;
 
+#define BS_SYM_OF(str) {.name = str}
+
 void *bs_sym_get(bs_sym *s);
 
 /* One call, as the wrapper fills it: raw enum/char values decoded at record time. */
 typedef struct bs_gcall {
     const char *routine;
-    bs_api api;
+    bs_api api;           /* CBLAS or Fortran calling convention */
+    bs_spelling spelling; /* LP64, or one of the ILP64 spellings */
     int order, transa, transb, uplo, side, diag; /* CBLAS enums or Fortran chars; 0: none */
     int64_t m, n, k, lda, ldb, ldc;              /* -1 where the routine has none */
     int64_t incx, incy;                          /* BS_NULL_I64 where it has none */
@@ -35,8 +38,8 @@ typedef struct bs_gcall {
 } bs_gcall;
 
 /* What a wrapper starts from: every size and scalar absent. */
-#define BS_GCALL_INIT(name, api_, order_, flops_)                                              \
-    {.routine = name, .api = api_, .order = order_, .m = -1, .n = -1, .k = -1, .lda = -1,       \
+#define BS_GCALL_INIT(name, api_, spelling_, order_, flops_)                                   \
+    {.routine = name, .api = api_, .spelling = spelling_, .order = order_, .m = -1, .n = -1, .k = -1, .lda = -1,       \
      .ldb = -1, .ldc = -1, .incx = BS_NULL_I64, .incy = BS_NULL_I64, .alpha = NAN,              \
      .beta = NAN, .flops = flops_}
 

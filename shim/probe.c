@@ -63,7 +63,7 @@ void bs_probe_record(const bs_probe *p, const bs_gemm_desc *d, const char *kerne
         .ts_ns = p->wall0,
         .tid = bs_tid(),
         .routine = bs_routine_names[d->routine],
-        .api = d->api == BS_API_CBLAS ? "cblas" : "fortran",
+        .api = bs_api_name(d->api, d->spelling),
         .order = row ? "row" : "col",
         .transa = trans_name(d->transa),
         .transb = trans_name(d->transb),
@@ -118,4 +118,12 @@ void bs_report_invalid(const bs_gemm_desc *d, int param_num, const char *param)
     bs_warn("%s: parameter %d (%s) has an illegal value and no system BLAS is there to report "
             "it; the call is skipped, C is unchanged",
             bs_gemm_symbol(d), param_num, param);
+}
+
+void bs_no_real_once(const bs_gemm_desc *d)
+{
+    static atomic_int warned[BS_SPELLINGS][2][BS_R_COUNT];
+    if (atomic_exchange(&warned[d->spelling][d->api][d->routine], 1) == 0)
+        bs_warn("%s %s: no loaded library provides this spelling; it runs on the naive kernel",
+                bs_api_name(d->api, d->spelling), bs_routine_names[d->routine]);
 }

@@ -84,6 +84,9 @@ void bs_probe_record(const bs_probe *p, const bs_gemm_desc *d, const char *kerne
 int bs_verify_due(void);
 void bs_verify_judge(const bs_gemm_desc *d, const char *kernel, const bs_verdict *v);
 
+/* A kernel routine's call with no real routine of its spelling: warn once, naive runs it. */
+void bs_no_real_once(const bs_gemm_desc *d);
+
 /* An invalid call that no real BLAS can report: one message, C untouched. */
 void bs_report_invalid(const bs_gemm_desc *d, int param_num, const char *param);
 

@@ -188,7 +188,10 @@ def table_names():
         name, types, _, ret = line.split()[:4]
         for t in types:
             full = name.replace("?", t)
-            names |= {f"cblas_{full}" + ("_sub" if ret == "C" else ""), f"{full}_"}
+            cblas = f"cblas_{full}" + ("_sub" if ret == "C" else "")
+            # LP64, and the ILP64 spellings of pip NumPy wheels
+            names |= {cblas, f"{full}_", f"{cblas}64_", f"{full}_64_", f"scipy_{cblas}64_",
+                      f"scipy_{full}_64_"}
     return names
 
 

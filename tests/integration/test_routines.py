@@ -110,3 +110,52 @@ def test_missing_real_routine_warns_once_and_carries_on(tmp):
     missing = [l for l in lines if "no system BLAS provides it" in l]
     assert len(missing) == len({(n, a) for n, a, _ in EXPECTED}) == len(set(missing))
     assert "blasshim: cblas_daxpy: no system BLAS provides it; the call does nothing" in lines
+
+
+WHEELPROBE = BUILD / "tests" / "integration" / "wheelprobe"
+WHEEL_APIS = ["cblas64", "scipy_cblas64", "fortran64", "scipy_fortran64"]
+
+
+@pytest.mark.parametrize("kernel", ["system", "vectorized", "naive"])
+def test_wheel_ilp64_spellings(tmp, kernel):
+    """pip NumPy's bundled OpenBLAS: 64-bit integers and renamed symbols (a stand-in library)."""
+    ref = run([WHEELPROBE], tmp, shim=False)
+    r = run([WHEELPROBE], tmp, BLASSHIM_KERNEL=kernel, BLASSHIM_REPORT=tmp / "r.jsonl")
+    assert r.returncode == 0 and r.stderr == "" and "WRONG" not in r.stdout
+    assert r.stdout == ref.stdout   # every product checked in the program; the dots identical
+    calls = Report(tmp / "r.jsonl").calls
+    gemm = [c for c in calls if c["routine"] == "dgemm"]
+    assert [c["api"] for c in gemm] == WHEEL_APIS
+    assert {c["kernel"] for c in gemm} == {kernel}   # the kernels run behind every spelling
+    assert all((c["m"], c["n"], c["k"]) in ((70, 50, 60), (50, 70, 60)) for c in gemm)
+    dots = [c for c in calls if c["routine"] == "ddot"]
+    assert sorted(c["api"] for c in dots) == ["cblas64", "scipy_cblas64"]
+    assert all(c["kernel"] == "system" and c["n"] == 60 for c in dots)
+
+
+def test_ilp64_spelling_without_a_library_runs_naive(tmp):
+    """A program calling cblas_dgemm64_ with no library providing it (LP64 BLAS only)."""
+    code = r'''
+#include <stdint.h>
+#include <stdio.h>
+#include <dlfcn.h>
+typedef void (*f)(int, int, int, int64_t, int64_t, int64_t, double, const double *, int64_t,
+                  const double *, int64_t, double, double *, int64_t);
+int main(void) {
+    f g = (f)dlsym(RTLD_DEFAULT, "cblas_dgemm64_");
+    double a[4] = {1, 2, 3, 4}, b[4] = {1, 0, 0, 1}, c[4] = {0};
+    if (!g) { puts("absent"); return 0; }
+    g(102, 111, 111, 2, 2, 2, 1.0, a, 2, b, 2, 0.0, c, 2);
+    printf("%g %g %g %g\n", c[0], c[1], c[2], c[3]);
+    return 0;
+}
+'''
+    (tmp / "p.c").write_text(code)
+    import subprocess
+    subprocess.run(["gcc", "-o", str(tmp / "p"), str(tmp / "p.c"), "-ldl"], check=True)
+    r = run([tmp / "p"], tmp, BLASSHIM_REPORT=tmp / "r.jsonl")
+    assert r.returncode == 0 and r.stdout == "1 2 3 4\n"
+    assert r.stderr.splitlines() == [
+        "blasshim: cblas64 dgemm: no loaded library provides this spelling; it runs on the naive kernel"]
+    (c,) = Report(tmp / "r.jsonl").calls
+    assert (c["api"], c["kernel"]) == ("cblas64", "naive")

@@ -1,0 +1,66 @@
+/* tests/integration/wheelprobe.c — a program calling BLAS the way pip NumPy wheels do, by the
+ * ILP64 spellings (tests/integration/wheelabi.c provides them). Each product is checked against
+ * a loop here ("ok"/"WRONG"); the last line is "calls N". */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef int64_t i64;
+void cblas_dgemm64_(int, int, int, i64, i64, i64, double, const double *, i64, const double *,
+                    i64, double, double *, i64);
+void scipy_cblas_dgemm64_(int, int, int, i64, i64, i64, double, const double *, i64,
+                          const double *, i64, double, double *, i64);
+void dgemm_64_(const char *, const char *, const i64 *, const i64 *, const i64 *, const double *,
+               const double *, const i64 *, const double *, const i64 *, const double *,
+               double *, const i64 *, size_t, size_t);
+void scipy_dgemm_64_(const char *, const char *, const i64 *, const i64 *, const i64 *,
+                     const double *, const double *, const i64 *, const double *, const i64 *,
+                     const double *, double *, const i64 *, size_t, size_t);
+double cblas_ddot64_(i64, const double *, i64, const double *, i64);
+double scipy_cblas_ddot64_(i64, const double *, i64, const double *, i64);
+
+enum { M = 70, N = 50, K = 60 };
+static double a[M * K], b[K * N], c[M * N], want[M * N];
+
+/* column-major C = A B, A M x K, B K x N */
+static void reference(void)
+{
+    for (int j = 0; j < N; j++)
+        for (int i = 0; i < M; i++) {
+            double s = 0;
+            for (int p = 0; p < K; p++)
+                s += a[i + p * M] * b[p + j * K];
+            want[i + j * M] = s;
+        }
+}
+
+static void check(const char *what)
+{
+    double err = 0;
+    for (int i = 0; i < M * N; i++)
+        err = fmax(err, fabs(c[i] - want[i]));
+    printf("%s %s\n", what, err < 1e-10 ? "ok" : "WRONG");
+    for (int i = 0; i < M * N; i++)
+        c[i] = NAN; /* beta = 0 must not read it */
+}
+
+int main(void)
+{
+    for (int i = 0; i < M * K; i++) a[i] = (i % 13) / 13.0;
+    for (int i = 0; i < K * N; i++) b[i] = (i % 7) / 7.0 - 0.5;
+    reference();
+    const i64 m = M, n = N, k = K;
+    const double one = 1, zero = 0;
+    cblas_dgemm64_(102, 111, 111, M, N, K, 1.0, a, M, b, K, 0.0, c, M);
+    check("cblas_dgemm64_");
+    scipy_cblas_dgemm64_(101, 111, 111, N, M, K, 1.0, b, K, a, M, 0.0, c, M); /* row-major C^T */
+    check("scipy_cblas_dgemm64_");
+    dgemm_64_("N", "N", &m, &n, &k, &one, a, &m, b, &k, &zero, c, &m, 1, 1);
+    check("dgemm_64_");
+    scipy_dgemm_64_("N", "N", &m, &n, &k, &one, a, &m, b, &k, &zero, c, &m, 1, 1);
+    check("scipy_dgemm_64_");
+    printf("ddot %.17g %.17g\n", cblas_ddot64_(K, a, 1, b, 1), scipy_cblas_ddot64_(K, a, 1, b, 1));
+    printf("calls 6\n");
+    return 0;
+}
