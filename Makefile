@@ -12,7 +12,7 @@ LIB_LIBS  = $(shell pkg-config --libs jansson libunwind 2>/dev/null) -ldl -lpthr
 SAN     :=
 
 LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profiler/process.c \
-            profiler/jsonl.c profiler/backtrace.c profiler/aggregate.c
+            profiler/jsonl.c profiler/backtrace.c profiler/aggregate.c profiler/pyframe.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/wrappers.o
 HEADERS  := $(wildcard shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h)
 
@@ -42,6 +42,11 @@ $(BUILD)/gen/wrappers.c: shim/routines.tab tools/gen_wrappers.py
 $(BUILD)/obj/gen/wrappers.o: $(BUILD)/gen/wrappers.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -I. -c $< -o $@
+
+# Python call sites: CPython's own struct layouts, from its headers (never its library)
+$(BUILD)/obj/profiler/pyframe.o: profiler/pyframe.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -DNDEBUG $(shell pkg-config --cflags python3) -c $< -o $@
 
 # kernels: -O3 so the portable microkernel is vectorized for the baseline ISA; the SIMD
 # microkernels carry their own target pragmas, nothing is built for -march=native

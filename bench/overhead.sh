@@ -14,6 +14,12 @@ run() { # name, then environment assignments
     echo "$name $v" >> "$out/times"
     rm -f "$out"/*.jsonl
 }
+runpy() { # name, then environment assignments
+    name=$1; shift
+    v=$(cd "$out" && env "$@" /usr/bin/python3 "$OLDPWD/bench/overhead_py.py" 50000 | sed -n 's/^ns_per_call //p')
+    echo "$name $v" >> "$out/times"
+    rm -f "$out"/*.jsonl
+}
 for round in 1 2 3 4 5; do
     run none
     run off LD_PRELOAD="$lib" BLASSHIM_REPORT=off
@@ -21,6 +27,11 @@ for round in 1 2 3 4 5; do
     run summary_nobt LD_PRELOAD="$lib" BLASSHIM_LOG=summary BLASSHIM_BACKTRACE=0 BLASSHIM_REPORT=r.jsonl
     run calls LD_PRELOAD="$lib" BLASSHIM_REPORT=r.jsonl
     run calls_nobt LD_PRELOAD="$lib" BLASSHIM_BACKTRACE=0 BLASSHIM_REPORT=r.jsonl
+done
+for round in 1 2 3; do
+    runpy py_none
+    runpy py_off LD_PRELOAD="$lib" BLASSHIM_LOG=summary BLASSHIM_PYTHON=0 BLASSHIM_REPORT=r.jsonl
+    runpy py_on LD_PRELOAD="$lib" BLASSHIM_LOG=summary BLASSHIM_REPORT=r.jsonl
 done
 awk '
     { if (!($1 in best) || $2 < best[$1]) best[$1] = $2 }
@@ -33,4 +44,9 @@ awk '
         split("-|15|150|-|1500|-", target, "|")
         for (i = 1; i <= n; i++)
             printf "%-34s %10.1f %12.1f %8s\n", label[i], best[order[i]], best[order[i]] - base, target[i]
+        printf "\n8x8 float64 matmul in a Python loop (NumPy -> cblas_dgemm), summary mode, best round:\n"
+        printf "%-34s %10.1f\n", "no shim", best["py_none"]
+        printf "%-34s %10.1f %12.1f\n", "BLASSHIM_PYTHON=0", best["py_off"], best["py_off"] - best["py_none"]
+        printf "%-34s %10.1f %12.1f\n", "Python call sites (default)", best["py_on"], best["py_on"] - best["py_none"]
+        printf "%-34s %23.1f\n", "cost of py_caller per call", best["py_on"] - best["py_off"]
     }' "$out/times"

@@ -30,14 +30,11 @@ class MLP:
         self.b = [np.zeros(b, np.float32) for b in sizes[1:]]
         self.matmuls = 0
 
-    def mm(self, a, b):
-        self.matmuls += 1
-        return a @ b
-
     def forward(self, x):
         acts = [x]
         for i, (w, b) in enumerate(zip(self.w, self.b)):
-            z = self.mm(acts[-1], w) + b
+            z = acts[-1] @ w + b
+            self.matmuls += 1
             acts.append(np.maximum(z, 0) if i < len(self.w) - 1 else z)
         return acts
 
@@ -52,10 +49,12 @@ class MLP:
         grad[np.arange(len(y)), y] -= 1
         grad /= len(y)
         for i in reversed(range(len(self.w))):
-            gw = self.mm(acts[i].T, grad)          # transposed operand: sgemm with 'T'
+            gw = acts[i].T @ grad                  # transposed operand: sgemm with 'T'
             gb = grad.sum(axis=0)
+            self.matmuls += 1
             if i > 0:
-                grad = self.mm(grad, self.w[i].T) * (acts[i] > 0)
+                grad = (grad @ self.w[i].T) * (acts[i] > 0)
+                self.matmuls += 1
             self.w[i] -= lr * gw
             self.b[i] -= lr * gb
         return float(loss)

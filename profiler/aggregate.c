@@ -1,7 +1,7 @@
 /* profiler/aggregate.c — the summary mode's table: a fixed number of entries keyed by
  * (routine, kernel, order, transa, transb, m, n, k, caller), plus one "other" entry that takes
  * every call once the table is full, so memory stays bounded whatever the program does.
- * Per entry: count, total/min/max wall time, flops, and a histogram of wall times
+ * (and py_caller, when the call came from Python). Per entry: count, total/min/max wall time, flops, and a histogram of wall times
  * (histogram.h) from which p50/p95/p99 are read. */
 #include "aggregate.h"
 #include "histogram.h"
@@ -14,7 +14,7 @@
 
 typedef struct entry {
     int used;
-    const char *routine, *kernel, *order, *transa, *transb, *caller; /* interned pointers */
+    const char *routine, *kernel, *order, *transa, *transb, *caller, *py_caller; /* interned */
     int64_t m, n, k;
     int64_t count, wall, min, max, flops;
     uint32_t hist[BS_HIST_BUCKETS];
@@ -27,7 +27,7 @@ static int same(const entry *e, const bs_record *r)
 {
     return e->m == r->m && e->n == r->n && e->k == r->k && e->routine == r->routine &&
            e->kernel == r->kernel && e->order == r->order && e->transa == r->transa &&
-           e->transb == r->transb && e->caller == r->caller;
+           e->transb == r->transb && e->caller == r->caller && e->py_caller == r->py_caller;
 }
 
 static size_t hash(const bs_record *r)
@@ -36,7 +36,8 @@ static size_t hash(const bs_record *r)
     const uint64_t parts[] = {(uint64_t)r->m, (uint64_t)r->n, (uint64_t)r->k,
                               (uint64_t)(uintptr_t)r->routine, (uint64_t)(uintptr_t)r->kernel,
                               (uint64_t)(uintptr_t)r->transa ^ ((uint64_t)(uintptr_t)r->transb << 1),
-                              (uint64_t)(uintptr_t)r->order, (uint64_t)(uintptr_t)r->caller};
+                              (uint64_t)(uintptr_t)r->order, (uint64_t)(uintptr_t)r->caller,
+                              (uint64_t)(uintptr_t)r->py_caller};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         h = (h ^ parts[i]) * 1099511628211ull;
     return (size_t)(h ^ (h >> 29)) & (SLOTS - 1);
@@ -58,6 +59,7 @@ void bs_agg_add(const bs_record *r)
                 e->used = 1;
                 e->routine = r->routine, e->kernel = r->kernel, e->order = r->order;
                 e->transa = r->transa, e->transb = r->transb, e->caller = r->caller;
+                e->py_caller = r->py_caller;
                 e->m = r->m, e->n = r->n, e->k = r->k;
                 e->min = INT64_MAX;
                 entries++;
@@ -107,6 +109,8 @@ void bs_agg_emit(void (*emit)(json_t *rec))
             json_object_set_new(o, "n", e->n < 0 ? json_null() : json_integer(e->n));
             json_object_set_new(o, "k", e->k < 0 ? json_null() : json_integer(e->k));
             json_object_set_new(o, "caller", str_or_null(e->caller));
+            if (e->py_caller)
+                json_object_set_new(o, "py_caller", json_string(e->py_caller));
         }
         json_object_set_new(o, "count", json_integer(e->count));
         json_object_set_new(o, "wall_ns", json_integer(e->wall));

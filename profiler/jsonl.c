@@ -78,6 +78,7 @@ static void put_f64(out *o, double v, int exact)
 
 #define BS_PUT_STR(name, v) (PUT_KEY(name), put_str(o, (v) ? (v) : ""))
 #define BS_PUT_STRN(name, v) (PUT_KEY(name), (v) ? put_str(o, v) : put(o, "null", 4))
+#define BS_PUT_STRO(name, v) ((v) ? (PUT_KEY(name), put_str(o, v)) : (void)0)
 #define BS_PUT_I64(name, v) (PUT_KEY(name), put_i64(o, v))
 #define BS_PUT_I64N(name, v) (PUT_KEY(name), (v) < 0 ? put(o, "null", 4) : put_i64(o, v))
 #define BS_PUT_I64S(name, v) (PUT_KEY(name), (v) == BS_NULL_I64 ? put(o, "null", 4) : put_i64(o, v))

@@ -27,6 +27,13 @@ static const char *bad_field;
         else if (json_is_string(j_)) v = json_string_value(j_);                              \
         else { bad_field = #name; return -1; }                                               \
     } while (0)
+#define BS_GET_STRO(name, v)                                                                 \
+    do {                                                                                     \
+        json_t *j_ = json_object_get(o, #name);                                              \
+        if (!j_) v = NULL;                                                                   \
+        else if (json_is_string(j_)) v = json_string_value(j_);                              \
+        else { bad_field = #name; return -1; }                                               \
+    } while (0)
 #define BS_GET_INT(name, v, nullval, minval)                                                 \
     do {                                                                                     \
         json_t *j_ = json_object_get(o, #name);                                              \
@@ -69,9 +76,8 @@ static const char *bad_field;
     do {                                                                                     \
         json_t *j_ = json_object_get(o, #name);                                              \
         v.n = 0;                                                                             \
-        c->frames = NULL;                                                                    \
         if (j_ && !json_is_array(j_)) { bad_field = #name; return -1; }                      \
-        c->frames = j_;                                                                      \
+        c->name = j_;                                                                        \
     } while (0)
 
 static int view_of(json_t *o, bs_call_view *c)

@@ -16,7 +16,7 @@
  * frames as a JSON array (NULL when absent). */
 typedef struct bs_call_view {
     bs_record r;
-    json_t *frames;
+    json_t *frames, *py_stack; /* the FRAMES fields, as JSON arrays (NULL when absent) */
 } bs_call_view;
 
 typedef struct bs_reader_handler {

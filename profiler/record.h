@@ -15,6 +15,7 @@ typedef struct bs_frames {
 
 #define BS_CTYPE_STR const char *
 #define BS_CTYPE_STRN const char *
+#define BS_CTYPE_STRO const char *
 #define BS_CTYPE_I64 int64_t
 #define BS_CTYPE_I64N int64_t
 #define BS_CTYPE_I64S int64_t

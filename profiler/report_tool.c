@@ -126,6 +126,9 @@ typedef struct gather {
     site *sites;
     size_t nsites, capsites;
     map site_ix;
+    site *lines; /* by py_caller */
+    size_t nlines, caplines;
+    map line_ix;
     proc *procs;
     size_t nprocs, capprocs;
     int64_t calls, wall, flops, marks;
@@ -168,17 +171,26 @@ static shape *shape_of(gather *g, const char *routine, const char *kernel, const
     return &g->shapes[ix];
 }
 
-static void add_site(gather *g, const char *caller, int64_t count, int64_t wall, int64_t flops)
+static void add_to(site **arr, size_t *n, size_t *cap, map *ix_map, const char *key,
+                   int64_t count, int64_t wall, int64_t flops)
 {
-    const char *key = caller ? caller : "(no call site recorded)";
-    int ix = map_get(&g->site_ix, key, 1, (int)g->nsites);
-    if (ix == (int)g->nsites) {
-        g->sites = grow(g->sites, &g->capsites, g->nsites + 1, sizeof *g->sites);
-        snprintf(g->sites[g->nsites++].caller, sizeof g->sites[0].caller, "%s", key);
+    int ix = map_get(ix_map, key, 1, (int)*n);
+    if (ix == (int)*n) {
+        *arr = grow(*arr, cap, *n + 1, sizeof **arr);
+        snprintf((*arr)[(*n)++].caller, sizeof (*arr)[0].caller, "%s", key);
     }
-    g->sites[ix].count += count;
-    g->sites[ix].wall += wall;
-    g->sites[ix].flops += flops;
+    (*arr)[ix].count += count;
+    (*arr)[ix].wall += wall;
+    (*arr)[ix].flops += flops;
+}
+
+static void add_site(gather *g, const char *caller, const char *py_caller, int64_t count,
+                     int64_t wall, int64_t flops)
+{
+    add_to(&g->sites, &g->nsites, &g->capsites, &g->site_ix,
+           caller ? caller : "(no call site recorded)", count, wall, flops);
+    if (py_caller) /* a Python line: the "hot lines" */
+        add_to(&g->lines, &g->nlines, &g->caplines, &g->line_ix, py_caller, count, wall, flops);
 }
 
 static void on_header(void *ctx, const char *file, json_t *h)
@@ -212,7 +224,7 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     if (r->wall_ns > s->max) s->max = r->wall_ns;
     s->hist[bs_hist_bucket(r->wall_ns)]++;
     s->hist_count++;
-    add_site(g, r->caller, 1, r->wall_ns, flops);
+    add_site(g, r->caller, r->py_caller, 1, r->wall_ns, flops);
     g->calls++;
     g->wall += r->wall_ns;
     g->flops += flops;
@@ -251,7 +263,8 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
     if (mn < s->min) s->min = mn;
     if (mx > s->max) s->max = mx;
-    add_site(g, json_string_value(json_object_get(a, "caller")), count, wall, flops);
+    add_site(g, json_string_value(json_object_get(a, "caller")),
+             json_string_value(json_object_get(a, "py_caller")), count, wall, flops);
     g->calls += count;
     g->wall += wall;
     g->flops += flops;
@@ -400,6 +413,7 @@ static int summary_cmd(gather *g, int json, int top, const peaks *pk)
 {
     qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
     qsort(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
+    qsort(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
     rk by[64];
     int nby = 0;
     for (size_t i = 0; i < g->nshapes; i++) {
@@ -463,6 +477,13 @@ static int summary_cmd(gather *g, int json, int top, const peaks *pk)
                                                  "calls", (json_int_t)g->sites[i].count, "wall_ns",
                                                  (json_int_t)g->sites[i].wall));
         json_object_set_new(o, "top_sites", arr);
+        arr = json_array();
+        for (size_t i = 0; i < g->nlines && (int)i < top; i++)
+            json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:I}", "py_caller", g->lines[i].caller,
+                                                 "calls", (json_int_t)g->lines[i].count, "wall_ns",
+                                                 (json_int_t)g->lines[i].wall, "flops",
+                                                 (json_int_t)g->lines[i].flops));
+        json_object_set_new(o, "top_lines", arr);
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(o);
@@ -502,6 +523,15 @@ static int summary_cmd(gather *g, int json, int top, const peaks *pk)
     if (g->nshapes > (size_t)top)
         printf("(%zu more shapes)\n", g->nshapes - (size_t)top);
 
+    if (g->nlines) {
+        printf("\nhot lines: the Python lines with the most BLAS time\n");
+        printf("%9s %11s %7s %9s  %s\n", "calls", "total ms", "share", "GFLOP/s", "line");
+        for (size_t i = 0; i < g->nlines && (int)i < top; i++)
+            printf("%9lld %11.3f %6.1f%% %9.2f  %s\n", (long long)g->lines[i].count,
+                   g->lines[i].wall / 1e6, g->wall ? 100.0 * g->lines[i].wall / g->wall : 0,
+                   gflops(g->lines[i].flops, g->lines[i].wall), g->lines[i].caller);
+    }
+
     printf("\ntop call sites by total time\n");
     printf("%9s %11s %7s  %s\n", "calls", "total ms", "share", "caller");
     for (size_t i = 0; i < g->nsites && (int)i < top; i++)
@@ -511,6 +541,56 @@ static int summary_cmd(gather *g, int json, int top, const peaks *pk)
 }
 
 /* ---- compare ------------------------------------------------------------------------------ */
+
+/* compare --by line: the Python lines matched between the two runs */
+static int compare_lines_cmd(gather *base, gather *next, int json)
+{
+    qsort(base->lines, base->nlines, sizeof *base->lines, site_by_wall_desc);
+    json_t *rows = json_array(), *only_base = json_array(), *only_new = json_array();
+    int64_t tb = 0, tn = 0;
+    if (!json)
+        printf("%9s %9s %12s %12s %9s  %s\n", "calls", "calls", "base ms", "new ms", "speedup", "line");
+    for (size_t i = 0; i < base->nlines; i++) {
+        const site *b = &base->lines[i];
+        int ix = map_get(&next->line_ix, b->caller, 0, 0);
+        if (ix < 0) {
+            json_array_append_new(only_base, json_string(b->caller));
+            continue;
+        }
+        site *n = &next->lines[ix];
+        n->flops = -1; /* matched */
+        tb += b->wall;
+        tn += n->wall;
+        double sp = n->wall > 0 ? (double)b->wall / n->wall : 0;
+        json_array_append_new(rows, json_pack("{s:s,s:I,s:I,s:I,s:I,s:f}", "py_caller", b->caller,
+                                              "base_calls", (json_int_t)b->count, "new_calls",
+                                              (json_int_t)n->count, "base_ns", (json_int_t)b->wall,
+                                              "new_ns", (json_int_t)n->wall, "speedup", sp));
+        if (!json)
+            printf("%9lld %9lld %12.3f %12.3f %8.2fx  %s\n", (long long)b->count, (long long)n->count,
+                   b->wall / 1e6, n->wall / 1e6, sp, b->caller);
+    }
+    for (size_t i = 0; i < next->nlines; i++)
+        if (next->lines[i].flops != -1)
+            json_array_append_new(only_new, json_string(next->lines[i].caller));
+    if (json) {
+        json_t *o = json_pack("{s:I,s:I,s:f}", "base_matched_ns", (json_int_t)tb, "new_matched_ns",
+                              (json_int_t)tn, "speedup", tn > 0 ? (double)tb / tn : 0.0);
+        json_object_set_new(o, "lines", rows);
+        json_object_set_new(o, "only_in_base", only_base);
+        json_object_set_new(o, "only_in_new", only_new);
+        json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+        json_decref(o);
+        return 0;
+    }
+    printf("\nmatched lines: base %.3f ms, new %.3f ms, speedup %.2fx\n", tb / 1e6, tn / 1e6,
+           tn > 0 ? (double)tb / tn : 0);
+    if (base->nlines == 0 && next->nlines == 0)
+        printf("(no Python lines in these reports: py_caller is recorded for calls from Python)\n");
+    json_decref(rows), json_decref(only_base), json_decref(only_new);
+    return 0;
+}
 
 static int compare_cmd(gather *base, gather *next, int json)
 {
@@ -612,6 +692,7 @@ static void csv_str(FILE *o, const char *s)
 
 #define CSV_STR(v) csv_str(o, v)
 #define CSV_STRN(v) csv_str(o, v)
+#define CSV_STRO(v) csv_str(o, v)
 #define CSV_I64(v) fprintf(o, "%lld", (long long)(v))
 #define CSV_I64N(v) ((v) < 0 ? 0 : fprintf(o, "%lld", (long long)(v)))
 #define CSV_I64S(v) ((v) == BS_NULL_I64 ? 0 : fprintf(o, "%lld", (long long)(v)))
@@ -619,7 +700,7 @@ static void csv_str(FILE *o, const char *s)
 #define CSV_F64X(v) ((v) != (v) ? 0 : fprintf(o, "%.17g", v))
 #define CSV_F64N(v) ((v) < 0 ? 0 : fprintf(o, "%.9g", v))
 #define CSV_BOOLN(v) ((v) < 0 ? 0 : fputs((v) ? "true" : "false", o))
-#define CSV_FRAMES(v) csv_frames(o, c->frames)
+#define CSV_FRAMES(v) csv_frames(o, (&(v) == &r->frames) ? c->frames : c->py_stack)
 
 static void csv_frames(FILE *o, json_t *frames)
 {
@@ -950,9 +1031,11 @@ static const char *const usage_text =
     "commands:\n"
     "  summary REPORT...           (the default) calls, BLAS time and its share, per routine and\n"
     "                              kernel; top shapes with mean/p50/p95/max, GFLOP/s, %% of peak;\n"
-    "                              top call sites.  --json  --top N  --peak S[,D]\n"
+    "                              top call sites; the hot Python lines (py_caller).\n"
+    "                              --json  --top N  --peak S[,D]\n"
     "  compare BASE NEW            shapes matched between two runs: time per call, speedup,\n"
     "                              totals, shapes found in one run only.  --json\n"
+    "                              --by line: match the Python lines instead of the shapes\n"
     "  csv REPORT... [-o FILE]     one row per call, every field\n"
     "  trace REPORT... [-o FILE]   Chrome trace events for Perfetto / chrome://tracing\n"
     "  plot REPORT... -o FILE.svg  roofline: GFLOP/s against flop per byte, per shape.\n"
@@ -1004,7 +1087,7 @@ int main(int argc, char **argv)
         if (first == 1 && argv[1][0] != '-' && !strchr(argv[1], '.') && !strchr(argv[1], '/'))
             return usage_error(NULL, "unknown command ", argv[1]);
     }
-    int json = 0, top = 10;
+    int json = 0, top = 10, by_line = 0;
     const char *out = NULL;
     peaks pk = {0, 0, 1};
     int have_peak = 0;
@@ -1019,6 +1102,10 @@ int main(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--json") && (!strcmp(cmd, "summary") || !strcmp(cmd, "compare"))) {
             json = 1;
+        } else if (!strcmp(a, "--by") && !strcmp(cmd, "compare")) {
+            if (++i >= argc || (strcmp(argv[i], "line") && strcmp(argv[i], "shape")))
+                return usage_error(cmd, "--by takes shape or line", NULL);
+            by_line = !strcmp(argv[i], "line");
         } else if (!strcmp(a, "-o") && strcmp(cmd, "summary") && strcmp(cmd, "compare")) {
             if (++i >= argc)
                 return usage_error(cmd, "-o needs a file name", NULL);
@@ -1057,7 +1144,8 @@ int main(int argc, char **argv)
         int r1 = gather_reports(&base, files, 1), r2 = gather_reports(&next, files + 1, 1);
         rc = r1 > r2 ? r1 : r2;
         if (rc < 2)
-            rc = compare_cmd(&base, &next, json) ? 2 : rc;
+            rc = (by_line ? compare_lines_cmd(&base, &next, json) : compare_cmd(&base, &next, json))
+                     ? 2 : rc;
     } else {
         gather g = {.by_kernel = 1};
         rc = gather_reports(&g, files, nfiles);

@@ -197,4 +197,20 @@ void bs_config_read(void)
     }
 
     bs_cfg.test_fault = (v = env("BLASSHIM_TEST_FAULT")) && strcmp(v, "1") == 0;
+
+    bs_cfg.python = 1;
+    if ((v = env("BLASSHIM_PYTHON"))) {
+        if (strcmp(v, "0") == 0)
+            bs_cfg.python = 0;
+        else if (strcmp(v, "1") != 0)
+            bs_warn("BLASSHIM_PYTHON=%s is not 0 or 1; Python call sites stay on", v);
+    }
+    bs_cfg.pystack = 1;
+    if ((v = env("BLASSHIM_PYSTACK"))) {
+        long n = parse_count(v, BS_MAX_FRAMES);
+        if (n > 0)
+            bs_cfg.pystack = (int)n;
+        else
+            bs_warn("BLASSHIM_PYSTACK=%s is not a frame count (1 to %d); using 1", v, BS_MAX_FRAMES);
+    }
 }

@@ -4,6 +4,7 @@
 #include "generic.h"
 
 #include "../profiler/backtrace.h"
+#include "../profiler/pyframe.h"
 #include "../profiler/clock.h"
 
 void *bs_sym_get(bs_sym *s)
@@ -100,6 +101,7 @@ void bs_gen_end(bs_gcall *g)
     };
     r.gflops = r.flops >= 0 && r.wall_ns > 0 ? (double)r.flops / (double)r.wall_ns : -1.0;
     bs_backtrace_capture(g->caller_ip, &r.caller, &r.frames);
+    bs_py_capture(&r.py_caller, &r.py_stack);
     bs_report_call(&r);
     bs_depth--;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../profiler/backtrace.h"
+#include "../profiler/pyframe.h"
 #include "shim.h"
 
 __thread int bs_depth __attribute__((tls_model("initial-exec")));
@@ -56,6 +57,7 @@ static void init_once(void)
         hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);
     }
     bs_backtrace_setup(bs_cfg.backtrace);
+    bs_py_setup(bs_cfg.python, bs_cfg.pystack);
     bs_report_setup(bs_cfg.report, &hi, bs_cfg.summary, bs_cfg.start_paused);
 }
 

@@ -7,6 +7,7 @@
 #include "shim.h"
 
 #include "../profiler/backtrace.h"
+#include "../profiler/pyframe.h"
 #include "../profiler/clock.h"
 #include "../profiler/process.h"
 
@@ -89,6 +90,7 @@ void bs_probe_record(const bs_probe *p, const bs_gemm_desc *d, const char *kerne
     };
     r.gflops = r.wall_ns > 0 ? (double)r.flops / (double)r.wall_ns : -1.0;
     bs_backtrace_capture(d->caller_ip, &r.caller, &r.frames);
+    bs_py_capture(&r.py_caller, &r.py_stack);
     bs_report_call(&r);
 }
 

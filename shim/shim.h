@@ -20,6 +20,8 @@ typedef struct bs_config {
     long verify_every;                   /* BLASSHIM_VERIFY: 0 off, N every N-th call */
     int start_paused;                    /* BLASSHIM_START=paused */
     int test_fault;                      /* BLASSHIM_TEST_FAULT=1: spoil C[0] (tests verify) */
+    int python;                          /* BLASSHIM_PYTHON: Python call sites on/off */
+    int pystack;                         /* BLASSHIM_PYSTACK frames */
 } bs_config;
 
 extern bs_config bs_cfg;

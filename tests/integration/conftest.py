@@ -68,13 +68,16 @@ def span(rows, cols, ld, elem):
 
 def check_call(rec):
     names = {n for n, _ in FIELDS}
-    assert set(rec) - {"frames"} == {"type"} | names - {"frames"}, f"fields differ: {sorted(rec)}"
+    optional = {n for n, k in FIELDS if k in ("FRAMES", "STRO")}   # left out when empty
+    assert set(rec) - optional == {"type"} | names - optional, f"fields differ: {sorted(rec)}"
     for name, kind in FIELDS:
         if name not in rec:
-            assert kind == "FRAMES"
+            assert name in optional
             continue
         v = rec[name]
         if kind == "STR":
+            assert isinstance(v, str) and v, (name, v)
+        elif kind == "STRO":
             assert isinstance(v, str) and v, (name, v)
         elif kind == "STRN":
             assert v is None or (isinstance(v, str) and v), (name, v)
@@ -89,7 +92,7 @@ def check_call(rec):
         elif kind == "BOOLN":
             assert v is None or isinstance(v, bool), (name, v)
         elif kind == "FRAMES":
-            assert isinstance(v, list) and len(v) > 1 and all(isinstance(f, str) for f in v)
+            assert isinstance(v, list) and len(v) >= 1 and all(isinstance(f, str) for f in v)
     assert (rec["max_rel_err"] is None) == (rec["nonfinite"] is None)
     assert rec["api"] in ("cblas", "fortran", "cblas64", "fortran64", "scipy_cblas64", "scipy_fortran64")
     assert rec["wall_ns"] >= 0 and rec["ts_ns"] > 0
