@@ -542,6 +542,26 @@ static int summary_cmd(gather *g, int json, int top, const peaks *pk)
 
 /* ---- compare ------------------------------------------------------------------------------ */
 
+/* compare --json: the totals over matched entries, extra fields, the matched rows, the rest;
+ * takes ownership of every JSON value passed */
+static int print_compare_json(int64_t tb, int64_t tn, json_t *extra, const char *rows_key,
+                              json_t *rows, json_t *only_base, json_t *only_new)
+{
+    json_t *o = json_pack("{s:I,s:I,s:f}", "base_matched_ns", (json_int_t)tb, "new_matched_ns",
+                          (json_int_t)tn, "speedup", tn > 0 ? (double)tb / tn : 0.0);
+    if (extra) {
+        json_object_update(o, extra);
+        json_decref(extra);
+    }
+    json_object_set_new(o, rows_key, rows);
+    json_object_set_new(o, "only_in_base", only_base);
+    json_object_set_new(o, "only_in_new", only_new);
+    json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(o);
+    return 0;
+}
+
 /* compare --by line: the Python lines matched between the two runs */
 static int compare_lines_cmd(gather *base, gather *next, int json)
 {
@@ -573,17 +593,8 @@ static int compare_lines_cmd(gather *base, gather *next, int json)
     for (size_t i = 0; i < next->nlines; i++)
         if (next->lines[i].flops != -1)
             json_array_append_new(only_new, json_string(next->lines[i].caller));
-    if (json) {
-        json_t *o = json_pack("{s:I,s:I,s:f}", "base_matched_ns", (json_int_t)tb, "new_matched_ns",
-                              (json_int_t)tn, "speedup", tn > 0 ? (double)tb / tn : 0.0);
-        json_object_set_new(o, "lines", rows);
-        json_object_set_new(o, "only_in_base", only_base);
-        json_object_set_new(o, "only_in_new", only_new);
-        json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        fputc('\n', stdout);
-        json_decref(o);
-        return 0;
-    }
+    if (json)
+        return print_compare_json(tb, tn, NULL, "lines", rows, only_base, only_new);
     printf("\nmatched lines: base %.3f ms, new %.3f ms, speedup %.2fx\n", tb / 1e6, tn / 1e6,
            tn > 0 ? (double)tb / tn : 0);
     if (base->nlines == 0 && next->nlines == 0)
@@ -638,19 +649,11 @@ static int compare_cmd(gather *base, gather *next, int json)
             "m", dim_json(n->m), "n", dim_json(n->n), "k", dim_json(n->k), "transa", str_json(n->ta),
             "transb", str_json(n->tb), "calls", (json_int_t)n->count));
     }
-    if (json) {
-        json_t *o = json_pack("{s:I,s:I,s:f}", "base_matched_ns", (json_int_t)tb, "new_matched_ns",
-                              (json_int_t)tn, "speedup", tn > 0 ? (double)tb / tn : 0.0);
-        json_object_set_new(o, "base_total_ns", json_integer(base->wall));
-        json_object_set_new(o, "new_total_ns", json_integer(next->wall));
-        json_object_set_new(o, "shapes", matched);
-        json_object_set_new(o, "only_in_base", only_base);
-        json_object_set_new(o, "only_in_new", only_new);
-        json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        fputc('\n', stdout);
-        json_decref(o);
-        return 0;
-    }
+    if (json)
+        return print_compare_json(tb, tn, json_pack("{s:I,s:I}", "base_total_ns",
+                                                    (json_int_t)base->wall, "new_total_ns",
+                                                    (json_int_t)next->wall),
+                                  "shapes", matched, only_base, only_new);
     printf("\nmatched shapes: base %.3f ms, new %.3f ms, speedup %.2fx\n", tb / 1e6, tn / 1e6,
            tn > 0 ? (double)tb / tn : 0);
     printf("all calls:      base %.3f ms, new %.3f ms\n", base->wall / 1e6, next->wall / 1e6);

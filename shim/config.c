@@ -52,6 +52,21 @@ static long parse_count(const char *s, long max)
     return end != s && *end == '\0' && v >= 1 && v <= max ? v : -1;
 }
 
+/* A setting with two values (case-insensitive): 0 for `off`, 1 for `on`, dflt when unset or
+ * bad (after one warning that names both values and what happens instead). */
+static int two_way(const char *var, const char *off, const char *on, int dflt, const char *instead)
+{
+    const char *v = env(var);
+    if (!v)
+        return dflt;
+    if (strcasecmp(v, on) == 0)
+        return 1;
+    if (strcasecmp(v, off) == 0)
+        return 0;
+    bs_warn("%s=%s is not %s or %s; %s", var, v, off, on, instead);
+    return dflt;
+}
+
 /* Data cache sizes: sysfs, else sysconf (0 where neither knows). */
 static void cache_sizes(long *l1, long *l2, long *l3)
 {
@@ -162,12 +177,7 @@ void bs_config_read(void)
 
     read_kernel_params(&bs_cfg.kparams);
 
-    v = env("BLASSHIM_LOG");
-    bs_cfg.summary = 0;
-    if (v && strcasecmp(v, "summary") == 0)
-        bs_cfg.summary = 1;
-    else if (v && strcasecmp(v, "calls") != 0)
-        bs_warn("BLASSHIM_LOG=%s is not a mode (choose calls or summary); using calls", v);
+    bs_cfg.summary = two_way("BLASSHIM_LOG", "calls", "summary", 0, "using calls");
 
     bs_cfg.backtrace = 1;
     if ((v = env("BLASSHIM_BACKTRACE"))) {
@@ -188,23 +198,12 @@ void bs_config_read(void)
             bs_warn("BLASSHIM_VERIFY=%s is not 0, 1 or N (every N-th call); not verifying", v);
     }
 
-    bs_cfg.start_paused = 0;
-    if ((v = env("BLASSHIM_START"))) {
-        if (strcasecmp(v, "paused") == 0)
-            bs_cfg.start_paused = 1;
-        else if (strcasecmp(v, "running") != 0)
-            bs_warn("BLASSHIM_START=%s is not running or paused; starting to record at once", v);
-    }
+    bs_cfg.start_paused =
+        two_way("BLASSHIM_START", "running", "paused", 0, "starting to record at once");
 
     bs_cfg.test_fault = (v = env("BLASSHIM_TEST_FAULT")) && strcmp(v, "1") == 0;
 
-    bs_cfg.python = 1;
-    if ((v = env("BLASSHIM_PYTHON"))) {
-        if (strcmp(v, "0") == 0)
-            bs_cfg.python = 0;
-        else if (strcmp(v, "1") != 0)
-            bs_warn("BLASSHIM_PYTHON=%s is not 0 or 1; Python call sites stay on", v);
-    }
+    bs_cfg.python = two_way("BLASSHIM_PYTHON", "0", "1", 1, "Python call sites stay on");
     bs_cfg.pystack = 1;
     if ((v = env("BLASSHIM_PYSTACK"))) {
         long n = parse_count(v, BS_MAX_FRAMES);

@@ -189,7 +189,9 @@ def test_killed_process_keeps_its_lines(tmp):
 
 
 @pytest.mark.parametrize("var,value,text", [
-    ("BLASSHIM_LOG", "verbose", "is not a mode (choose calls or summary); using calls"),
+    ("BLASSHIM_LOG", "verbose", "is not calls or summary; using calls"),
+    ("BLASSHIM_PYTHON", "yes", "is not 0 or 1; Python call sites stay on"),
+    ("BLASSHIM_PYSTACK", "99", "is not a frame count (1 to 16); using 1"),
     ("BLASSHIM_BACKTRACE", "lots", "is not a frame count (0 to 16); using 1"),
     ("BLASSHIM_VERIFY", "yes", "is not 0, 1 or N (every N-th call); not verifying"),
     ("BLASSHIM_START", "later", "is not running or paused; starting to record at once"),
