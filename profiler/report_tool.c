@@ -284,22 +284,32 @@ static void on_mark(void *ctx, const char *file, json_t *m)
     ((gather *)ctx)->marks++;
 }
 
-/* Read every report into g. Returns the worst status (see bs_read_report). */
-static int gather_reports(gather *g, char **files, int nfiles)
+/* Stream every report through h. Returns the worst status (see bs_read_report), and 2 when
+ * no file held a call record (with_aggregates: or a summary-mode aggregate), with one line on
+ * stderr. */
+static int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggregates)
 {
-    bs_reader_handler h = {g, on_header, on_call, on_aggregate, on_mark, on_summary};
     int rc = 0;
+    long calls = 0;
     for (int i = 0; i < nfiles; i++) {
         bs_read_stats st;
-        int r = bs_read_report(files[i], &h, &st);
+        int r = bs_read_report(files[i], h, &st);
+        calls += st.calls + (with_aggregates ? st.aggregates : 0);
         if (r > rc)
             rc = r;
     }
-    if (rc < 2 && g->calls == 0) {
+    if (rc < 2 && calls == 0) {
         fprintf(stderr, PROG ": no call records in %s%s\n", files[0], nfiles > 1 ? " ..." : "");
         rc = 2;
     }
     return rc;
+}
+
+/* Read every report into g. */
+static int gather_reports(gather *g, char **files, int nfiles)
+{
+    bs_reader_handler h = {g, on_header, on_call, on_aggregate, on_mark, on_summary};
+    return read_all(files, nfiles, &h, 1);
 }
 
 /* ---- output helpers ---------------------------------------------------------------------- */
@@ -743,19 +753,8 @@ static int csv_cmd(char **files, int nfiles, const char *out)
 #undef BS_FIELD
     fputc('\n', o);
     bs_reader_handler h = {o, NULL, on_csv_call, NULL, NULL, NULL};
-    int rc = 0;
-    long calls = 0;
-    for (int i = 0; i < nfiles; i++) {
-        bs_read_stats st;
-        int r = bs_read_report(files[i], &h, &st);
-        calls += st.calls;
-        if (r > rc) rc = r;
-    }
+    int rc = read_all(files, nfiles, &h, 0);
     int wrc = close_out(o, out);
-    if (rc < 2 && calls == 0) {
-        fprintf(stderr, PROG ": no call records in %s%s\n", files[0], nfiles > 1 ? " ..." : "");
-        rc = 2;
-    }
     return rc > wrc ? rc : wrc;
 }
 
@@ -821,20 +820,9 @@ static int trace_cmd(char **files, int nfiles, const char *out)
     tracer t = {open_out(out), 0};
     fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", t.o);
     bs_reader_handler h = {&t, on_trace_header, on_trace_call, NULL, on_trace_mark, NULL};
-    int rc = 0;
-    long calls = 0;
-    for (int i = 0; i < nfiles; i++) {
-        bs_read_stats st;
-        int r = bs_read_report(files[i], &h, &st);
-        calls += st.calls;
-        if (r > rc) rc = r;
-    }
+    int rc = read_all(files, nfiles, &h, 0);
     fputs("\n]}\n", t.o);
     int wrc = close_out(t.o, out);
-    if (rc < 2 && calls == 0) {
-        fprintf(stderr, PROG ": no call records in %s%s\n", files[0], nfiles > 1 ? " ..." : "");
-        rc = 2;
-    }
     if (rc < 2 && out && strcmp(out, "-") != 0)
         fprintf(stderr, PROG ": %ld events in %s: open it in https://ui.perfetto.dev or "
                         "chrome://tracing\n", t.events, out);
