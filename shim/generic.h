@@ -10,7 +10,12 @@
 #include "blasint.h"
 #include "shim.h"
 
-#define BS_EXPORT __attribute__((visibility("default")))
+/* OpenBLAS's cblas.h declares a few written arguments const (tools/gen_wrappers.py) */
+#ifdef OPENBLAS_CONST
+#define BS_HDR_CONST const
+#else
+#define BS_HDR_CONST
+#endif
 
 /* The real routine of one exported name, looked up once. */
 typedef struct bs_sym {

@@ -17,6 +17,11 @@ ENUM = {"trans": "CBLAS_TRANSPOSE", "transa": "CBLAS_TRANSPOSE", "transb": "CBLA
         "uplo": "CBLAS_UPLO", "diag": "CBLAS_DIAG", "side": "CBLAS_SIDE"}
 SKIP = {"sgemm", "dgemm"}  # the kernel path, shim/gemm.c (every spelling)
 
+# Where a cblas.h in use declares a parameter differently: OpenBLAS's header (0.3.21) has
+# cblas_csrot/cblas_zdrot take a const x (which they write). BS_HDR_CONST (shim/generic.h)
+# is const under that header and empty under netlib's, so either one compiles.
+HEADER_QUIRKS = {("cblas_csrot", "x"): "BS_HDR_CONST void *x", ("cblas_zdrot", "x"): "BS_HDR_CONST void *x"}
+
 
 def parse(path):
     for raw in open(path):
@@ -141,7 +146,7 @@ def wrapper(r, api, sp):
     if api == "cblas" and r["order"]:
         params.append("CBLAS_LAYOUT layout")
     mk = cblas_param if api == "cblas" else f77_param
-    params += [mk(k, n, r["t"]) for k, n in r["args"]]
+    params += [HEADER_QUIRKS.get((name, n), mk(k, n, r["t"])) for k, n in r["args"]]
     args = (["layout"] if api == "cblas" and r["order"] else []) + [n for _, n in r["args"]]
     if api == "cblas" and r["ret"] == "C":
         params.append("void *result")
