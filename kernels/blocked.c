@@ -72,64 +72,55 @@ bs_blocking bs_blocking_for(int mr, int nr, size_t elem, long l1, long l2, long 
 /* ---- the loop nest, per element type ----------------------------------------------- */
 
 #define BS_BLOCKED(T, P)                                                                    \
-    /* op(A)(ic:ic+mc, pc:pc+kc) into MR-tall slivers, p-major inside a sliver */           \
-    static void P##pack_a(const bs_##P##gemm_args *g, bs_idx ic, bs_idx pc, bs_idx mc,      \
-                          bs_idx kc, int mr, T *ap)                                         \
+    /* A len x kc panel whose element (i, p) is x[i * rs + p * cs], into w-wide slivers,     */ \
+    /* p-major inside a sliver and zero-padded to whole slivers. One of rs, cs is 1 (or     */ \
+    /* both): rs == 1 copies each k step whole; otherwise the w rows are read as w          */ \
+    /* sequential streams and written sequentially. Packs op(A) (w = MR) and op(B) (w = NR). */ \
+    static void P##pack(const T *x, bs_idx rs, bs_idx cs, bs_idx len, bs_idx kc, int w,     \
+                        T *out)                                                             \
     {                                                                                       \
-        for (bs_idx s = 0; s < mc; s += mr, ap += kc * mr) {                                \
-            const bs_idx rows = min_idx(mr, mc - s);                                        \
-            if (g->transa == 'N') {                                                         \
-                const T *src = g->a + (ic + s) + pc * g->lda;                               \
-                for (bs_idx p = 0; p < kc; p++, src += g->lda) {                            \
-                    T *dst = ap + p * mr;                                                   \
-                    memcpy(dst, src, (size_t)rows * sizeof(T));                             \
-                    for (bs_idx i = rows; i < mr; i++)                                      \
+        for (bs_idx s = 0; s < len; s += w, out += kc * w, x += w * rs) {                   \
+            const bs_idx rows = min_idx(w, len - s);                                        \
+            if (rs == 1) {                                                                  \
+                for (bs_idx p = 0; p < kc; p++) {                                           \
+                    T *dst = out + p * w;                                                   \
+                    memcpy(dst, x + p * cs, (size_t)rows * sizeof(T));                      \
+                    for (bs_idx i = rows; i < w; i++)                                       \
                         dst[i] = 0;                                                         \
                 }                                                                           \
             } else {                                                                        \
-                /* p outer, i inner: MR sequential read streams, one sequential write */    \
-                const T *src[BS_MAX_MR];                                                    \
-                for (bs_idx i = 0; i < mr; i++)                                             \
-                    src[i] = g->a + pc + (ic + s + (i < rows ? i : 0)) * g->lda;            \
+                const T *src[BS_MAX_MR > BS_MAX_NR ? BS_MAX_MR : BS_MAX_NR];                \
+                for (bs_idx i = 0; i < w; i++)                                              \
+                    src[i] = x + (i < rows ? i : 0) * rs;                                   \
                 for (bs_idx p = 0; p < kc; p++) {                                           \
-                    T *dst = ap + p * mr;                                                   \
+                    T *dst = out + p * w;                                                   \
                     for (bs_idx i = 0; i < rows; i++)                                       \
-                        dst[i] = src[i][p];                                                 \
-                    for (bs_idx i = rows; i < mr; i++)                                      \
+                        dst[i] = src[i][p * cs];                                            \
+                    for (bs_idx i = rows; i < w; i++)                                       \
                         dst[i] = 0;                                                         \
                 }                                                                           \
             }                                                                               \
         }                                                                                   \
     }                                                                                       \
                                                                                             \
-    /* op(B)(pc:pc+kc, jc:jc+nc) into NR-wide slivers, p-major inside a sliver */           \
+    /* op(A)(ic:ic+mc, pc:pc+kc) into MR-tall slivers */                                    \
+    static void P##pack_a(const bs_##P##gemm_args *g, bs_idx ic, bs_idx pc, bs_idx mc,      \
+                          bs_idx kc, int mr, T *ap)                                         \
+    {                                                                                       \
+        if (g->transa == 'N')                                                               \
+            P##pack(g->a + ic + pc * g->lda, 1, g->lda, mc, kc, mr, ap);                    \
+        else                                                                                \
+            P##pack(g->a + pc + ic * g->lda, g->lda, 1, mc, kc, mr, ap);                    \
+    }                                                                                       \
+                                                                                            \
+    /* op(B)(pc:pc+kc, jc:jc+nc) into NR-wide slivers: element (j, p) is op(B)(p, j) */     \
     static void P##pack_b(const bs_##P##gemm_args *g, bs_idx pc, bs_idx jc, bs_idx kc,      \
                           bs_idx nc, int nr, T *bp)                                         \
     {                                                                                       \
-        for (bs_idx s = 0; s < nc; s += nr, bp += kc * nr) {                                \
-            const bs_idx cols = min_idx(nr, nc - s);                                        \
-            if (g->transb == 'N') {                                                         \
-                /* p outer, j inner: NR sequential read streams, one sequential write */    \
-                const T *src[BS_MAX_NR];                                                    \
-                for (bs_idx j = 0; j < nr; j++)                                             \
-                    src[j] = g->b + pc + (jc + s + (j < cols ? j : 0)) * g->ldb;            \
-                for (bs_idx p = 0; p < kc; p++) {                                           \
-                    T *dst = bp + p * nr;                                                   \
-                    for (bs_idx j = 0; j < cols; j++)                                       \
-                        dst[j] = src[j][p];                                                 \
-                    for (bs_idx j = cols; j < nr; j++)                                      \
-                        dst[j] = 0;                                                         \
-                }                                                                           \
-            } else {                                                                        \
-                const T *src = g->b + (jc + s) + pc * g->ldb;                               \
-                for (bs_idx p = 0; p < kc; p++, src += g->ldb) {                            \
-                    T *dst = bp + p * nr;                                                   \
-                    memcpy(dst, src, (size_t)cols * sizeof(T));                             \
-                    for (bs_idx j = cols; j < nr; j++)                                      \
-                        dst[j] = 0;                                                         \
-                }                                                                           \
-            }                                                                               \
-        }                                                                                   \
+        if (g->transb == 'N')                                                               \
+            P##pack(g->b + pc + jc * g->ldb, g->ldb, 1, nc, kc, nr, bp);                    \
+        else                                                                                \
+            P##pack(g->b + jc + pc * g->ldb, 1, g->ldb, nc, kc, nr, bp);                    \
     }                                                                                       \
                                                                                             \
     /* alpha = 0 or k = 0: C = beta C, and beta = 0 writes zeros without reading C */       \
