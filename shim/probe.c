@@ -11,9 +11,32 @@
 #include "../profiler/clock.h"
 #include "../profiler/process.h"
 
-static const char *trans_name(char t)
+const char *bs_code_name(bs_api api, int raw)
 {
-    return t == 'N' ? "N" : t == 'T' ? "T" : t == 'C' ? "C" : "?";
+    if (raw == 0)
+        return NULL;
+    if (api == BS_API_CBLAS) {
+        switch (raw) {
+        case 101: return "row";
+        case 102: return "col";
+        case 111: return "N";
+        case 112: return "T";
+        case 113: return "C";
+        case 121: return "U";
+        case 122: return "L";
+        case 131: return "N";
+        case 132: return "U";
+        case 141: return "L";
+        case 142: return "R";
+        default: return "?";
+        }
+    }
+    static const char *const up[] = {"N", "T", "C", "U", "L", "R"};
+    const char c = (char)(raw >= 'a' && raw <= 'z' ? raw - 32 : raw);
+    for (size_t i = 0; i < sizeof up / sizeof up[0]; i++)
+        if (up[i][0] == c)
+            return up[i];
+    return "?";
 }
 
 static int64_t flops_of(const bs_gemm_desc *d) { return 2 * d->m * d->n * d->k; }
@@ -61,37 +84,42 @@ void bs_probe_record(const bs_probe *p, const bs_gemm_desc *d, const char *kerne
     const int64_t ar = d->transa == 'N' ? d->m : d->k, ac = d->transa == 'N' ? d->k : d->m;
     const int64_t br = d->transb == 'N' ? d->k : d->n, bc = d->transb == 'N' ? d->n : d->k;
     bs_record r = {
-        .ts_ns = p->wall0,
-        .tid = bs_tid(),
         .routine = bs_routine_names[d->routine],
         .api = bs_api_name(d->api, d->spelling),
         .order = row ? "row" : "col",
-        .transa = trans_name(d->transa),
-        .transb = trans_name(d->transb),
+        .transa = bs_code_name(BS_API_FORTRAN, d->transa), /* decoded to 'N', 'T', 'C' */
+        .transb = bs_code_name(BS_API_FORTRAN, d->transb),
         .m = d->m, .n = d->n, .k = d->k,
         .alpha = d->alpha, .beta = d->beta,
         .lda = d->lda, .ldb = d->ldb, .ldc = d->ldc,
+        .incx = BS_NULL_I64, .incy = BS_NULL_I64,
         .kernel = kernel,
         .threads = info->threads,
-        .wall_ns = p->wall1 - p->wall0,
-        .cpu_ns = p->cpu,
         .flops = flops_of(d),
         .a_bytes = row ? span(ac, ar, d->lda, elem) : span(ar, ac, d->lda, elem),
         .b_bytes = row ? span(bc, br, d->ldb, elem) : span(br, bc, d->ldb, elem),
         .c_bytes = row ? span(d->n, d->m, d->ldc, elem) : span(d->m, d->n, d->ldc, elem),
         .workspace_bytes = info->threads < 0 ? -1 : (int64_t)info->workspace_bytes,
-        .rss_before_bytes = p->rss0,
-        .rss_after_bytes = p->rss1,
-        .rss_delta_bytes = p->rss0 >= 0 && p->rss1 >= 0 ? p->rss1 - p->rss0 : BS_NULL_I64,
-        .peak_rss_bytes = p->peak,
-        .incx = BS_NULL_I64, .incy = BS_NULL_I64,
         .max_rel_err = v->max_rel_err,
         .nonfinite = v->max_rel_err < 0 ? -1 : v->nonfinite,
     };
-    r.gflops = r.wall_ns > 0 ? (double)r.flops / (double)r.wall_ns : -1.0;
-    bs_backtrace_capture(d->caller_ip, &r.caller, &r.frames);
-    bs_py_capture(&r.py_caller, &r.py_stack);
-    bs_report_call(&r);
+    bs_probe_report(p, d->caller_ip, &r);
+}
+
+void bs_probe_report(const bs_probe *p, void *caller_ip, bs_record *r)
+{
+    r->ts_ns = p->wall0;
+    r->tid = bs_tid();
+    r->wall_ns = p->wall1 - p->wall0;
+    r->cpu_ns = p->cpu;
+    r->rss_before_bytes = p->rss0;
+    r->rss_after_bytes = p->rss1;
+    r->rss_delta_bytes = p->rss0 >= 0 && p->rss1 >= 0 ? p->rss1 - p->rss0 : BS_NULL_I64;
+    r->peak_rss_bytes = p->peak;
+    r->gflops = r->flops >= 0 && r->wall_ns > 0 ? (double)r->flops / (double)r->wall_ns : -1.0;
+    bs_backtrace_capture(caller_ip, &r->caller, &r->frames);
+    bs_py_capture(&r->py_caller, &r->py_stack);
+    bs_report_call(r);
 }
 
 static atomic_long verify_count;

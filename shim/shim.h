@@ -78,7 +78,15 @@ typedef struct bs_verdict {
     int nonfinite;
 } bs_verdict;
 
-/* Hand the call's record, with its call site, to the report. */
+/* Complete a record with what the probe measured (times, CPU, memory, GFLOP/s) and the call
+ * sites, and hand it to the report. The caller fills the routine's own fields. */
+void bs_probe_report(const bs_probe *p, void *caller_ip, bs_record *r);
+
+/* A CBLAS enum value or a Fortran character as the report spells it ("row", "N", "U", ...);
+ * NULL for 0 (the routine has no such argument), "?" for an unknown value. */
+const char *bs_code_name(bs_api api, int raw);
+
+/* Hand a gemm call's record to the report. */
 void bs_probe_record(const bs_probe *p, const bs_gemm_desc *d, const char *kernel,
                      const bs_kernel_info *info, const bs_verdict *v);
 
