@@ -12,7 +12,8 @@ LIB_LIBS  = $(shell pkg-config --libs jansson libunwind 2>/dev/null) -ldl -lpthr
 SAN     :=
 
 LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profiler/process.c \
-            profiler/jsonl.c profiler/backtrace.c profiler/aggregate.c profiler/pyframe.c
+            profiler/jsonl.c profiler/backtrace.c profiler/aggregate.c profiler/pyframe.c \
+            profiler/intern.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/wrappers.o
 HEADERS  := $(wildcard shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h)
 

@@ -9,12 +9,11 @@
  * addresses are reported as "(other)". */
 #define UNW_LOCAL_ONLY
 #include "backtrace.h"
+#include "intern.h"
 
 #include <dlfcn.h>
 #include <errno.h> /* program_invocation_short_name */
 #include <link.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,21 +21,13 @@
 
 #include <libunwind.h>
 
-#define CACHE_SLOTS 8192 /* power of two */
 #define SKIP_MAX 12      /* frames the shim itself may have on the stack */
 #define NAME_MAX_LEN 240
 
 static int nframes;
 static uintptr_t self_lo, self_hi;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-/* Slots are filled once and never emptied: readers need no lock. A writer stores the string
- * first and publishes the address after it (release), a reader loads the address (acquire). */
-static struct slot {
-    _Atomic uintptr_t ip;
-    const char *s;
-} cache[CACHE_SLOTS];
-static int cached;
-static const char other[] = "(other)";
+/* symbolized addresses: key {ip} */
+static bs_intern names = BS_INTERN_INIT;
 
 static int find_self(struct dl_phdr_info *info, size_t size, void *data)
 {
@@ -66,42 +57,6 @@ void bs_backtrace_setup(int n)
 
 static int in_self(uintptr_t ip) { return ip >= self_lo && ip < self_hi; }
 
-static size_t slot_of(uintptr_t ip) { return (size_t)((ip >> 2) * 0x9E3779B97F4A7C15ull >> 51) & (CACHE_SLOTS - 1); }
-
-/* the cached string for ip, or NULL; safe without the lock */
-static const char *lookup(uintptr_t ip)
-{
-    for (size_t i = slot_of(ip), n = 0; n < CACHE_SLOTS; i = (i + 1) & (CACHE_SLOTS - 1), n++) {
-        uintptr_t have = atomic_load_explicit(&cache[i].ip, memory_order_acquire);
-        if (have == ip)
-            return cache[i].s;
-        if (!have)
-            return NULL;
-    }
-    return NULL;
-}
-
-/* keep s for ip; returns the string to use; under mu */
-static const char *insert(uintptr_t ip, char *s)
-{
-    const char *have = lookup(ip);
-    if (have) {
-        free(s);
-        return have;
-    }
-    if (cached >= CACHE_SLOTS / 2 || !s) { /* keep the table sparse, memory bounded */
-        free(s);
-        return other;
-    }
-    size_t i = slot_of(ip);
-    while (atomic_load_explicit(&cache[i].ip, memory_order_relaxed))
-        i = (i + 1) & (CACHE_SLOTS - 1);
-    cache[i].s = s;
-    atomic_store_explicit(&cache[i].ip, ip, memory_order_release);
-    cached++;
-    return s;
-}
-
 static const char *base_name(const char *path)
 {
     const char *b = strrchr(path, '/');
@@ -110,7 +65,7 @@ static const char *base_name(const char *path)
 
 /* "name+0xoff (module)", or "0xoff (module)" without a symbol; bytes outside printable
  * ASCII become '?', so the report stays valid UTF-8 whatever the symbol tables hold */
-static char *describe(uintptr_t ip, const char *name, uintptr_t off)
+static const char *describe(uintptr_t ip, const char *name, uintptr_t off)
 {
     Dl_info di;
     const ElfW(Sym) *sym = NULL;
@@ -138,7 +93,8 @@ static char *describe(uintptr_t ip, const char *name, uintptr_t off)
     for (char *c = buf; *c; c++)
         if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
             *c = '?';
-    return strdup(buf);
+    const uintptr_t key[BS_INTERN_KEY] = {ip};
+    return bs_intern_add(&names, key, buf);
 }
 
 /* Symbolize the given addresses by walking the current stack with a cursor. */
@@ -168,10 +124,7 @@ static void symbolize(const uintptr_t *ips, int n, const char **out)
                     if (gap > 1)
                         named = 0;
                 }
-                char *s = describe(ips[i], named ? name : NULL, (uintptr_t)off);
-                pthread_mutex_lock(&mu);
-                out[i] = insert(ips[i], s);
-                pthread_mutex_unlock(&mu);
+                out[i] = describe(ips[i], named ? name : NULL, (uintptr_t)off);
                 found++;
             }
             if (unw_step(&cur) <= 0)
@@ -179,12 +132,8 @@ static void symbolize(const uintptr_t *ips, int n, const char **out)
         }
     }
     for (int i = 0; i < n; i++) /* not met by the cursor: what dladdr knows */
-        if (!out[i]) {
-            char *s = describe(ips[i], NULL, 0);
-            pthread_mutex_lock(&mu);
-            out[i] = insert(ips[i], s);
-            pthread_mutex_unlock(&mu);
-        }
+        if (!out[i])
+            out[i] = describe(ips[i], NULL, 0);
 }
 
 void bs_backtrace_capture(void *return_address, const char **caller, bs_frames *frames)
@@ -207,18 +156,19 @@ void bs_backtrace_capture(void *return_address, const char **caller, bs_frames *
     if (n <= 0)
         return;
     uintptr_t ips[BS_MAX_FRAMES];
-    const char *names[BS_MAX_FRAMES];
+    const char *found[BS_MAX_FRAMES];
     int missing = 0;
     for (int i = 0; i < n; i++) {
         ips[i] = (uintptr_t)raw[first + i];
-        names[i] = lookup(ips[i]);
-        missing += !names[i];
+        const uintptr_t key[BS_INTERN_KEY] = {ips[i]};
+        found[i] = bs_intern_find(&names, key);
+        missing += !found[i];
     }
     if (missing)
-        symbolize(ips, n, names);
-    *caller = names[0];
+        symbolize(ips, n, found);
+    *caller = found[0];
     if (nframes > 1) {
         frames->n = n;
-        memcpy(frames->f, names, sizeof names[0] * (size_t)n);
+        memcpy(frames->f, found, sizeof found[0] * (size_t)n);
     }
 }

@@ -16,32 +16,23 @@
 #include <Python.h>
 #include <internal/pycore_frame.h>
 
+#include "intern.h"
 #include "pyframe.h"
 
 #include <dlfcn.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#define CACHE_SLOTS 8192 /* power of two; half of them used at most */
 #define TEXT_MAX 512
 
 static int nframes;
 static PyThreadState *(*this_thread_state)(void);
 static int (*addr2line)(PyCodeObject *, int);
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static struct slot {
-    _Atomic uintptr_t key; /* code object address ^ line, never 0 once used */
-    const void *code, *filename, *name;
-    int addr;
-    const char *text;
-} cache[CACHE_SLOTS];
-static int cached;
-static const char other[] = "(other)";
+/* formatted frames: key {code object, instruction, its file name, its function name} -- the
+ * name objects too, since a freed code object's address can be reused by a new one */
+static bs_intern texts = BS_INTERN_INIT;
 
 void bs_py_setup(int enabled, int n)
 {
@@ -97,47 +88,20 @@ static void utf8_of(PyObject *o, char *out, size_t cap)
     out[w] = '\0';
 }
 
-static size_t slot_of(uintptr_t key) { return (size_t)((key >> 4) * 0x9E3779B97F4A7C15ull >> 51) & (CACHE_SLOTS - 1); }
-
 /* "file:line in name" for this frame, interned; keyed by the instruction, so the line table
  * is decoded once per call site, not once per call */
 static const char *describe(PyCodeObject *code, int addr)
 {
-    const uintptr_t key = ((uintptr_t)code ^ ((uintptr_t)(unsigned)addr << 48)) | 1;
-    for (size_t i = slot_of(key), n = 0; n < CACHE_SLOTS; i = (i + 1) & (CACHE_SLOTS - 1), n++) {
-        uintptr_t have = atomic_load_explicit(&cache[i].key, memory_order_acquire);
-        if (!have)
-            break;
-        /* the same code object at the same instruction; its address could have been reused by a
-         * new code object, so its name strings must be the same objects too */
-        if (have == key && cache[i].code == code && cache[i].addr == addr &&
-            cache[i].filename == code->co_filename && cache[i].name == code->co_name)
-            return cache[i].text;
-    }
+    const uintptr_t key[BS_INTERN_KEY] = {(uintptr_t)code, (uintptr_t)(unsigned)addr,
+                                          (uintptr_t)code->co_filename, (uintptr_t)code->co_name};
+    const char *have = bs_intern_find(&texts, key);
+    if (have)
+        return have;
     char file[TEXT_MAX / 2], name[128], text[TEXT_MAX];
     utf8_of(code->co_filename, file, sizeof file);
     utf8_of(code->co_name, name, sizeof name);
     snprintf(text, sizeof text, "%s:%d in %s", file, addr2line(code, addr), name);
-    pthread_mutex_lock(&mu);
-    const char *out = other;
-    if (cached < CACHE_SLOTS / 2) {
-        size_t i = slot_of(key);
-        while (atomic_load_explicit(&cache[i].key, memory_order_relaxed))
-            i = (i + 1) & (CACHE_SLOTS - 1);
-        char *s = strdup(text);
-        if (s) {
-            cache[i].code = code;
-            cache[i].filename = code->co_filename;
-            cache[i].name = code->co_name;
-            cache[i].addr = addr;
-            cache[i].text = s;
-            atomic_store_explicit(&cache[i].key, key, memory_order_release);
-            cached++;
-            out = s;
-        }
-    }
-    pthread_mutex_unlock(&mu);
-    return out;
+    return bs_intern_add(&texts, key, text);
 }
 
 void bs_py_capture(const char **caller, bs_frames *frames)
