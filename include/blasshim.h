@@ -10,8 +10,8 @@
  * them up with dlsym(RTLD_DEFAULT, "blasshim_mark") instead of linking against them, and
  * Python can call them with ctypes (examples/regions.py). Calls are counted and computed
  * while paused; they are only not recorded. BLASSHIM_START=paused starts paused. */
-#ifndef BLASSHIM_H
-#define BLASSHIM_H
+#ifndef BLASSHIMAPI_INCLUDED
+#define BLASSHIMAPI_INCLUDED
 
 #ifdef __cplusplus
 extern "C" {
