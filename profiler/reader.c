@@ -14,64 +14,38 @@
 
 static const char *bad_field;
 
-#define BS_GET_STR(name, v)                                                                  \
+/* One field: absent_ok / null_ok say what the kind allows (the value is then nullv), ok
+ * checks the JSON value, value converts it. */
+#define BS_GET(name, v, absent_ok, null_ok, nullv, ok, value)                                \
     do {                                                                                     \
         json_t *j_ = json_object_get(o, #name);                                              \
-        if (!json_is_string(j_)) { bad_field = #name; return -1; }                           \
-        v = json_string_value(j_);                                                           \
+        if ((!j_ && (absent_ok)) || (json_is_null(j_) && (null_ok)))                         \
+            v = nullv;                                                                       \
+        else if (j_ && (ok))                                                                 \
+            v = value;                                                                       \
+        else {                                                                               \
+            bad_field = #name;                                                               \
+            return -1;                                                                       \
+        }                                                                                    \
     } while (0)
-#define BS_GET_STRN(name, v)                                                                 \
-    do {                                                                                     \
-        json_t *j_ = json_object_get(o, #name);                                              \
-        if (json_is_null(j_)) v = NULL;                                                      \
-        else if (json_is_string(j_)) v = json_string_value(j_);                              \
-        else { bad_field = #name; return -1; }                                               \
-    } while (0)
-#define BS_GET_STRO(name, v)                                                                 \
-    do {                                                                                     \
-        json_t *j_ = json_object_get(o, #name);                                              \
-        if (!j_) v = NULL;                                                                   \
-        else if (json_is_string(j_)) v = json_string_value(j_);                              \
-        else { bad_field = #name; return -1; }                                               \
-    } while (0)
-#define BS_GET_INT(name, v, nullval, minval)                                                 \
-    do {                                                                                     \
-        json_t *j_ = json_object_get(o, #name);                                              \
-        if (json_is_null(j_) && (nullval) != 0) v = (nullval);                               \
-        else if (json_is_integer(j_) && json_integer_value(j_) >= (minval))                  \
-            v = json_integer_value(j_);                                                      \
-        else { bad_field = #name; return -1; }                                               \
-    } while (0)
-#define BS_GET_I64(name, v) BS_GET_INT(name, v, 0, INT64_MIN)
-#define BS_GET_I64N(name, v) BS_GET_INT(name, v, -1, 0)
-#define BS_GET_I64S(name, v) BS_GET_INT(name, v, BS_NULL_I64, INT64_MIN + 1)
-#define BS_GET_F64(name, v)                                                                  \
-    do {                                                                                     \
-        json_t *j_ = json_object_get(o, #name);                                              \
-        if (!json_is_number(j_)) { bad_field = #name; return -1; }                           \
-        v = json_number_value(j_);                                                           \
-    } while (0)
-#define BS_GET_F64N(name, v)                                                                 \
-    do {                                                                                     \
-        json_t *j_ = json_object_get(o, #name);                                              \
-        if (json_is_null(j_)) v = -1;                                                        \
-        else if (json_is_number(j_) && json_number_value(j_) >= 0) v = json_number_value(j_); \
-        else { bad_field = #name; return -1; }                                               \
-    } while (0)
-#define BS_GET_F64X(name, v)                                                                 \
-    do {                                                                                     \
-        json_t *j_ = json_object_get(o, #name);                                              \
-        if (json_is_null(j_)) v = NAN;                                                       \
-        else if (json_is_number(j_)) v = json_number_value(j_);                              \
-        else { bad_field = #name; return -1; }                                               \
-    } while (0)
-#define BS_GET_BOOLN(name, v)                                                                \
-    do {                                                                                     \
-        json_t *j_ = json_object_get(o, #name);                                              \
-        if (json_is_null(j_)) v = -1;                                                        \
-        else if (json_is_boolean(j_)) v = json_is_true(j_);                                  \
-        else { bad_field = #name; return -1; }                                               \
-    } while (0)
+#define BS_GET_EXPANDED(...) BS_GET(__VA_ARGS__) /* lets BS_STRING become two arguments */
+#define BS_STRING json_is_string(j_), json_string_value(j_)
+#define BS_GET_STR(name, v) BS_GET_EXPANDED(name, v, 0, 0, NULL, BS_STRING)
+#define BS_GET_STRN(name, v) BS_GET_EXPANDED(name, v, 0, 1, NULL, BS_STRING)
+#define BS_GET_STRO(name, v) BS_GET_EXPANDED(name, v, 1, 0, NULL, BS_STRING)
+#define BS_GET_I64(name, v) BS_GET(name, v, 0, 0, 0, json_is_integer(j_), json_integer_value(j_))
+#define BS_GET_I64N(name, v)                                                                  \
+    BS_GET(name, v, 0, 1, -1, json_is_integer(j_) && json_integer_value(j_) >= 0,             \
+           json_integer_value(j_))
+#define BS_GET_I64S(name, v)                                                                  \
+    BS_GET(name, v, 0, 1, BS_NULL_I64, json_is_integer(j_) && json_integer_value(j_) > INT64_MIN, \
+           json_integer_value(j_))
+#define BS_GET_F64(name, v) BS_GET(name, v, 0, 0, 0, json_is_number(j_), json_number_value(j_))
+#define BS_GET_F64N(name, v)                                                                  \
+    BS_GET(name, v, 0, 1, -1, json_is_number(j_) && json_number_value(j_) >= 0,               \
+           json_number_value(j_))
+#define BS_GET_F64X(name, v) BS_GET(name, v, 0, 1, NAN, json_is_number(j_), json_number_value(j_))
+#define BS_GET_BOOLN(name, v) BS_GET(name, v, 0, 1, -1, json_is_boolean(j_), json_is_true(j_))
 #define BS_GET_FRAMES(name, v)                                                               \
     do {                                                                                     \
         json_t *j_ = json_object_get(o, #name);                                              \
