@@ -149,9 +149,41 @@ static void on_header(void *ctx, const char *file, json_t *h)
     proc *p = proc_of(g, file, json_integer_value(json_object_get(h, "pid")), 1);
     p->start_mono = json_integer_value(json_object_get(h, "start_mono_ns"));
     p->ncpus = json_integer_value(json_object_get(h, "ncpus"));
+    p->num_threads = json_integer_value(json_object_get(h, "num_threads"));
     const char *prog = json_string_value(json_array_get(json_object_get(h, "argv"), 0));
     const char *base = prog ? strrchr(prog, '/') : NULL;
     snprintf(p->prog, sizeof p->prog, "%s", base ? base + 1 : prog ? prog : "?");
+    snprintf(p->host, sizeof p->host, "%s", str_of(h, "host", "?"));
+    snprintf(p->cpu_model, sizeof p->cpu_model, "%s", str_of(h, "cpu_model", "?"));
+    snprintf(p->real_blas, sizeof p->real_blas, "%s", str_of(h, "real_blas", "(none)"));
+    snprintf(p->log, sizeof p->log, "%s", str_of(h, "log", "calls"));
+    /* "sgemm=system dgemm=vectorized" */
+    const char *key;
+    json_t *v;
+    size_t used = 0;
+    p->kernels[0] = '\0';
+    json_object_foreach(json_object_get(h, "kernels"), key, v) {
+        int n = snprintf(p->kernels + used, sizeof p->kernels - used, "%s%s=%s", used ? " " : "",
+                         key, json_is_string(v) ? json_string_value(v) : "?");
+        if (n < 0 || (size_t)n >= sizeof p->kernels - used)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static void count_in(proc *p, int64_t calls, int64_t wall, int64_t flops)
+{
+    p->calls += calls;
+    p->wall += wall;
+    p->flops += flops;
+}
+
+int64_t gemm_bytes(const char *routine, int64_t m, int64_t n, int64_t k)
+{
+    if (strlen(routine) != 5 || strcmp(routine + 1, "gemm") != 0 || m < 0 || n < 0 || k < 0)
+        return 0;
+    const int64_t elem = routine[0] == 's' ? 4 : routine[0] == 'z' ? 16 : 8; /* d and c: 8 */
+    return (m * k + k * n + m * n) * elem;
 }
 
 static void on_call(void *ctx, const char *file, const bs_call_view *c)
@@ -176,6 +208,9 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     g->calls++;
     g->wall += r->wall_ns;
     g->flops += flops;
+    count_in(p, 1, r->wall_ns, flops);
+    if (p->first_ts == 0 || r->ts_ns < p->first_ts)
+        p->first_ts = r->ts_ns;
     if (r->ts_ns + r->wall_ns > p->last_end)
         p->last_end = r->ts_ns + r->wall_ns;
 }
@@ -184,7 +219,6 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
 {
     gather *g = ctx;
     proc *p = proc_of(g, file, int_of(a, "pid"), 1);
-    (void)p;
     int64_t count = int_of(a, "count"), wall = int_of(a, "wall_ns"), flops = int_of(a, "flops");
     json_t *m = json_object_get(a, "m"), *n = json_object_get(a, "n"), *k = json_object_get(a, "k");
     shape *s = shape_of(g, str_of(a, "routine", "other"), str_of(a, "kernel", "?"),
@@ -195,7 +229,12 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     s->count += count;
     s->wall += wall;
     s->flops += flops;
-    s->thread_sum += count;
+    s->bytes += count * gemm_bytes(s->routine, s->m, s->n, s->k);
+    /* threads as for a call: parallel's from the header, all the CPUs for system, else 1 */
+    const int64_t threads = !strcmp(s->kernel, "parallel") && p->num_threads > 0 ? p->num_threads
+                            : !strcmp(s->kernel, "system") && p->ncpus > 0   ? p->ncpus
+                                                                             : 1;
+    s->thread_sum += count * threads;
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
     if (mn < s->min) s->min = mn;
     if (mx > s->max) s->max = mx;
@@ -204,6 +243,7 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     g->calls += count;
     g->wall += wall;
     g->flops += flops;
+    count_in(p, count, wall, flops);
 }
 
 static void on_summary(void *ctx, const char *file, json_t *s)
@@ -238,9 +278,14 @@ int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggr
     return rc;
 }
 
+bs_reader_handler gather_handler(gather *g)
+{
+    return (bs_reader_handler){g, on_header, on_call, on_aggregate, on_mark, on_summary};
+}
+
 int gather_reports(gather *g, char **files, int nfiles)
 {
-    bs_reader_handler h = {g, on_header, on_call, on_aggregate, on_mark, on_summary};
+    bs_reader_handler h = gather_handler(g);
     return read_all(files, nfiles, &h, 1);
 }
 

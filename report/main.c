@@ -5,6 +5,7 @@
  *   blasshim-report csv REPORT... [-o FILE]      one row per call
  *   blasshim-report trace REPORT... [-o FILE]    Chrome trace events (Perfetto)
  *   blasshim-report plot REPORT... -o FILE.svg   a roofline chart
+ *   blasshim-report html REPORT... -o FILE.html  all of it as one self-contained page
  *
  * Several files are one merged view (the processes or MPI ranks of one job). Reading streams:
  * memory is bounded by the number of distinct shapes and call sites, not by the calls. Exit
@@ -13,6 +14,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "peak.h"
 #include "tool.h"
@@ -32,8 +34,13 @@ static const char *const usage_text =
     "                              --by line: match the Python lines instead of the shapes\n"
     "  csv REPORT... [-o FILE]     one row per call, every field\n"
     "  trace REPORT... [-o FILE]   Chrome trace events for Perfetto / chrome://tracing\n"
-    "  plot REPORT... -o FILE.svg  roofline: GFLOP/s against flop per byte, per shape.\n"
-    "                              --peak S[,D]  --bandwidth GB/s\n\n"
+    "  plot REPORT... -o FILE.svg  roofline: GFLOP/s against flop per byte, per shape, coloured\n"
+    "                              by kernel.  --peak S[,D]  --bandwidth GB/s\n"
+    "  html REPORT... -o FILE.html one self-contained page: the run at a glance, kernels, top\n"
+    "                              shapes, durations, Python lines and stacks, call sites, flame\n"
+    "                              graph, timeline, roofline; a comparison when the reports come\n"
+    "                              from two kernel settings.  --base FILE --new FILE (repeatable)\n"
+    "                              --top N  --peak S[,D]  --bandwidth GB/s\n\n"
     "--peak: GFLOP/s of one core, fp32[,fp64] (default: measured here with an FMA loop).\n"
     "--bandwidth: memory bandwidth for the plot's memory roof (default: memcpy measured here).\n"
     "Exit status: 0 good, 1 some lines malformed (FILE:LINE on stderr), 2 unusable input or usage.\n";
@@ -65,11 +72,18 @@ static int parse_peak(const char *s, peaks *pk)
     return 0;
 }
 
+/* path ends with ext (".svg"), case aside */
+static int has_extension(const char *path, const char *ext)
+{
+    const size_t n = strlen(path), e = strlen(ext);
+    return n > e && strcasecmp(path + n - e, ext) == 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd = "summary";
     int first = 1;
-    static const char *const commands[] = {"summary", "compare", "csv", "trace", "plot", NULL};
+    static const char *const commands[] = {"summary", "compare", "csv", "trace", "plot", "html", NULL};
     if (argc > 1) {
         if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
             fputs(usage_text, stdout);
@@ -81,13 +95,15 @@ int main(int argc, char **argv)
         if (first == 1 && argv[1][0] != '-' && !strchr(argv[1], '.') && !strchr(argv[1], '/'))
             return usage_error(NULL, "unknown command ", argv[1]);
     }
-    int json = 0, top = 10, by_line = 0;
+    int json = 0, top = 10, have_top = 0, by_line = 0;
     const char *out = NULL;
     peaks pk = {0, 0, 1};
     int have_peak = 0;
     double bandwidth = 0;
     char **files = calloc((size_t)argc, sizeof *files);
-    int nfiles = 0;
+    char **base = calloc((size_t)argc, sizeof *base), **next = calloc((size_t)argc, sizeof *next);
+    int nfiles = 0, nbase = 0, nnew = 0;
+    const int html = !strcmp(cmd, "html");
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -104,14 +120,22 @@ int main(int argc, char **argv)
             if (++i >= argc)
                 return usage_error(cmd, "-o needs a file name", NULL);
             out = argv[i];
-        } else if (!strcmp(a, "--top") && !strcmp(cmd, "summary")) {
+        } else if ((!strcmp(a, "--base") || !strcmp(a, "--new")) && html) {
+            if (++i >= argc)
+                return usage_error(cmd, a, " needs a report");
+            if (a[2] == 'b')
+                base[nbase++] = argv[i];
+            else
+                next[nnew++] = argv[i];
+        } else if (!strcmp(a, "--top") && (!strcmp(cmd, "summary") || html)) {
             if (++i >= argc || (top = atoi(argv[i])) < 1)
                 return usage_error(cmd, "--top needs a positive number", NULL);
-        } else if (!strcmp(a, "--peak") && (!strcmp(cmd, "summary") || !strcmp(cmd, "plot"))) {
+            have_top = 1;
+        } else if (!strcmp(a, "--peak") && (!strcmp(cmd, "summary") || !strcmp(cmd, "plot") || html)) {
             if (++i >= argc || parse_peak(argv[i], &pk) != 0)
                 return usage_error(cmd, "--peak needs GFLOP/s, e.g. 200 or 200,100", NULL);
             have_peak = 1;
-        } else if (!strcmp(a, "--bandwidth") && !strcmp(cmd, "plot")) {
+        } else if (!strcmp(a, "--bandwidth") && (!strcmp(cmd, "plot") || html)) {
             char *end;
             if (++i >= argc || (bandwidth = strtod(argv[i], &end)) <= 0 || *end)
                 return usage_error(cmd, "--bandwidth needs GB/s, e.g. 20", NULL);
@@ -121,15 +145,40 @@ int main(int argc, char **argv)
             files[nfiles++] = argv[i];
         }
     }
+    if (html && (nbase || nnew)) {
+        if (!nbase || !nnew || nfiles)
+            return usage_error(cmd, "--base and --new go together, and then every report is one "
+                                    "of them", NULL);
+        for (int i = 0; i < nbase; i++)
+            files[nfiles++] = base[i];
+        for (int i = 0; i < nnew; i++)
+            files[nfiles++] = next[i];
+    }
+    free(base), free(next);
     if (nfiles == 0)
         return usage_error(cmd, "no report given", NULL);
     if (!strcmp(cmd, "compare") && nfiles != 2)
         return usage_error(cmd, "compare takes two reports, BASE and NEW", NULL);
     if (!strcmp(cmd, "plot") && !out)
         return usage_error(cmd, "plot needs -o FILE.svg", NULL);
+    if (!strcmp(cmd, "plot") && !has_extension(out, ".svg") && strcmp(out, "-") != 0)
+        return usage_error(cmd, "plot writes SVG only; name the output FILE.svg, not ", out);
+    if (html && !out)
+        return usage_error(cmd, "html needs -o FILE.html", NULL);
+    if (html && !has_extension(out, ".html") && !has_extension(out, ".htm") && strcmp(out, "-") != 0)
+        return usage_error(cmd, "html writes one HTML page; name the output FILE.html, not ", out);
 
     int rc;
-    if (!strcmp(cmd, "csv"))
+    if (html) {
+        if (!have_peak)
+            bs_measure_peak(&pk.s, &pk.d);
+        const int bw_measured = bandwidth <= 0;
+        if (bw_measured)
+            bandwidth = measure_bandwidth();
+        const html_opts op = {files, nfiles, nbase, nnew, have_top ? top : 25, out, &pk, bandwidth,
+                              bw_measured};
+        rc = html_cmd(&op);
+    } else if (!strcmp(cmd, "csv"))
         rc = csv_cmd(files, nfiles, out);
     else if (!strcmp(cmd, "trace"))
         rc = trace_cmd(files, nfiles, out);

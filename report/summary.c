@@ -6,35 +6,13 @@
 
 /* ---- summary ---------------------------------------------------------------------------- */
 
-typedef struct rk {
-    char routine[16], kernel[16];
-    int64_t count, wall, flops;
-} rk;
-
 int summary_cmd(gather *g, int json, int top, const peaks *pk)
 {
     qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
     qsort(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
     qsort(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
     rk by[64];
-    int nby = 0;
-    for (size_t i = 0; i < g->nshapes; i++) {
-        const shape *s = &g->shapes[i];
-        int j = 0;
-        while (j < nby && (strcmp(by[j].routine, s->routine) || strcmp(by[j].kernel, s->kernel)))
-            j++;
-        if (j == nby && nby < 64) {
-            memset(&by[nby], 0, sizeof by[0]);
-            snprintf(by[j].routine, sizeof by[j].routine, "%s", s->routine);
-            snprintf(by[j].kernel, sizeof by[j].kernel, "%s", s->kernel);
-            nby++;
-        }
-        if (j < nby) {
-            by[j].count += s->count;
-            by[j].wall += s->wall;
-            by[j].flops += s->flops;
-        }
-    }
+    const int nby = by_routine_kernel(g, by, 64);
     const int64_t ptime = process_time(g);
     if (json) {
         json_t *o = json_object();

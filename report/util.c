@@ -109,3 +109,26 @@ void fmt_us(char *buf, size_t cap, double us)
         snprintf(buf, cap, "%.1f", us);
 }
 
+
+int by_routine_kernel(const gather *g, rk *by, int cap)
+{
+    int nby = 0;
+    for (size_t i = 0; i < g->nshapes; i++) {
+        const shape *s = &g->shapes[i];
+        int j = 0;
+        while (j < nby && (strcmp(by[j].routine, s->routine) || strcmp(by[j].kernel, s->kernel)))
+            j++;
+        if (j == nby && nby < cap) {
+            memset(&by[nby], 0, sizeof by[0]);
+            snprintf(by[j].routine, sizeof by[j].routine, "%s", s->routine);
+            snprintf(by[j].kernel, sizeof by[j].kernel, "%s", s->kernel);
+            nby++;
+        }
+        if (j < nby) {
+            by[j].count += s->count;
+            by[j].wall += s->wall;
+            by[j].flops += s->flops;
+        }
+    }
+    return nby;
+}
