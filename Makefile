@@ -15,7 +15,7 @@ LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profi
             profiler/jsonl.c profiler/backtrace.c profiler/aggregate.c profiler/pyframe.c \
             profiler/intern.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/wrappers.o
-HEADERS  := $(wildcard shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h)
+HEADERS  := $(wildcard shim/*.h shim/*.def kernels/*.h profiler/*.h profiler/*.def include/*.h)
 
 # unit tests link the pure parts directly (not the exported entry points)
 UNIT_OBJS := $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/shim/canon.o \
@@ -36,7 +36,7 @@ $(BUILD)/obj/%.o: %.c $(HEADERS)
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
 # every other BLAS routine: wrappers generated from the one routine table
-$(BUILD)/gen/wrappers.c: shim/routines.tab tools/gen_wrappers.py
+$(BUILD)/gen/wrappers.c: shim/routines.tab shim/spellings.def shim/call.h tools/gen_wrappers.py
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/gen_wrappers.py shim/routines.tab $@
 

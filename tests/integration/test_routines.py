@@ -159,3 +159,15 @@ int main(void) {
         "blasshim: cblas64 dgemm: no loaded library provides this spelling; it runs on the naive kernel"]
     (c,) = Report(tmp / "r.jsonl").calls
     assert (c["api"], c["kernel"]) == ("cblas64", "naive")
+
+
+def test_quiet_path_report_off(tmp):
+    """Report off: every routine goes straight to the real one, results unchanged, no report;
+    a routine no library provides is still named once (the quiet path needs a real routine)."""
+    ref = run([BLASPROBE], tmp, shim=False)
+    r = run([BLASPROBE], tmp, BLASSHIM_REPORT="off")
+    assert r.returncode == 0 and r.stderr == "" and r.stdout == ref.stdout
+    assert list(tmp.glob("*.jsonl")) == []
+    r = run([BLASPROBE], tmp, BLASSHIM_REPORT="off", BLASSHIM_REAL_BLAS="none")
+    missing = [l for l in r.stderr.splitlines() if "no system BLAS provides it" in l]
+    assert len(missing) == len({(n, a) for n, a, _ in EXPECTED}) == len(set(missing))
