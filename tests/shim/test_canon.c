@@ -150,6 +150,9 @@ static void test_spellings(void **state)
                         "scipy_dgemm_64_");
     assert_string_equal(bs_api_name(BS_API_CBLAS, BS_LP64), "cblas");
     assert_string_equal(bs_api_name(BS_API_FORTRAN, BS_SCIPY64), "scipy_fortran64");
+    assert_string_equal(bs_spelled(b, sizeof b, "zgemv", BS_API_CBLAS, BS_SCIPY), "scipy_cblas_zgemv");
+    assert_string_equal(bs_api_name(BS_API_FORTRAN, BS_SCIPY), "scipy_fortran");
+    assert_int_equal(bs_spelling_wide(BS_SCIPY), 0);
     assert_int_equal(bs_spelling_wide(BS_LP64), 0);
     assert_int_equal(bs_spelling_wide(BS_ILP64), 1);
 }
