@@ -2,10 +2,11 @@
 #ifndef BS_SHIM_SHIM_H
 #define BS_SHIM_SHIM_H
 
-#include "../kernels/gemm.h"
-#include "../profiler/record.h"
 #include <stdatomic.h>
 
+#include "kernels/gemm.h"
+#include "profiler/sink.h"
+#include "profiler/warn.h"
 #include "canon.h"
 
 #define BS_EXPORT __attribute__((visibility("default")))
