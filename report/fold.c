@@ -7,7 +7,7 @@
 
 #include "tool.h"
 
-#define FOLD_MAX 20000
+#define FOLD_MAX 10000
 
 static void fold_add(fold *f, const char *key, int64_t ns)
 {

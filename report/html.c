@@ -547,15 +547,51 @@ static void sec_timeline(FILE *o, const timeline *t, const gather *g)
                 (long long)t->marks_dropped);
 }
 
+/* what differs between the machines and settings of the two runs (their first processes) */
+static void sec_environment(FILE *o, const gather *base, const gather *next)
+{
+    if (!base->nprocs || !next->nprocs)
+        return;
+    const proc *a = &base->procs[0], *b = &next->procs[0];
+    char na[2][24];
+    snprintf(na[0], sizeof na[0], "%lld", (long long)a->ncpus);
+    snprintf(na[1], sizeof na[1], "%lld", (long long)b->ncpus);
+    const char *const fields[][3] = {{"host", a->host, b->host},
+                                     {"CPU model", a->cpu_model, b->cpu_model},
+                                     {"CPUs", na[0], na[1]},
+                                     {"kernels", a->kernels, b->kernels},
+                                     {"real BLAS", a->real_blas, b->real_blas},
+                                     {"log", a->log, b->log}};
+    static const char *const cols[] = {"differs", "base", "new", NULL};
+    int rows = 0;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (!strcmp(fields[i][1], fields[i][2]))
+            continue;
+        if (!rows++) {
+            fputs("<table id=\"environment\">", o);
+            th_row(o, cols, "ttt");
+        }
+        fputs("<tr>", o);
+        for (int c = 0; c < 3; c++)
+            td_text(o, fields[i][c]);
+        fputs("</tr>\n", o);
+    }
+    if (rows)
+        fputs("</tbody></table>\n", o);
+}
+
 /* compare's numbers: the shapes of the base run matched in the new one, mean time per call */
 static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[200])
 {
     fputs("<h2 id=\"compare\">Comparison</h2>\n", o);
-    if (cfg)
-        fprintf(o,
-                "<p class=\"note\">base: the reports with kernels <code>%s</code>; new: "
-                "<code>%s</code>.</p>\n",
-                cfg[0], cfg[1]);
+    if (cfg) {
+        fputs("<p class=\"note\">base: the reports with kernels <code>", o);
+        text(o, cfg[0]);
+        fputs("</code>; new: <code>", o);
+        text(o, cfg[1]);
+        fputs("</code>.</p>\n", o);
+    }
+    sec_environment(o, base, next);
     static const char *const cols[] = {"routine",     "m x n x k",  "op",        "base kernel",
                                        "new kernel",  "base calls", "new calls", "base mean us",
                                        "new mean us", "speedup",    NULL};
