@@ -469,26 +469,72 @@ def test_roofline_labels_do_not_overlap_in_a_browser(reports, tmp):
             assert (nx - cx) ** 2 + (ny - cy) ** 2 >= (r - 1) ** 2, (labels[a], cx, cy, r)
 
 
-def colours_in(png):
-    """The set of #rrggbb colours of a PNG's pixels (ImageMagick's histogram)."""
-    out = subprocess.run(["convert", str(png), "-alpha", "off", "-format", "%c", "histogram:info:-"],
-                         capture_output=True, text=True, timeout=60).stdout
-    return {m.lower() for m in re.findall(r"#[0-9A-Fa-f]{6}", out)}
+def pixels(png):
+    """(width, height, rgb bytes) of a PNG, decoded by ImageMagick to binary PPM."""
+    ppm = subprocess.run(["convert", str(png), "-alpha", "off", "-depth", "8", "ppm:-"],
+                         capture_output=True, timeout=60).stdout
+    magic, w, h, maxval, data = ppm.split(maxsplit=4)
+    assert magic == b"P6" and maxval == b"255"
+    return int(w), int(h), data
 
 
-@pytest.mark.parametrize("renderer", ["rsvg-convert", "convert"])
+def near(rgb, colour, tol=40):
+    want = bytes.fromhex(colour[1:])
+    return sum((a - b) ** 2 for a, b in zip(rgb, want)) <= tol * tol
+
+
+def drawn(png, svg):
+    """Which kernel colours fill a circle's centre, and which roof colours lie along a roof
+    line, in the rendered pixels (positions from the SVG: it is drawn at 1:1)."""
+    w, h, data = pixels(png)
+    at = lambda x, y: data[3 * (int(y) * w + int(x)): 3 * (int(y) * w + int(x)) + 3]
+    points = re.search(r'<g id="points">(.*?)</g>', svg, re.S).group(1)
+    kernels = {c for x, y, c in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="[\d.]+" fill="(#\w+)"', points)
+               if near(at(float(x), float(y)), c)}
+    roofs = set()
+    for x1, y1, x2, y2, c in re.findall(r'<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" '
+                                        r'y2="([\d.]+)" stroke="(#\w+)" stroke-width="2" '
+                                        r'stroke-dasharray', svg):
+        x1, y1, x2, y2 = map(float, (x1, y1, x2, y2))
+        if x2 - x1 < 30:            # the legend's samples: not the roofs
+            continue
+        if any(near(at(x1 + (x2 - x1) * i / 40, y1 + (y2 - y1) * i / 40 + dy), c)
+               for i in range(1, 40) for dy in (-0.5, 0, 0.5)):
+            roofs.add(c)
+    return kernels, roofs
+
+
+@pytest.mark.parametrize("renderer", ["rsvg-convert", "convert", "chromium"])
 def test_roofline_renders_in(renderer, reports, tmp):
     files = [reports / "naive.jsonl", reports / "vectorized.jsonl", reports / "summary.jsonl"]
-    plot(tmp, *files)
+    svg = plot(tmp, *files)
     png = tmp / "roof.png"
-    cmd = ([renderer, str(tmp / "roof.svg"), "-o", str(png)] if renderer == "rsvg-convert"
-           else [renderer, str(tmp / "roof.svg"), str(png)])
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    colours = colours_in(png)
-    for c in (ROOF_FP32, ROOF_FP64, ROOF_MEMORY, KERNEL_COLORS["naive"], KERNEL_COLORS["vectorized"],
-              KERNEL_COLORS["parallel"]):
-        assert c in colours, (c, renderer)
+    if renderer == "chromium":
+        w, h = re.search(r'<svg[^>]* width="(\d+)" height="(\d+)"', svg).groups()
+        _, console = chromium((tmp / "roof.svg").as_uri(), f"--screenshot={png}",
+                              f"--window-size={w},{h}")
+        assert console == [] and png.exists()
+    else:
+        cmd = ([renderer, str(tmp / "roof.svg"), "-o", str(png)] if renderer == "rsvg-convert"
+               else [renderer, str(tmp / "roof.svg"), str(png)])
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+    kernels, roofs = drawn(png, svg)
+    assert roofs == {ROOF_FP32, ROOF_FP64, ROOF_MEMORY}, renderer
+    assert kernels == {KERNEL_COLORS[k] for k in ("naive", "vectorized", "parallel")}, renderer
+
+
+def test_pixel_check_sees_a_missing_picture(reports, tmp):
+    """The pixel check fails on a picture without its points and roofs (as ImageMagick drew
+    the old plot): the legend alone does not satisfy it."""
+    svg = plot(tmp, reports / "naive.jsonl")
+    bare = re.sub(r'<g id="points">.*?</g>', '<g id="points"></g>', svg, flags=re.S)
+    bare = re.sub(r'<line [^>]*stroke-dasharray="6 3"/>', "", bare)
+    (tmp / "bare.svg").write_text(bare)
+    subprocess.run(["rsvg-convert", str(tmp / "bare.svg"), "-o", str(tmp / "bare.png")], check=True,
+                   timeout=60)
+    # the positions of the real picture, looked up in the bare one
+    assert drawn(tmp / "bare.png", svg) == (set(), set())
 
 
 def test_plot_refuses_other_extensions(reports, tmp):
