@@ -597,7 +597,7 @@ static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[2
                                        "new mean us", "speedup",    NULL};
     fputs("<table id=\"compare-table\" class=\"sortable\">", o);
     th_row(o, cols, "tttttnnnnn");
-    qsort(base->shapes, base->nshapes, sizeof *base->shapes, by_wall_desc);
+    sort_rows(base->shapes, base->nshapes, sizeof *base->shapes, by_wall_desc);
     int64_t tb = 0, tn = 0;
     size_t only_base = 0, only_new = 0;
     for (size_t i = 0; i < base->nshapes; i++) {
@@ -644,9 +644,9 @@ static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[2
 static void write_page(FILE *o, gather *g, const fold *f, const timeline *t, gather *runs,
                        int compare, const char (*cfg)[200], const html_opts *op)
 {
-    qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
-    qsort(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
-    qsort(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
+    sort_rows(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
+    sort_rows(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
+    sort_rows(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
     char progs[300] = "";
     size_t used = 0;
     for (size_t i = 0; i < g->nprocs && used < 200; i++)

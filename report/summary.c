@@ -8,9 +8,9 @@
 
 int summary_cmd(gather *g, int json, int top, const peaks *pk)
 {
-    qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
-    qsort(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
-    qsort(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
+    sort_rows(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
+    sort_rows(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
+    sort_rows(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
     rk by[64];
     const int nby = by_routine_kernel(g, by, 64);
     const int64_t ptime = process_time(g);

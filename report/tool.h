@@ -159,6 +159,8 @@ int flame_svg(FILE *o, const fold *f); /* flame.c; 0 when there is no time to dr
 
 FILE *open_out(const char *path); /* "-" or NULL: stdout; exits 2 when it cannot */
 int close_out(FILE *f, const char *path);
+/* qsort that takes an empty array too (a gather's arrays are NULL until something is added) */
+void sort_rows(void *rows, size_t n, size_t size, int (*cmp)(const void *, const void *));
 int by_wall_desc(const void *a, const void *b);      /* shapes, costliest first */
 int site_by_wall_desc(const void *a, const void *b); /* sites, costliest first */
 double gflops(int64_t flops, int64_t wall);
