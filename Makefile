@@ -15,7 +15,8 @@ LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profi
             profiler/jsonl.c profiler/backtrace.c profiler/aggregate.c profiler/pyframe.c \
             profiler/intern.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/wrappers.o
-HEADERS  := $(wildcard shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h)
+HEADERS  := $(wildcard common/*.h shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h \
+                      tests/kernels/*.h)
 
 # unit tests link the pure parts directly (not the exported entry points)
 UNIT_OBJS := $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/shim/canon.o \

@@ -116,8 +116,8 @@ int main(int argc, char **argv)
 
     double ps, pd;
     bs_measure_peak(&ps, &pd);
-    bs_kernel_setup su;
-    bs_kernels_setup(&su);
+    bs_kernel_desc su;
+    bs_kernels_describe(&su);
     printf("machine peak (FMA loop, 1 core): %.1f GFLOP/s fp32, %.1f GFLOP/s fp64; %d threads\n",
            ps, pd, nthreads);
     printf("vectorized: %s microkernels, sgemm %dx%d tiles MC,KC,NC=%ld,%ld,%ld; dgemm %dx%d "

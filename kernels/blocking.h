@@ -11,15 +11,15 @@ typedef struct bs_blocking {
 
 /* Everything one run of the loop nest needs besides the operands. */
 typedef struct bs_plan {
-    const bs_uarch *u;
+    const bs_family *fam;
     bs_blocking blk;
     int direct; /* take A unpacked when transa = 'N' (small problems, masked-load ISAs) */
 } bs_plan;
 
 /* C = alpha op(A) op(B) + beta C on the canonical form with the plan's microkernel; returns
  * the packing workspace used, in bytes. Handles zero sizes, alpha = 0 and k = 0 itself. */
-size_t bs_sgemm_blocked_run(const bs_sgemm_args *g, const bs_plan *p);
-size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *p);
+size_t bs_sgemm_blocked_run(const bs_sgemm_args *g, const bs_plan *pl);
+size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *pl);
 
 /* This thread's packing workspace of at least `bytes` (64-byte aligned, reused across calls,
  * freed when the thread exits), or NULL if memory is short. */
