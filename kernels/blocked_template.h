@@ -63,7 +63,7 @@ static void BS_P(scale_c)(const BS_P(gemm_args) *g)
     }
 }
 
-size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *pl)
+size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_kernel_info *info)
 {
     if (g->m <= 0 || g->n <= 0)
         return 0;
@@ -71,6 +71,8 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *pl)
         BS_P(scale_c)(g);
         return 0;
     }
+    bs_plan shrunk = *plan;
+    const bs_plan *pl = plan;
     /* direct (SIMD microkernels only): B read in place, and A too when transa = 'N' */
     const int direct = pl->direct && pl->fam->direct;
     const int mr = direct ? pl->fam->P.small.mr : pl->fam->P.main.mr;
@@ -78,14 +80,42 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *pl)
     const BS_P(ukr) ukr = direct ? pl->fam->P.small.fn : pl->fam->P.main.fn;
     const int direct_a = direct && g->transa == 'N';
     const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
-    const bs_idx kc_max = min_idx(pl->blk.kc, g->k);
-    const bs_idx nc_max = min_idx(pl->blk.nc, g->n), mc_max = min_idx(pl->blk.mc, g->m);
-    const size_t b_elems = (size_t)kc_max * (size_t)(direct ? 0 : (nc_max + nr - 1) / nr * nr);
-    const size_t a_elems = direct_a ? 0 : (size_t)kc_max * (size_t)((mc_max + mr - 1) / mr * mr);
-    const size_t bytes = (a_elems + b_elems) * sizeof(T) + 64;
-    T *bp = bs_workspace(bytes);
-    if (!bp)
-        return 0; /* out of memory: cannot happen for bounded tiles; leave C */
+    size_t a_elems, b_elems, bytes;
+    T *bp;
+    /* The packing buffers for these tiles; when memory is short, smaller tiles (halving the
+     * largest until one sliver), and when not even that fits, the naive loop, which needs
+     * none: never a wrong result. The caller hears of it through info->warning. */
+    for (;;) {
+        const bs_idx kc_max = min_idx(pl->blk.kc, g->k);
+        const bs_idx nc_max = min_idx(pl->blk.nc, g->n), mc_max = min_idx(pl->blk.mc, g->m);
+        b_elems = (size_t)kc_max * (size_t)(direct ? 0 : (nc_max + nr - 1) / nr * nr);
+        a_elems = direct_a ? 0 : (size_t)kc_max * (size_t)((mc_max + mr - 1) / mr * mr);
+        bytes = (a_elems + b_elems) * sizeof(T) + 64;
+        if ((bp = bs_workspace(bytes)) != NULL)
+            break;
+        /* halve the larger of the A and B panels' widths, then KC, down to one sliver */
+        bs_idx *half = nc_max > nr && nc_max >= mc_max ? &shrunk.blk.nc
+                       : mc_max > mr                   ? &shrunk.blk.mc
+                       : nc_max > nr                   ? &shrunk.blk.nc
+                       : kc_max > 8                    ? &shrunk.blk.kc
+                                                       : NULL;
+        if (!half) {
+            info->warning = "no packing workspace could be allocated: the call ran on the naive "
+                            "kernel";
+            info->ran = "naive";
+            bs_kernel_info ni = {.threads = 0};
+            BS_P(gemm_naive)(g, &ni);
+            return 0;
+        }
+        const bs_idx have = half == &shrunk.blk.nc ? nc_max : half == &shrunk.blk.mc ? mc_max : kc_max;
+        const bs_idx unit = half == &shrunk.blk.nc ? nr : half == &shrunk.blk.mc ? mr : 8;
+        *half = have / 2 / unit * unit;
+        if (*half < unit)
+            *half = unit;
+        pl = &shrunk;
+        info->warning = "the packing workspace for the configured tiles could not be allocated: "
+                        "the call ran with smaller tiles";
+    }
     T *ap = bp + (b_elems + 15) / 16 * 16;
     for (bs_idx jc = 0; jc < g->n; jc += pl->blk.nc) {
         const bs_idx nc = min_idx(pl->blk.nc, g->n - jc);

@@ -22,6 +22,9 @@ typedef struct bs_kernel_info {
     const char *ran;        /* the kernel that actually ran, when it is another (auto) */
     int want_cpu;           /* in: the caller measures CPU time; report the helpers' too */
     long long helper_cpu_ns; /* out: CPU time of pool threads other than the caller */
+    const char *warning;    /* out: set when the call could not run as configured (memory was
+                               short: smaller tiles, or the naive kernel, see `ran`); the
+                               result is right all the same. The shim warns once. */
 } bs_kernel_info;
 
 /* Code that is the same for float and double is written once, as an include-template over

@@ -71,7 +71,7 @@
             const bs_kernel *k = bs_cfg.kernel[BS_R_##name];                                    \
             const int rec = bs_report_enabled();                                                \
             bs_probe pr;                                                                        \
-            bs_kernel_info info = {-1, 0, NULL, 0, 0};                                          \
+            bs_kernel_info info = {.threads = -1};                                             \
             bs_verdict vd = {-1.0, 0};                                                          \
             /* verify: the real BLAS on a copy of C (nothing to compare for system itself) */   \
             T *ref = k && bs_verify_due() ? name##_copy_c(d, c) : NULL;                         \
@@ -87,6 +87,8 @@
                 k = bs_kernel_find("naive");                                                    \
                 name##_kernel(k, d, a, b, c, &info);                                            \
             }                                                                                   \
+            if (info.warning)                                                                   \
+                bs_kernel_warning_once(d, info.warning);                                        \
             if (rec)                                                                            \
                 bs_probe_stop(&pr, &info);                                                      \
             if (bs_cfg.test_fault && d->m > 0 && d->n > 0)                                      \

@@ -150,6 +150,13 @@ void bs_report_invalid(const bs_gemm_desc *d, int param_num, const char *param)
             bs_gemm_symbol(d), param_num, param);
 }
 
+void bs_kernel_warning_once(const bs_gemm_desc *d, const char *what)
+{
+    static atomic_int warned[BS_R_COUNT];
+    if (atomic_exchange(&warned[d->routine], 1) == 0)
+        bs_warn("%s: %s (warned once)", bs_routine_names[d->routine], what);
+}
+
 void bs_no_real_once(const bs_gemm_desc *d)
 {
     static atomic_int warned[BS_SPELLINGS][2][BS_R_COUNT];

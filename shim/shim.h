@@ -97,6 +97,9 @@ void bs_verify_judge(const bs_gemm_desc *d, const char *kernel, const bs_verdict
 /* A kernel routine's call with no real routine of its spelling: warn once, naive runs it. */
 void bs_no_real_once(const bs_gemm_desc *d);
 
+/* A kernel could not run a call as configured (bs_kernel_info.warning): warn once per routine. */
+void bs_kernel_warning_once(const bs_gemm_desc *d, const char *what);
+
 /* An invalid call that no real BLAS can report: one message, C untouched. */
 void bs_report_invalid(const bs_gemm_desc *d, int param_num, const char *param);
 
