@@ -2,6 +2,7 @@
  * CPU time, memory, call site; verify mode's bookkeeping; the message for an invalid call
  * that no real BLAS can report. */
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 
 #include "shim.h"
@@ -110,6 +111,8 @@ void bs_probe_report(const bs_probe *p, void *caller_ip, bs_record *r)
 {
     r->ts_ns = p->wall0;
     r->tid = bs_tid();
+    if (r->threads < 0 && strcmp(r->kernel, "system") == 0)
+        r->threads = bs_real_threads(); /* what the real BLAS says it runs on */
     r->wall_ns = p->wall1 - p->wall0;
     r->cpu_ns = p->cpu;
     r->rss_before_bytes = p->rss0;

@@ -100,7 +100,8 @@ def check_call(rec):
         assert math.isclose(rec["gflops"], rec["flops"] / rec["wall_ns"], rel_tol=1e-5)
     assert rec["kernel"] in ("system", "naive", "blocked", "vectorized", "parallel")
     if rec["kernel"] == "system":
-        assert rec["threads"] is None and rec["workspace_bytes"] is None
+        # the real BLAS's own count when it can tell (OpenBLAS, MKL; reference: 1)
+        assert (rec["threads"] is None or rec["threads"] >= 1) and rec["workspace_bytes"] is None
     else:
         assert rec["threads"] >= 1 and rec["workspace_bytes"] >= 0
     if rec["kernel"] in ("naive",):
