@@ -247,8 +247,11 @@ static char *side_fact(const gather *g, const char *what, int *known)
     return any ? strdup(out) : NULL;
 }
 
-static const char *vendor_of(const gather *g)
+/* who a variable speaks to: the BLAS ("ran OpenBLAS with OPENBLAS_CORETYPE=...") or the shim */
+static const char *subject_of(const gather *g, const char *variable)
 {
+    if (!strncmp(variable, "BLASSHIM_", 9))
+        return "blasshim";
     json_t *h = json_array_get(g->headers, 0);
     return str_of(json_object_get(h, "blas"), "vendor", "its BLAS");
 }
@@ -268,10 +271,10 @@ static void add_diff(compare_result *r, const gather *base, const gather *next, 
     d->base = vb, d->next = vn;
     if (variable && (!vb || !vn))
         snprintf(d->text, sizeof d->text, "%s ran %s with %s=%s; %s did not set it", vb ? "base" : "new",
-                 vendor_of(vb ? base : next), what, vb ? vb : vn, vb ? "new" : "base");
+                 subject_of(vb ? base : next, what), what, vb ? vb : vn, vb ? "new" : "base");
     else if (variable)
-        snprintf(d->text, sizeof d->text, "base ran %s with %s=%s; new with %s=%s", vendor_of(base),
-                 what, vb, what, vn);
+        snprintf(d->text, sizeof d->text, "base ran %s with %s=%s; new with %s=%s",
+                 subject_of(base, what), what, vb, what, vn);
     else
         snprintf(d->text, sizeof d->text, "%s: base %s, new %s", what, vb ? vb : "(not recorded)",
                  vn ? vn : "(not recorded)");
