@@ -15,6 +15,19 @@
 
 /* ---- compare ------------------------------------------------------------------------------ */
 
+/* the matched rows and the rest after o's own fields, printed; takes ownership of them all */
+static int emit_json(json_t *o, const char *rows_key, json_t *rows, json_t *only_base,
+                     json_t *only_new)
+{
+    json_object_set_new(o, rows_key, rows);
+    json_object_set_new(o, "only_in_base", only_base);
+    json_object_set_new(o, "only_in_new", only_new);
+    json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(o);
+    return 0;
+}
+
 /* compare --json: the totals over matched entries, extra fields, the matched rows, the rest;
  * takes ownership of every JSON value passed */
 static int print_compare_json(int64_t tb, int64_t tn, json_t *extra, const char *rows_key,
@@ -26,13 +39,7 @@ static int print_compare_json(int64_t tb, int64_t tn, json_t *extra, const char 
         json_object_update(o, extra);
         json_decref(extra);
     }
-    json_object_set_new(o, rows_key, rows);
-    json_object_set_new(o, "only_in_base", only_base);
-    json_object_set_new(o, "only_in_new", only_new);
-    json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    fputc('\n', stdout);
-    json_decref(o);
-    return 0;
+    return emit_json(o, rows_key, rows, only_base, only_new);
 }
 
 /* compare --by line: the Python lines matched between the two runs */
@@ -438,13 +445,7 @@ static int print_compare_result_json(const compare_result *r, const gather *base
                         r->sig_new_ns > 0 ? json_real(r->sig_base_ns / r->sig_new_ns) : json_null());
     json_object_set_new(o, "base_total_ns", json_integer(base->wall));
     json_object_set_new(o, "new_total_ns", json_integer(next->wall));
-    json_object_set_new(o, "shapes", rows);
-    json_object_set_new(o, "only_in_base", ob);
-    json_object_set_new(o, "only_in_new", on);
-    json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    fputc('\n', stdout);
-    json_decref(o);
-    return 0;
+    return emit_json(o, "shapes", rows, ob, on);
 }
 
 /* "----- label -----" over a group of columns w wide */
@@ -473,8 +474,8 @@ static void print_side(const side_stats *st)
     fmt_cell(m, sizeof m, st->median_ns);
     fmt_cell(lo, sizeof lo, st->min_ns);
     fmt_cell(hi, sizeof hi, st->p95_ns);
-    printf(" %7lld %9s %9s%c %9s %9s%c", (long long)st->calls, c, m, st->exact ? ' ' : '*', lo, hi,
-           st->exact ? ' ' : '*');
+    const char mark = st->used && !st->exact ? '*' : ' ';
+    printf(" %7lld %9s %9s%c %9s %9s%c", (long long)st->calls, c, m, mark, lo, hi, mark);
 }
 
 int compare_cmd(gather *base, gather *next, int json, int keep_cold)
@@ -518,7 +519,7 @@ int compare_cmd(gather *base, gather *next, int json, int keep_cold)
            SIGNIFICANT_MIN_CALLS);
     int approx = 0;
     for (size_t i = 0; i < r.nrows; i++)
-        approx |= !r.rows[i].b.exact || !r.rows[i].n.exact;
+        approx |= (r.rows[i].b.used && !r.rows[i].b.exact) || (r.rows[i].n.used && !r.rows[i].n.exact);
     if (approx)
         printf("* from the histogram (±10 %%): more than %d calls of the shape.\n", SAMPLE_CAP);
     printf("\nmatched shapes, each at its median times its calls in base: base %.3f ms, new %.3f ms, "

@@ -206,18 +206,18 @@ static void add_time(gather *g, proc *p, shape *s, int64_t ns)
 }
 
 /* The kernels that ran the gemm calls name a side of a comparison (any calls when none). */
-static void note_kernel(gather *g, const bs_record *r)
+static void note_kernel(gather *g, const char *routine, const char *kernel)
 {
-    int gemm = !strcmp(r->routine, "sgemm") || !strcmp(r->routine, "dgemm");
+    int gemm = !strcmp(routine, "sgemm") || !strcmp(routine, "dgemm");
     if (gemm && !g->kernels_gemm)
         g->nkernels = 0, g->kernels_gemm = 1;
     if (g->kernels_gemm && !gemm)
         return;
     for (int i = 0; i < g->nkernels; i++)
-        if (!strcmp(g->kernels[i], r->kernel))
+        if (!strcmp(g->kernels[i], kernel))
             return;
     if (g->nkernels < 8)
-        snprintf(g->kernels[g->nkernels++], sizeof g->kernels[0], "%s", r->kernel);
+        snprintf(g->kernels[g->nkernels++], sizeof g->kernels[0], "%s", kernel);
 }
 
 /* the calls of a thread go to the phase its last mark opened */
@@ -274,7 +274,7 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
         s->nonfinite += r->nonfinite > 0;
         g->verified++;
     }
-    note_kernel(g, r);
+    note_kernel(g, r->routine, r->kernel);
     phase *ph = phase_of(g, file, r->pid, r->tid, NULL, r->ts_ns);
     if (ph) {
         ph->calls++;
@@ -309,6 +309,8 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     s->wall += wall;
     s->flops += flops;
     s->thread_sum += count;
+    if (!json_is_true(json_object_get(a, "other")))
+        note_kernel(g, s->routine, str_of(a, "kernel", "?"));
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
     if (mn < s->min) s->min = mn;
     if (mx > s->max) s->max = mx;

@@ -63,6 +63,7 @@ ENVS = {   # name: (OPENBLAS_CORETYPE, OPENBLAS_NUM_THREADS, other settings)
     "plain1b": (None, 1, {}),
     "vec": (None, 2, {"BLASSHIM_KERNEL": "vectorized", "BLASSHIM_VERIFY": 2}),
     "netlib": (None, None, {"BLASSHIM_REAL_BLAS": NETLIB}),
+    "agg": (None, 1, {"BLASSHIM_LOG": "summary"}),
 }
 
 
@@ -280,6 +281,22 @@ def test_compare_text(runs):
         assert f"{e['base']['median_ns'] / 1e3:.1f}" in row and f"{e['new']['p95_ns'] / 1e3:.1f}" in row
     total = next(l for l in out if l.startswith("matched shapes"))
     assert f"speedup {c['speedup']:.2f}x" in total
+
+
+def test_compare_summary_mode_has_no_call_times(runs):
+    """Aggregates carry no call times: their rows use the mean and are never significant."""
+    agg, plain = runs["agg"][0], runs["plain1"][0]
+    aggs = Report(agg).only()["aggregates"]
+    c = json.loads(tool("compare", "--json", agg, plain).stdout)
+    assert c["base_label"] == "system" and c["shapes"]
+    n = side([plain])
+    for e in c["shapes"]:
+        a = [x for x in aggs if (x["routine"], x["m"], x["n"], x["k"]) == (e["routine"], e["m"], e["n"], e["k"])]
+        assert e["base"]["median_ns"] is None and e["base"]["calls"] == sum(x["count"] for x in a)
+        assert not e["significant"] and e["not_significant_because"] == "no call times"
+        mean = sum(x["wall_ns"] for x in a) / sum(x["count"] for x in a)
+        key = (e["routine"], e["transa"], e["transb"], e["m"], e["n"], e["k"])
+        assert math.isclose(e["speedup"], mean / stats(n[key][1], n[key][2], False)[0])
 
 
 def test_compare_usage(runs):
