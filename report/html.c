@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "peak.h"
 #include "tool.h"
 
 /* ---- one pass over the reports ------------------------------------------------------------- */
@@ -93,6 +94,14 @@ static int assign_runs(const html_opts *op, char **files, int nfiles, int *run, 
     return seen == 2;
 }
 
+/* the numbers the page holds the calls against, and its length */
+typedef struct page_numbers {
+    const peaks *pk;
+    double bw;       /* GB/s */
+    int bw_measured; /* this machine's (cached or measured), not given */
+    int top;         /* rows per table */
+} page_numbers;
+
 /* ---- page pieces ---------------------------------------------------------------------------- */
 
 static const char *const css =
@@ -152,7 +161,7 @@ static double share(int64_t part, int64_t whole) { return whole > 0 ? 100.0 * pa
 
 /* ---- the sections -------------------------------------------------------------------------- */
 
-static void sec_glance(FILE *o, const gather *g, const html_opts *op)
+static void sec_glance(FILE *o, const gather *g, const page_numbers *op)
 {
     const int64_t ptime = process_time(g);
     fputs("<h2 id=\"glance\">The run at a glance</h2>\n<table class=\"kv\" "
@@ -176,12 +185,12 @@ static void sec_glance(FILE *o, const gather *g, const html_opts *op)
         gflops(g->flops, g->wall), gflops(g->flops, g->wall));
     fprintf(o, "<tr><td>marks</td><td class=\"n\" data-v=\"%lld\">%lld</td></tr>\n",
             (long long)g->marks, (long long)g->marks);
-    fprintf(
-        o,
-        "<tr><td>peak per core (%s)</td><td class=\"n\">%.1f GFLOP/s fp32, %.1f fp64</td></tr>\n",
-        op->pk->measured ? "measured here" : "--peak", op->pk->s, op->pk->d);
-    fprintf(o, "<tr><td>memory bandwidth (%s)</td><td class=\"n\">%.1f GB/s</td></tr>\n",
-            op->bw_measured ? "memcpy here" : "--bandwidth", op->bw);
+    fputs("<tr><td>peak per core</td><td class=\"n\">", o);
+    fprintf(o, "%.1f GFLOP/s fp32, %.1f fp64 (", op->pk->s, op->pk->d);
+    text(o, op->pk->source);
+    fputs(")</td></tr>\n", o);
+    fprintf(o, "<tr><td>memory bandwidth</td><td class=\"n\">%.1f GB/s (%s)</td></tr>\n", op->bw,
+            op->bw_measured ? "memcpy on this machine" : "given with --bandwidth");
     fputs("</tbody></table>\n", o);
 
     static const char *const cols[] = {"pid",     "program",    "host",    "machine", "CPUs",
@@ -246,7 +255,7 @@ static void td_us(FILE *o, double us)
         td_num(o, us * 1e3, "%.1f", us);
 }
 
-static void sec_shapes(FILE *o, const gather *g, const html_opts *op)
+static void sec_shapes(FILE *o, const gather *g, const page_numbers *op)
 {
     static const char *const cols[] = {"routine",  "m x n x k", "op",      "kernel",  "calls",
                                        "total ms", "share",     "mean us", "p50 us",  "p95 us",
@@ -516,133 +525,165 @@ static void sec_timeline(FILE *o, const timeline *t, const gather *g)
                 "threads are not drawn.</p>\n",
                 TL_LANES, (long long)t->lanes_dropped);
     timeline_svg(o, t, g);
-    if (!t->nmarks)
-        return;
-    static const char *const cols[] = {"phase (mark)", "pid",     "starts at ms", "lasts ms",
-                                       "calls",        "BLAS ms", "BLAS share",   NULL};
-    fputs("<table id=\"phases\">", o);
-    th_row(o, cols, "tnnnnnn");
-    if (t->before_calls) {
-        fputs("<tr><td>(before the first mark)</td><td></td><td></td><td></td>", o);
-        td_num(o, (double)t->before_calls, "%.0f", (double)t->before_calls);
-        td_num(o, (double)t->before_wall, "%.3f", t->before_wall / 1e6);
-        fputs("<td></td></tr>\n", o);
-    }
-    for (int i = 0; i < t->nmarks; i++) {
-        const tl_mark *k = &t->marks[i];
-        const int64_t len = timeline_phase_end(t, i) - k->ts;
-        fputs("<tr>", o);
-        td_text(o, k->name);
-        td_num(o, (double)k->pid, "%.0f", (double)k->pid);
-        td_num(o, (double)timeline_mark_at(t, i), "%.3f", timeline_mark_at(t, i) / 1e6);
-        td_num(o, (double)len, "%.3f", len / 1e6);
-        td_num(o, (double)k->calls, "%.0f", (double)k->calls);
-        td_num(o, (double)k->wall, "%.3f", k->wall / 1e6);
-        td_num(o, share(k->wall, len), "%.1f %%", share(k->wall, len));
-        fputs("</tr>\n", o);
-    }
-    fputs("</tbody></table>\n", o);
     if (t->marks_dropped)
-        fprintf(o, "<p class=\"note\">%lld more marks are not shown.</p>\n",
+        fprintf(o, "<p class=\"note\">%lld more marks are not drawn.</p>\n",
                 (long long)t->marks_dropped);
 }
 
-/* what differs between the machines and settings of the two runs (their first processes) */
-static void sec_environment(FILE *o, const gather *base, const gather *next)
+/* the calls of each thread between its marks (gather.c's phases, as summary shows them) */
+static void sec_phases(FILE *o, gather *g)
 {
-    if (!base->nprocs || !next->nprocs)
+    if (!g->marks)
         return;
-    const proc *a = &base->procs[0], *b = &next->procs[0];
-    char na[2][24];
-    snprintf(na[0], sizeof na[0], "%lld", (long long)a->ncpus);
-    snprintf(na[1], sizeof na[1], "%lld", (long long)b->ncpus);
-    const char *const fields[][3] = {{"host", a->host, b->host},
-                                     {"CPU model", a->cpu_model, b->cpu_model},
-                                     {"CPUs", na[0], na[1]},
-                                     {"kernels", a->kernels, b->kernels},
-                                     {"real BLAS", a->real_blas, b->real_blas},
-                                     {"log", a->log, b->log}};
-    static const char *const cols[] = {"differs", "base", "new", NULL};
-    int rows = 0;
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        if (!strcmp(fields[i][1], fields[i][2]))
-            continue;
-        if (!rows++) {
-            fputs("<table id=\"environment\">", o);
-            th_row(o, cols, "ttt");
-        }
+    static const char *const cols[] = {"pid",     "tid",     "from mark", "calls",
+                                       "BLAS ms", "GFLOP/s", "span ms",   NULL};
+    fputs("<h3>Phases</h3>\n<p class=\"note\">The BLAS calls of each thread between its marks "
+          "(span: from the mark to the thread's next one).</p>\n<table id=\"phases\">",
+          o);
+    th_row(o, cols, "nntnnnn");
+    sort_rows(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
+    for (size_t i = 0; i < g->nphases; i++) {
+        const phase *p = &g->phases[i];
+        const int64_t span = phase_span(p);
         fputs("<tr>", o);
-        for (int c = 0; c < 3; c++)
-            td_text(o, fields[i][c]);
+        td_num(o, (double)p->pid, "%.0f", (double)p->pid);
+        td_num(o, (double)p->tid, "%.0f", (double)p->tid);
+        td_text(o, p->name);
+        td_num(o, (double)p->calls, "%.0f", (double)p->calls);
+        td_num(o, (double)p->wall, "%.3f", p->wall / 1e6);
+        td_num(o, gflops(p->flops, p->wall), "%.2f", gflops(p->flops, p->wall));
+        if (span >= 0)
+            td_num(o, (double)span, "%.3f", span / 1e6);
+        else
+            fputs("<td class=\"n\">-</td>", o);
         fputs("</tr>\n", o);
     }
-    if (rows)
-        fputs("</tbody></table>\n", o);
+    fputs("</tbody></table>\n", o);
+    if (g->phases_cut)
+        fprintf(o, "<p class=\"note\">More than %d phases: the calls after the last one shown "
+                   "are in it.</p>\n", MAX_PHASES);
 }
 
-/* compare's numbers: the shapes of the base run matched in the new one, mean time per call */
+static void td_side(FILE *o, const side_stats *st)
+{
+    td_text(o, st->kernel ? st->kernel : "?");
+    td_num(o, (double)st->calls, "%.0f", (double)st->calls);
+    const double v[4] = {st->cold_ns, st->median_ns, st->min_ns, st->p95_ns};
+    for (int i = 0; i < 4; i++) {
+        if (isnan(v[i]))
+            fputs("<td class=\"n\">-</td>", o);
+        else
+            fprintf(o, "<td class=\"n\" data-v=\"%.17g\">%.1f%s</td>", v[i], v[i] / 1e3,
+                    i > 0 && st->used && !st->exact ? "*" : "");
+    }
+}
+
+/* compare's numbers (compare.c's compare_rows): medians after the cold first call, spreads,
+ * significance, the baselines' differences */
 static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[200])
 {
-    fputs("<h2 id=\"compare\">Comparison</h2>\n", o);
+    compare_result r;
+    compare_rows(base, next, 0, &r);
+    fputs("<h2 id=\"compare\">Comparison</h2>\n<p class=\"note\">base: <b>", o);
+    text(o, r.base_label);
+    fprintf(o, "</b> (%zu process%s", base->nprocs, base->nprocs == 1 ? "" : "es");
     if (cfg) {
-        fputs("<p class=\"note\">base: the reports with kernels <code>", o);
+        fputs(", kernels <code>", o);
         text(o, cfg[0]);
-        fputs("</code>; new: <code>", o);
-        text(o, cfg[1]);
-        fputs("</code>.</p>\n", o);
+        fputs("</code>", o);
     }
-    sec_environment(o, base, next);
-    static const char *const cols[] = {"routine",     "m x n x k",  "op",        "base kernel",
-                                       "new kernel",  "base calls", "new calls", "base mean us",
-                                       "new mean us", "speedup",    NULL};
-    fputs("<table id=\"compare-table\" class=\"sortable\">", o);
-    th_row(o, cols, "tttttnnnnn");
-    sort_rows(base->shapes, base->nshapes, sizeof *base->shapes, by_wall_desc);
-    int64_t tb = 0, tn = 0;
-    size_t only_base = 0, only_new = 0;
-    for (size_t i = 0; i < base->nshapes; i++) {
-        const shape *b = &base->shapes[i];
-        char key[160], dims[64], opx[8];
-        shape_key(key, sizeof key, b->routine, "", b->ta, b->tb, b->m, b->n, b->k);
-        const int ix = map_get(&next->shape_ix, key, 0, 0);
-        if (ix < 0) {
-            only_base++;
-            continue;
+    fputs("); new: <b>", o);
+    text(o, r.new_label);
+    fprintf(o, "</b> (%zu process%s", next->nprocs, next->nprocs == 1 ? "" : "es");
+    if (cfg) {
+        fputs(", kernels <code>", o);
+        text(o, cfg[1]);
+        fputs("</code>", o);
+    }
+    fputs(").</p>\n", o);
+    if (r.ndiffs) {
+        fputs("<p>The two sides ran on different baselines:</p>\n<ul id=\"baseline-diffs\">", o);
+        for (size_t i = 0; i < r.ndiffs; i++) {
+            fputs("<li>", o);
+            text(o, r.diffs[i].text);
+            fputs("</li>", o);
         }
-        shape *n = &next->shapes[ix];
-        n->matched = 1;
-        tb += b->wall, tn += n->wall;
-        const double mb = (double)b->wall / b->count, mn = (double)n->wall / n->count;
-        fmt_dims(dims, sizeof dims, b->m, b->n, b->k);
-        snprintf(opx, sizeof opx, "%s%s", b->ta, b->tb);
+        fputs("</ul>\n", o);
+    }
+    static const char *const cols[] = {
+        "routine",        "m x n x k",     "op",          "base kernel", "base calls",
+        "base cold us",   "base median us", "base min us", "base p95 us", "new kernel",
+        "new calls",      "new cold us",    "new median us", "new min us", "new p95 us",
+        "speedup",        NULL};
+    fputs("<table id=\"compare-table\" class=\"sortable\">", o);
+    th_row(o, cols, "tttnnnnnntnnnnnn");
+    for (size_t i = 0; i < r.nrows; i++) {
+        const compare_row *w = &r.rows[i];
+        char dims[64], opx[8];
+        fmt_dims(dims, sizeof dims, w->base->m, w->base->n, w->base->k);
+        snprintf(opx, sizeof opx, "%s%s", w->base->ta, w->base->tb);
         fputs("<tr>", o);
-        td_text(o, b->routine);
+        td_text(o, w->base->routine);
         td_text(o, dims);
         td_text(o, opx);
-        td_text(o, b->kernel);
-        td_text(o, n->kernel);
-        td_num(o, (double)b->count, "%.0f", (double)b->count);
-        td_num(o, (double)n->count, "%.0f", (double)n->count);
-        td_num(o, mb, "%.1f", mb / 1e3);
-        td_num(o, mn, "%.1f", mn / 1e3);
-        td_num(o, mn > 0 ? mb / mn : 0, "%.2fx", mn > 0 ? mb / mn : 0);
-        fputs("</tr>\n", o);
+        td_side(o, &w->b);
+        td_side(o, &w->n);
+        fprintf(o, "<td class=\"n\" data-v=\"%.17g\" data-significant=\"%d\"", w->speedup,
+                w->significant);
+        if (!w->significant && w->why) {
+            fputs(" title=\"not significant: ", o);
+            text(o, w->why);
+            fputc('"', o);
+        }
+        fprintf(o, ">%.2fx%s</td></tr>\n", w->speedup, w->significant ? "" : " ~");
     }
-    for (size_t i = 0; i < next->nshapes; i++)
-        only_new += !next->shapes[i].matched;
     fputs("</tbody></table>\n", o);
-    fprintf(o,
-            "<p id=\"compare-total\" data-base-ns=\"%lld\" data-new-ns=\"%lld\">Matched shapes: "
-            "base %.3f ms, new %.3f ms, speedup %.2fx. All calls: base %.3f ms, new %.3f ms. "
-            "Shapes in one run only: %zu in base, %zu in new.</p>\n",
-            (long long)tb, (long long)tn, tb / 1e6, tn / 1e6, tn > 0 ? (double)tb / tn : 0,
-            base->wall / 1e6, next->wall / 1e6, only_base, only_new);
+    fprintf(o, "<p class=\"note\">Median of the calls after each process's first call of the "
+               "shape (cold: that first call, mean); min and p95 likewise. ~ not significant: "
+               "fewer than %d calls on a side, or the min..p95 spreads overlap (hover for why). "
+               "* from the histogram (&plusmn;10 %%): more than %d calls of the shape.</p>\n",
+            SIGNIFICANT_MIN_CALLS, SAMPLE_CAP);
+    fprintf(o, "<p id=\"compare-total\" data-base-ns=\"%.17g\" data-new-ns=\"%.17g\">Matched "
+               "shapes, each at its median times its calls in base: base %.3f ms, new %.3f ms, "
+               "speedup %.2fx", r.base_ns, r.new_ns, r.base_ns / 1e6, r.new_ns / 1e6,
+            r.new_ns > 0 ? r.base_ns / r.new_ns : 0);
+    if (r.sig_new_ns > 0)
+        fprintf(o, "; %.1f%% of that base time is in significant rows, which alone give a "
+                   "speedup of %.2fx", r.base_ns > 0 ? 100 * r.sig_base_ns / r.base_ns : 0,
+                r.sig_base_ns / r.sig_new_ns);
+    else
+        fputs("; no row is significant: the speedup is within the noise", o);
+    fprintf(o, ". All calls as measured: base %.3f ms, new %.3f ms.</p>\n", base->wall / 1e6,
+            next->wall / 1e6);
+    const char *titles[2] = {"Only in base", "Only in new"};
+    const shape **lists[2] = {r.only_base, r.only_new};
+    const size_t counts[2] = {r.nonly_base, r.nonly_new};
+    for (int l = 0; l < 2; l++) {
+        if (!counts[l])
+            continue;
+        fprintf(o, "<p>%s:</p><ul>", titles[l]);
+        for (size_t i = 0; i < counts[l] && i < 50; i++) {
+            const shape *sh = lists[l][i];
+            char dims[64], item[160];
+            fmt_dims(dims, sizeof dims, sh->m, sh->n, sh->k);
+            snprintf(item, sizeof item, "%s %s %s%s (%lld calls)", sh->routine, dims, sh->ta,
+                     sh->tb, (long long)sh->count);
+            fputs("<li>", o);
+            text(o, item);
+            fputs("</li>", o);
+        }
+        if (counts[l] > 50)
+            fprintf(o, "<li>and %zu more</li>", counts[l] - 50);
+        fputs("</ul>\n", o);
+    }
+    compare_result_free(&r);
 }
 
 /* ---- the page --------------------------------------------------------------------------- */
 
 static void write_page(FILE *o, gather *g, const fold *f, const timeline *t, gather *runs,
-                       int compare, const char (*cfg)[200], const html_opts *op)
+                       int compare, const char (*cfg)[200], const page_numbers *pn,
+                       const html_opts *op)
 {
     sort_rows(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
     sort_rows(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
@@ -674,12 +715,12 @@ static void write_page(FILE *o, gather *g, const fold *f, const timeline *t, gat
     if (compare)
         fputs("<a href=\"#compare\">comparison</a>", o);
     fputs("</nav>\n", o);
-    sec_glance(o, g, op);
+    sec_glance(o, g, pn);
     sec_kernels(o, g);
-    sec_shapes(o, g, op);
+    sec_shapes(o, g, pn);
     sec_histograms(o, g);
-    sec_lines(o, g, f, op->top);
-    sec_sites(o, g, op->top);
+    sec_lines(o, g, f, pn->top);
+    sec_sites(o, g, pn->top);
     fputs("<h2 id=\"flame\">BLAS time by Python stack</h2>\n<p class=\"note\">A flame graph: the "
           "whole BLAS time at the bottom, each frame above its caller, width proportional to the "
           "BLAS time spent under it (hover for the numbers). Calls without Python frames are under "
@@ -687,8 +728,9 @@ static void write_page(FILE *o, gather *g, const fold *f, const timeline *t, gat
           o);
     flame_svg(o, f);
     sec_timeline(o, t, g);
+    sec_phases(o, g);
     fputs("<h2 id=\"roofline\">Roofline</h2>\n", o);
-    if (roofline_svg(o, g, op->pk, op->bw, op->bw_measured, 0) == 0)
+    if (roofline_svg(o, g, pn->pk, pn->bw, pn->bw_measured, 0) == 0)
         fputs("<p class=\"note\">No gemm call with sizes and a time to plot.</p>\n", o);
     if (compare)
         sec_compare(o, &runs[0], &runs[1], cfg);
@@ -701,7 +743,7 @@ int html_cmd(const html_opts *op)
     const int nfiles = op->nfiles;
     int *run = calloc((size_t)nfiles, sizeof *run);
     char cfg[2][200] = {"", ""};
-    gather g = {.by_kernel = 1}, runs[2] = {{.by_kernel = 0}, {.by_kernel = 0}};
+    gather g = {.by_kernel = 1}, runs[2] = {{.keep_samples = 1}, {.keep_samples = 1}};
     fold f = {0};
     timeline *t = calloc(1, sizeof *t);
     if (!run || !t) {
@@ -722,6 +764,11 @@ int html_cmd(const html_opts *op)
         fprintf(stderr, PROG ": no call records in %s%s\n", files[0], nfiles > 1 ? " ..." : "");
         rc = 2;
     }
+    /* the peak and bandwidth of the machine the reports come from (cached, else measured) */
+    double bw = op->bandwidth;
+    if (rc < 2 && (!op->have_peak || bw <= 0) &&
+        machine_numbers(g.cpu_model, op->remeasure, !op->have_peak, bw <= 0, op->pk, &bw) != 0)
+        rc = 2;
     if (rc < 2) {
         for (size_t i = 0; i < g.nprocs; i++) {
             const proc *pr = &g.procs[i];
@@ -729,13 +776,15 @@ int html_cmd(const html_opts *op)
                              pr->has_summary ? pr->start_mono + pr->elapsed : pr->last_end);
         }
         FILE *o = open_out(op->out);
-        write_page(o, &g, &f, t, runs, compare, op->nbase || op->nnew ? NULL : cfg, op);
+        const page_numbers pn = {op->pk, bw, op->bandwidth <= 0, op->top};
+        write_page(o, &g, &f, t, runs, compare, op->nbase || op->nnew ? NULL : cfg, &pn, op);
         const int w = close_out(o, op->out);
         rc = w > rc ? w : rc;
         if (w == 0 && op->out && strcmp(op->out, "-") != 0)
             fprintf(stderr, PROG ": %lld calls of %zu process%s in %s\n", (long long)g.calls,
                     g.nprocs, g.nprocs == 1 ? "" : "es", op->out);
     }
+    gather_free(&g), gather_free(&runs[0]), gather_free(&runs[1]);
     fold_free(&f);
     free(t);
     free(run);

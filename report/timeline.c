@@ -1,7 +1,7 @@
 /* report/timeline.c — when the calls ran: one lane per process and thread, a bar per call
  * (up to TL_EXACT calls), else per lane a bounded row of bins that double in width as the
- * run goes on (one bar per bin: its calls merged); marks as lines and the phases between them
- * with their BLAS time. Memory and output are bounded whatever the number of calls. */
+ * run goes on (one bar per bin: its calls merged); marks as lines, each naming the phase it
+ * opens. Memory and output are bounded whatever the number of calls. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,17 +54,6 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     timeline *t = ctx;
     const bs_record *r = &c->r;
     span(t, r->ts_ns, r->ts_ns + r->wall_ns);
-    /* the phase: the latest mark of this process at or before the call */
-    int ph = -1;
-    for (int i = t->nmarks; i-- > 0;)
-        if (t->marks[i].pid == r->pid && t->marks[i].ts <= r->ts_ns) {
-            ph = i;
-            break;
-        }
-    if (ph >= 0)
-        t->marks[ph].calls++, t->marks[ph].wall += r->wall_ns;
-    else
-        t->before_calls++, t->before_wall += r->wall_ns;
     t->calls++;
     const int li = lane_of(t, r->pid, r->tid);
     if (li < 0)
@@ -152,11 +141,6 @@ int64_t timeline_phase_end(const timeline *t, int i)
             return t->marks[j].ts;
     const tl_proc *p = proc_in(t, t->marks[i].pid);
     return p && p->end >= t->marks[i].ts ? p->end : t->t_max;
-}
-
-int64_t timeline_mark_at(const timeline *t, int i)
-{
-    return t->marks[i].ts - origin(t, t->marks[i].pid);
 }
 
 /* the span of the picture: the longest process when relative, else the whole run */

@@ -138,3 +138,18 @@ void sort_rows(void *rows, size_t n, size_t size, int (*cmp)(const void *, const
     if (n > 1) /* qsort wants an array even for none: rows is NULL before the first */
         qsort(rows, n, size, cmp);
 }
+
+int phase_by_thread(const void *a, const void *b)
+{
+    const phase *x = a, *y = b;
+    if (x->pid != y->pid)
+        return x->pid < y->pid ? -1 : 1;
+    if (x->tid != y->tid)
+        return x->tid < y->tid ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int64_t phase_span(const phase *p)
+{
+    return p->start_ts >= 0 && p->end_ts >= 0 ? p->end_ts - p->start_ts : -1;
+}
