@@ -1,7 +1,8 @@
 /* report/flame.c — a flame graph of BLAS time by Python stack, in SVG, from fold.c's folding:
  * the whole BLAS time at the bottom, each frame above its caller, widths proportional to
- * time. Frames narrower than half a pixel are merged, per parent, into one "(n narrow
- * frames)" box, so that the boxes of every row still add up to their parent. */
+ * time. Frames narrower than half a pixel (and every frame past MAX_BOXES boxes) are merged,
+ * per parent, into one "(n narrow frames)" box, so that the boxes of every row still add up
+ * to their parent and the picture's size is bounded. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@ typedef struct fnode {
     size_t nkids, capkids;
 } fnode;
 
-enum { ROW = 18, FLAME_W = 1100, MAX_DEPTH = 40 };
+/* at most MAX_BOXES frames get a box of their own; later ones are merged like narrow ones */
+enum { ROW = 18, FLAME_W = 1100, MAX_DEPTH = 40, MAX_BOXES = 4000 };
 
 static fnode *node_new(const char *name, size_t len)
 {
@@ -108,7 +110,7 @@ static void draw_box(FILE *o, double x, double w, int depth, int height, const c
 }
 
 static void draw_node(FILE *o, const fnode *n, double x, int depth, int height, double scale,
-                      double total)
+                      double total, int *boxes)
 {
     sort_rows(n->kids, n->nkids, sizeof *n->kids, by_ns_desc);
     double cx = x;
@@ -117,16 +119,17 @@ static void draw_node(FILE *o, const fnode *n, double x, int depth, int height, 
     for (size_t i = 0; i < n->nkids; i++) {
         const fnode *k = n->kids[i];
         const double w = (double)k->ns * scale;
-        if (w < 0.5 || depth + 1 >= MAX_DEPTH) {
+        if (w < 0.5 || depth + 1 >= MAX_DEPTH || *boxes >= MAX_BOXES) {
             narrow_ns += k->ns, narrow++;
             continue;
         }
         char label[720], full[700], color[8];
         short_name(label, sizeof label, k->name, k->len);
-        snprintf(full, sizeof full, "%.*s", (int)(k->len < 690 ? k->len : 690), k->name);
+        snprintf(full, sizeof full, "%.*s", (int)(k->len < 300 ? k->len : 300), k->name);
         frame_color(color, sizeof color, k->name, k->len);
         draw_box(o, cx, w, depth + 1, height, label, full, color, k->ns, total);
-        draw_node(o, k, cx, depth + 1, height, scale, total);
+        ++*boxes;
+        draw_node(o, k, cx, depth + 1, height, scale, total, boxes);
         cx += w;
     }
     if (narrow) {
@@ -177,7 +180,8 @@ int flame_svg(FILE *o, const fold *f)
     char tip[64];
     snprintf(tip, sizeof tip, "all BLAS calls");
     draw_box(o, 0, FLAME_W, 0, height, "all BLAS time", tip, "#e0a050", root->ns, (double)root->ns);
-    draw_node(o, root, 0, 0, height, scale, (double)root->ns);
+    int boxes = 0;
+    draw_node(o, root, 0, 0, height, scale, (double)root->ns, &boxes);
     fputs("</svg>\n", o);
     node_free(root);
     return 1;

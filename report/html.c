@@ -94,6 +94,16 @@ static int assign_runs(const html_opts *op, char **files, int nfiles, int *run, 
     return seen == 2;
 }
 
+/* rows at most, whatever the reports hold: the page's size stays bounded */
+enum { MAX_PROC_ROWS = 100, MAX_PHASE_ROWS = 300, MAX_COMPARE_ROWS = 200 };
+
+/* "(N more ... not shown)" under a table cut at shown rows */
+static void more_rows(FILE *o, size_t all, size_t shown, const char *what)
+{
+    if (all > shown)
+        fprintf(o, "<p class=\"note\">%zu more %s not shown.</p>\n", all - shown, what);
+}
+
 /* the numbers the page holds the calls against, and its length */
 typedef struct page_numbers {
     const peaks *pk;
@@ -198,7 +208,7 @@ static void sec_glance(FILE *o, const gather *g, const page_numbers *op)
                                        "life s",  "BLAS share", "GFLOP/s", NULL};
     fputs("<table id=\"procs\" class=\"sortable\">", o);
     th_row(o, cols, "ntttnttttnnnnn");
-    for (size_t i = 0; i < g->nprocs; i++) {
+    for (size_t i = 0; i < g->nprocs && i < MAX_PROC_ROWS; i++) {
         const proc *p = &g->procs[i];
         const int64_t life = p->has_summary                ? p->elapsed
                              : p->last_end > p->start_mono ? p->last_end - p->start_mono
@@ -220,6 +230,7 @@ static void sec_glance(FILE *o, const gather *g, const page_numbers *op)
         fputs("</tr>\n", o);
     }
     fputs("</tbody></table>\n", o);
+    more_rows(o, g->nprocs, MAX_PROC_ROWS, "processes");
 }
 
 static void sec_kernels(FILE *o, const gather *g)
@@ -542,7 +553,7 @@ static void sec_phases(FILE *o, gather *g)
           o);
     th_row(o, cols, "nntnnnn");
     sort_rows(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
-    for (size_t i = 0; i < g->nphases; i++) {
+    for (size_t i = 0; i < g->nphases && i < MAX_PHASE_ROWS; i++) {
         const phase *p = &g->phases[i];
         const int64_t span = phase_span(p);
         fputs("<tr>", o);
@@ -559,6 +570,7 @@ static void sec_phases(FILE *o, gather *g)
         fputs("</tr>\n", o);
     }
     fputs("</tbody></table>\n", o);
+    more_rows(o, g->nphases, MAX_PHASE_ROWS, "phases");
     if (g->phases_cut)
         fprintf(o, "<p class=\"note\">More than %d phases: the calls after the last one shown "
                    "are in it.</p>\n", MAX_PHASES);
@@ -578,29 +590,32 @@ static void td_side(FILE *o, const side_stats *st)
     }
 }
 
+/* "base: <b>label</b> (N processes, kernels <code>...</code>)" */
+static void side_intro(FILE *o, const char *side, const char *label, size_t nprocs,
+                       const char *kernels)
+{
+    fprintf(o, "%s: <b>", side);
+    text(o, label);
+    fprintf(o, "</b> (%zu process%s", nprocs, nprocs == 1 ? "" : "es");
+    if (kernels) {
+        fputs(", kernels <code>", o);
+        text(o, kernels);
+        fputs("</code>", o);
+    }
+    fputs(")", o);
+}
+
 /* compare's numbers (compare.c's compare_rows): medians after the cold first call, spreads,
  * significance, the baselines' differences */
 static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[200])
 {
     compare_result r;
     compare_rows(base, next, 0, &r);
-    fputs("<h2 id=\"compare\">Comparison</h2>\n<p class=\"note\">base: <b>", o);
-    text(o, r.base_label);
-    fprintf(o, "</b> (%zu process%s", base->nprocs, base->nprocs == 1 ? "" : "es");
-    if (cfg) {
-        fputs(", kernels <code>", o);
-        text(o, cfg[0]);
-        fputs("</code>", o);
-    }
-    fputs("); new: <b>", o);
-    text(o, r.new_label);
-    fprintf(o, "</b> (%zu process%s", next->nprocs, next->nprocs == 1 ? "" : "es");
-    if (cfg) {
-        fputs(", kernels <code>", o);
-        text(o, cfg[1]);
-        fputs("</code>", o);
-    }
-    fputs(").</p>\n", o);
+    fputs("<h2 id=\"compare\">Comparison</h2>\n<p class=\"note\">", o);
+    side_intro(o, "base", r.base_label, base->nprocs, cfg ? cfg[0] : NULL);
+    fputs("; ", o);
+    side_intro(o, "new", r.new_label, next->nprocs, cfg ? cfg[1] : NULL);
+    fputs(".</p>\n", o);
     if (r.ndiffs) {
         fputs("<p>The two sides ran on different baselines:</p>\n<ul id=\"baseline-diffs\">", o);
         for (size_t i = 0; i < r.ndiffs; i++) {
@@ -617,7 +632,7 @@ static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[2
         "speedup",        NULL};
     fputs("<table id=\"compare-table\" class=\"sortable\">", o);
     th_row(o, cols, "tttnnnnnntnnnnnn");
-    for (size_t i = 0; i < r.nrows; i++) {
+    for (size_t i = 0; i < r.nrows && i < MAX_COMPARE_ROWS; i++) {
         const compare_row *w = &r.rows[i];
         char dims[64], opx[8];
         fmt_dims(dims, sizeof dims, w->base->m, w->base->n, w->base->k);
@@ -638,6 +653,7 @@ static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[2
         fprintf(o, ">%.2fx%s</td></tr>\n", w->speedup, w->significant ? "" : " ~");
     }
     fputs("</tbody></table>\n", o);
+    more_rows(o, r.nrows, MAX_COMPARE_ROWS, "matched shapes (the cheapest) are");
     fprintf(o, "<p class=\"note\">Median of the calls after each process's first call of the "
                "shape (cold: that first call, mean); min and p95 likewise. ~ not significant: "
                "fewer than %d calls on a side, or the min..p95 spreads overlap (hover for why). "

@@ -37,7 +37,7 @@ double measure_bandwidth(void)
 
 /* ---- the picture's geometry ------------------------------------------------------------- */
 
-enum { MAX_ROOFS = 8, MAX_LABELS = 70 };
+enum { MAX_ROOFS = 8, MAX_LABELS = 70, MAX_POINTS = 400 }; /* the costliest shapes drawn */
 #define LABEL_SHARE 0.02 /* shapes above this share of BLAS time are labelled */
 #define FONT 11.0
 #define CHAR_W 6.9 /* advance of an 11 px sans-serif character (DejaVu Sans), generous */
@@ -401,6 +401,14 @@ int roofline_svg(FILE *o, const gather *g, const peaks *pk, double bw, int bw_me
         return 0;
     }
     qsort(pts, (size_t)n, sizeof *pts, by_point_wall_desc);
+    /* past MAX_POINTS shapes the cheapest are left out (said under the title): the picture's
+     * size stays bounded */
+    const int plottable_n = n;
+    int64_t cheap_wall = 0;
+    for (int i = MAX_POINTS; i < n; i++)
+        cheap_wall += pts[i].s->wall, calls -= pts[i].s->count;
+    if (n > MAX_POINTS)
+        n = MAX_POINTS;
     roof roofs[MAX_ROOFS];
     const int nr = roofs_used(pts, n, pk, roofs);
     int nlabels = 0;
@@ -428,17 +436,23 @@ int roofline_svg(FILE *o, const gather *g, const peaks *pk, double bw, int bw_me
             f.W, f.H, f.W, f.H);
     fprintf(o, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", f.W,
             f.H);
-    char title[200];
+    char title[400];
     snprintf(title, sizeof title, "Roofline: %d shape%s, %lld BLAS call%s, %.1f ms", n,
              n == 1 ? "" : "s", (long long)calls, calls == 1 ? "" : "s",
-             (double)(g->wall - undrawn_wall) / 1e6);
+             (double)(g->wall - undrawn_wall - cheap_wall) / 1e6);
     svg_text_at(o, f.L + f.pw / 2, 26, 18, "middle", "#000000", title);
-    if (undrawn_wall > 0 || (size_t)n < g->nshapes) {
-        snprintf(title, sizeof title,
-                 "not drawn: %zu shape%s without operand sizes (level 1/2 "
-                 "routines), %.1f%% of BLAS time",
-                 g->nshapes - (size_t)n, g->nshapes - (size_t)n == 1 ? "" : "s",
+    char note[2][160] = {"", ""};
+    const size_t unsized = g->nshapes - (size_t)plottable_n;
+    if (unsized)
+        snprintf(note[0], sizeof note[0], "%zu shape%s without operand sizes (level 1/2 routines, "
+                 "%.1f%% of BLAS time)", unsized, unsized == 1 ? "" : "s",
                  g->wall > 0 ? 100.0 * (double)undrawn_wall / (double)g->wall : 0);
+    if (plottable_n > n)
+        snprintf(note[1], sizeof note[1], "%s%d cheapest shapes (%.1f%% of BLAS time)",
+                 unsized ? " and the " : "the ", plottable_n - n,
+                 g->wall > 0 ? 100.0 * (double)cheap_wall / (double)g->wall : 0);
+    if (note[0][0] || note[1][0]) {
+        snprintf(title, sizeof title, "not drawn: %s%s", note[0], note[1]);
         svg_text_at(o, f.L + f.pw / 2, 46, FONT, "middle", "#555555", title);
     }
     axis_ticks(o, &f, 0);

@@ -362,6 +362,40 @@ def test_big_report_page_is_bounded(reports, tmp):
     assert console == []
 
 
+def test_page_of_a_sprawling_report_is_bounded(reports, tmp):
+    """Many processes, threads, shapes, stacks and marks (not many calls): every table is cut
+    at its bound and says so, the flame graph merges, and the page stays small."""
+    lines = (reports / "naive.jsonl").read_text().splitlines()
+    head = json.loads(lines[0])
+    call = json.loads(next(l for l in lines if '"type":"call"' in l and '"sgemm"' in l))
+    out = []
+    for p in range(300):                                   # 300 processes
+        pid = 100000 + p
+        out.append(json.dumps({**head, "pid": pid}))
+        for i in range(60):                                # 60 threads x shapes x stacks each
+            if i % 6 == 0:
+                out.append(json.dumps({"type": "mark", "pid": pid, "tid": pid, "ts_ns": call["ts_ns"] + i,
+                                       "name": f"phase {i}", "paused": False}))
+            m = p * 60 + i + 1
+            out.append(json.dumps({**call, "pid": pid, "tid": pid + i % 40, "seq": i + 1, "m": m,
+                                   "flops": 2 * m * call["n"] * call["k"],
+                                   "py_caller": f"/x/f{m}.py:1 in f{m}",
+                                   "py_stack": [f"/x/f{m}.py:1 in f{m}", f"/x/g{m % 7}.py:2 in g"]}))
+    (tmp / "wide.jsonl").write_text("\n".join(out) + "\n")
+    r = tool("html", tmp / "wide.jsonl", *FIXED, "-o", tmp / "wide.html")
+    assert r.returncode == 0, r.stderr
+    html = (tmp / "wide.html").read_text()
+    assert len(html) < 3_000_000, len(html)
+    for note in ("200 more processes not shown", "more phases not shown", "cheapest shapes",
+                 "Only the first 32 threads have a lane", "narrow frame"):
+        assert note in html, note
+    t = parse(html)
+    assert len(t.tables["shapes-table"]) == 1 + 25 and len(t.tables["procs"]) == 1 + 100
+    assert sum(f[1] for f in t.flame if f[0] == 1) == 300 * 60 * call["wall_ns"]
+    _, console = chromium((tmp / "wide.html").as_uri(), "--dump-dom")
+    assert console == []
+
+
 def test_hostile_names_are_escaped(reports, tmp):
     """A mark named like markup is shown as text, never run."""
     text = (reports / "naive.jsonl").read_text().replace(
