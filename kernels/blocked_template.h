@@ -63,6 +63,26 @@ static void BS_P(scale_c)(const BS_P(gemm_args) *g)
     }
 }
 
+/* One tile of C, rows x cols (at most the microkernel's mr x nr): the microkernel itself when
+ * the tile is full, else the family's edge kernels covering it exactly (rows of one vector or
+ * two, columns 8, 4, 2, 1 at a time), so a ragged edge costs in proportion to its size. */
+static inline void BS_P(tile)(const BS_P(ukr_set) *set, BS_P(ukr) full, int mr, int nr, bs_idx k,
+                              const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T alpha,
+                              T beta, T *c, bs_idx ldc, int rows, int cols)
+{
+    if ((rows == mr && cols == nr) || !set->edge[0][0] || rows > 2 * set->lanes) {
+        full(k, a, rsa, b, rsb, csb, alpha, beta, c, ldc, rows, cols);
+        return;
+    }
+    const int v = rows > set->lanes;
+    for (int j = 0, w = 8; j < cols; j += w) {
+        while (w > cols - j)
+            w /= 2;
+        const int wi = w == 8 ? 3 : w == 4 ? 2 : w == 2 ? 1 : 0;
+        set->edge[v][wi](k, a, rsa, b + j * csb, rsb, csb, alpha, beta, c + j * ldc, ldc, rows, w);
+    }
+}
+
 size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_kernel_info *info)
 {
     if (g->m <= 0 || g->n <= 0)
@@ -140,8 +160,9 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_
                     for (bs_idx ir = 0; ir < mc; ir += mr) {
                         const T *as = direct_a ? g->a + ic + ir + pc * g->lda
                                                : ap + (ir / mr) * kc * mr;
-                        ukr(kc, as, direct_a ? g->lda : mr, bs, rs, cs, g->alpha, beta,
-                            cc + ir, g->ldc, (int)min_idx(mr, mc - ir), ncols);
+                        BS_P(tile)(&pl->fam->P, ukr, mr, nr, kc, as, direct_a ? g->lda : mr, bs,
+                                   rs, cs, g->alpha, beta, cc + ir, g->ldc,
+                                   (int)min_idx(mr, mc - ir), ncols);
                     }
                 }
             }

@@ -13,4 +13,9 @@ typedef struct BS_P(ukr_tile) {
 typedef struct BS_P(ukr_set) {
     BS_P(ukr_tile) main;  /* the packed loop nest's */
     BS_P(ukr_tile) small; /* the direct small-problem path's: narrower, small sizes waste less */
+    int lanes;            /* elements per vector: the rows of edge[0] */
+    /* masked-load families: the same microkernel with rows of one vector (edge[0]) or two
+     * (edge[1]) and 1, 2, 4, 8 columns, for ragged edges, skinny and tiny problems; NULL when
+     * the family has none (it then runs edges on the full tile) */
+    BS_P(ukr) edge[2][4];
 } BS_P(ukr_set);
