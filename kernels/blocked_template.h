@@ -170,3 +170,52 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_
     }
     return bytes;
 }
+
+/* The direct path of masked-load families for small problems with op(A) = A: no packing, no
+ * blocking, no workspace; the tiles of C one after another over the whole of k, A and B read
+ * in place, C held in registers (ukernel.h). */
+void BS_P(gemm_direct_run)(const BS_P(gemm_args) *g, const bs_family *f)
+{
+    if (g->m <= 0 || g->n <= 0)
+        return;
+    if (g->alpha == (T)0 || g->k <= 0) {
+        BS_P(scale_c)(g);
+        return;
+    }
+    const BS_P(ukr_tile) *t = &f->P.small;
+    const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
+    for (bs_idx j = 0; j < g->n; j += t->nr)
+        for (bs_idx i = 0; i < g->m; i += t->mr)
+            BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda, g->b + j * csb, rsb,
+                       csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc,
+                       (int)min_idx(t->mr, g->m - i), (int)min_idx(t->nr, g->n - j));
+}
+
+/* Few rows (m <= 4), op(B) = B and k of at least a vector: C as dot products with the
+ * family's dot kernel, B streamed once. The rows of op(A) are contiguous along k when
+ * transa = 'T' (or one row with lda = 1); otherwise they are first copied (m x k) into the
+ * workspace. Returns 0 when this path does not apply (or memory is short), else 1 with
+ * *bytes the workspace used. */
+int BS_P(gemm_dot_run)(const BS_P(gemm_args) *g, const bs_family *f, size_t *bytes)
+{
+    const BS_P(ukr_set) *set = &f->P;
+    if (!set->dot || g->m <= 0 || g->m > 4 || g->n <= 0 || g->transb != 'N' ||
+        g->k < set->lanes || g->alpha == (T)0)
+        return 0;
+    const T *at = g->a;
+    bs_idx ldat = g->lda;
+    *bytes = 0;
+    if (g->transa == 'N' && !(g->m == 1 && g->lda == 1)) {
+        *bytes = (size_t)g->m * (size_t)g->k * sizeof(T);
+        T *w = bs_workspace(*bytes);
+        if (!w)
+            return 0;
+        for (bs_idx p = 0; p < g->k; p++)
+            for (bs_idx i = 0; i < g->m; i++)
+                w[i * g->k + p] = g->a[i + p * g->lda];
+        at = w;
+        ldat = g->k;
+    }
+    set->dot(g->m, g->n, g->k, at, ldat, g->b, g->ldb, g->alpha, g->beta, g->c, g->ldc);
+    return 1;
+}

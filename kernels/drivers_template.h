@@ -9,13 +9,28 @@ void BS_P(gemm_blocked)(const BS_P(gemm_args) *g, bs_kernel_info *info)
     info->workspace_bytes = BS_P(gemm_blocked_run)(g, &kst.blocked[TI], info);
 }
 
+/* One (sub)problem on one thread with vectorized's microkernels, by shape: few rows as dot
+ * products, small problems direct, the rest through the packed loop nest. Returns the
+ * workspace used. */
+static size_t BS_P(run)(const BS_P(gemm_args) *g, bs_kernel_info *info)
+{
+    bs_plan pl = kst.vector[TI];
+    size_t bytes;
+    if (BS_P(gemm_dot_run)(g, pl.fam, &bytes))
+        return bytes;
+    pl.direct = (double)g->m * (double)g->n * (double)g->k <= kst.small_mnk;
+    if (pl.direct && pl.fam->direct && g->transa == 'N') {
+        BS_P(gemm_direct_run)(g, pl.fam);
+        return 0;
+    }
+    return BS_P(gemm_blocked_run)(g, &pl, info);
+}
+
 void BS_P(gemm_vectorized)(const BS_P(gemm_args) *g, bs_kernel_info *info)
 {
     ready();
-    bs_plan pl = kst.vector[TI];
-    pl.direct = (double)g->m * (double)g->n * (double)g->k <= kst.small_mnk;
     info->threads = 1;
-    info->workspace_bytes = BS_P(gemm_blocked_run)(g, &pl, info);
+    info->workspace_bytes = BS_P(run)(g, info);
 }
 
 typedef struct BS_P(par_job) {
@@ -47,7 +62,7 @@ static void BS_P(par_part)(void *arg, int part, int parts)
     const int timed = job->want_cpu && part > 0; /* the caller times its own part */
     const long long cpu0 = timed ? thread_cpu_ns() : 0;
     bs_kernel_info mine = {.threads = 1};
-    atomic_fetch_add(&job->ws, BS_P(gemm_blocked_run)(&sub, pl, &mine));
+    atomic_fetch_add(&job->ws, BS_P(run)(&sub, &mine));
     if (timed)
         atomic_fetch_add(&job->helper_cpu, thread_cpu_ns() - cpu0);
     if (mine.warning)

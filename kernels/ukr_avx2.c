@@ -1,5 +1,6 @@
 /* kernels/ukr_avx2.c — AVX2 + FMA microkernels: MR = 2 vectors (8 doubles / 16 floats),
- * NR = 6, i.e. 12 accumulators in ymm registers; and the edge kernels (ukr_edges.h). */
+ * NR = 6, i.e. 12 accumulators in ymm registers; the edge kernels (ukr_edges.h) and the
+ * dot-product kernel of few-row problems (ukr_dot_template.h). */
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #include <immintrin.h>
@@ -23,6 +24,9 @@
 #undef UKR_NAME
 #define EDGE(mv, nr) dukr_avx2_##mv##x##nr
 #include "ukr_edges.h"
+#define DOT_NAME ddot_avx2
+#include "ukr_dot_template.h"
+#undef DOT_NAME
 #undef T
 #undef V
 #undef LANES
@@ -41,6 +45,9 @@
 #undef UKR_NAME
 #define EDGE(mv, nr) sukr_avx2_##mv##x##nr
 #include "ukr_edges.h"
+#define DOT_NAME sdot_avx2
+#include "ukr_dot_template.h"
+#undef DOT_NAME
 
 #pragma GCC pop_options
 
@@ -52,10 +59,12 @@ const bs_family bs_family_avx2 = {
           .small = {2 * 8, 6, sukr_avx2},
           .lanes = 8,
           .edge = {{sukr_avx2_1x1, sukr_avx2_1x2, sukr_avx2_1x4, sukr_avx2_1x8},
-                   {sukr_avx2_2x1, sukr_avx2_2x2, sukr_avx2_2x4, sukr_avx2_2x8}}},
+                   {sukr_avx2_2x1, sukr_avx2_2x2, sukr_avx2_2x4, sukr_avx2_2x8}},
+          .dot = sdot_avx2},
     .d = {.main = {2 * 4, 6, dukr_avx2},
           .small = {2 * 4, 6, dukr_avx2},
           .lanes = 4,
           .edge = {{dukr_avx2_1x1, dukr_avx2_1x2, dukr_avx2_1x4, dukr_avx2_1x8},
-                   {dukr_avx2_2x1, dukr_avx2_2x2, dukr_avx2_2x4, dukr_avx2_2x8}}},
+                   {dukr_avx2_2x1, dukr_avx2_2x2, dukr_avx2_2x4, dukr_avx2_2x8}},
+          .dot = ddot_avx2},
 };

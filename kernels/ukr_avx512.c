@@ -1,8 +1,8 @@
 /* kernels/ukr_avx512.c — AVX-512F microkernels: MR = 2 vectors (16 doubles / 32 floats),
  * NR = 12, i.e. 24 accumulators in zmm registers; for the direct small-problem path the same
- * kernel with NR = 8, which divides the small sizes programs use; and the edge kernels
- * (ukr_edges.h). Compiled for AVX-512F only here; the rest of the library stays baseline
- * x86-64. */
+ * kernel with NR = 8, which divides the small sizes programs use; the edge kernels
+ * (ukr_edges.h) and the dot-product kernel of few-row problems (ukr_dot_template.h).
+ * Compiled for AVX-512F only here; the rest of the library stays baseline x86-64. */
 #pragma GCC push_options
 #pragma GCC target("avx512f,fma")
 #include <immintrin.h>
@@ -26,6 +26,9 @@
 #undef UKR_NAME
 #define EDGE(mv, nr) dukr_avx512_##mv##x##nr
 #include "ukr_edges.h"
+#define DOT_NAME ddot_avx512
+#include "ukr_dot_template.h"
+#undef DOT_NAME
 #undef T
 #undef V
 #undef LANES
@@ -44,6 +47,9 @@
 #undef UKR_NAME
 #define EDGE(mv, nr) sukr_avx512_##mv##x##nr
 #include "ukr_edges.h"
+#define DOT_NAME sdot_avx512
+#include "ukr_dot_template.h"
+#undef DOT_NAME
 
 #pragma GCC pop_options
 
@@ -55,10 +61,12 @@ const bs_family bs_family_avx512 = {
           .small = {2 * 16, 8, sukr_avx512_2x8},
           .lanes = 16,
           .edge = {{sukr_avx512_1x1, sukr_avx512_1x2, sukr_avx512_1x4, sukr_avx512_1x8},
-                   {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8}}},
+                   {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8}},
+          .dot = sdot_avx512},
     .d = {.main = {2 * 8, 12, dukr_avx512},
           .small = {2 * 8, 8, dukr_avx512_2x8},
           .lanes = 8,
           .edge = {{dukr_avx512_1x1, dukr_avx512_1x2, dukr_avx512_1x4, dukr_avx512_1x8},
-                   {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8}}},
+                   {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8}},
+          .dot = ddot_avx512},
 };
