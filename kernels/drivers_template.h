@@ -49,7 +49,8 @@ static void BS_P(par_part)(void *arg, int part, int parts)
     int tm = 1, tn = 1;
     grid(g->m, g->n, parts, &tm, &tn);
     bs_idx m0, m1, n0, n1;
-    share(g->m, pl->fam->P.main.mr, part % tm, tm, &m0, &m1);
+    /* rows in whole vectors where the family has edge kernels, else whole tiles */
+    share(g->m, pl->fam->P.lanes ? pl->fam->P.lanes : pl->fam->P.main.mr, part % tm, tm, &m0, &m1);
     share(g->n, pl->fam->P.main.nr, part / tm, tn, &n0, &n1);
     if (m1 <= m0 || n1 <= n0)
         return;
