@@ -351,8 +351,11 @@ int main(int argc, char **argv)
     if (child)
         return sweep_child(child);
     if (do_sweep) {
-        printf("OpenBLAS core: %s; %d threads for parallel and OpenBLAS-2\n",
-               ob_corename ? ob_corename() : "?", nthreads);
+        double xs, xd;
+        bs_kernels_crossover(&xs, &xd);
+        printf("OpenBLAS core: %s; %d threads for parallel and OpenBLAS-2; parallel/auto use the "
+               "pool from m*n*k = %.0f^3 (sgemm), %.0f^3 (dgemm), measured at the first call\n",
+               ob_corename ? ob_corename() : "?", nthreads, cbrt(xs), cbrt(xd));
         return sweep(argv[0], passes < 1 ? 1 : passes);
     }
 

@@ -72,11 +72,48 @@ static void BS_P(par_part)(void *arg, int part, int parts)
         atomic_store(&job->ran, mine.ran);
 }
 
+/* The m*n*k from which the pool pays on this machine: one n x n x n problem timed on this
+ * thread and on `parts` threads, best of 7 each. With the pool's cost over an even split
+ * o = t_pool - t_one / parts, the split pays from n^3 * o / (t_one * (1 - 1 / parts)). */
+static double BS_P(crossover)(int parts)
+{
+    const bs_idx n = 96;
+    double lo = MIN_MNK_LO, hi = MIN_MNK_HI, fallback = 128.0 * 128 * 128;
+    if (parts < 2)
+        return hi;
+    T *buf = malloc(3 * (size_t)(n * n) * sizeof(T));
+    if (!buf)
+        return fallback;
+    for (bs_idx i = 0; i < 3 * n * n; i++)
+        buf[i] = (T)(i % 7) / 7;
+    BS_P(gemm_args) g = {'N', 'N', n, n, n, 1, buf, n, buf + n * n, n, 0, buf + 2 * n * n, n};
+    bs_kernel_info info = {.threads = 1};
+    double one = 1e30, pool = 1e30;
+    for (int r = 0; r < 8; r++) { /* the first round warms up: pages, caches, threads */
+        long long t0 = mono_ns();
+        BS_P(run)(&g, &info);
+        long long t1 = mono_ns();
+        BS_P(par_job) job = {.g = &g};
+        const int used = bs_pool_run(parts, BS_P(par_part), &job);
+        long long t2 = mono_ns();
+        if (used < 2) {
+            free(buf);
+            return hi; /* no threads to be had */
+        }
+        if (r > 0 && t1 - t0 < one) one = (double)(t1 - t0);
+        if (r > 0 && t2 - t1 < pool) pool = (double)(t2 - t1);
+    }
+    free(buf);
+    double o = pool - one / parts;
+    double at = (double)(n * n * n) * (o > 0 ? o : 0) / (one * (1 - 1.0 / parts));
+    return at < lo ? lo : at > hi ? hi : at;
+}
+
 void BS_P(gemm_parallel)(const BS_P(gemm_args) *g, bs_kernel_info *info)
 {
     ready();
     double mnk = (double)g->m * (double)g->n * (double)g->k;
-    if (mnk < parallel_min_mnk[TI] || kst.nthreads == 1) {
+    if (kst.nthreads == 1 || mnk < min_mnk(TI)) {
         BS_P(gemm_vectorized)(g, info);
         return;
     }
@@ -95,7 +132,7 @@ void BS_P(gemm_auto)(const BS_P(gemm_args) *g, bs_kernel_info *info)
     ready();
     double mnk = (double)g->m * (double)g->n * (double)g->k;
     info->ran = NULL; /* set by the kernel only when it fell back to another */
-    if (kst.nthreads > 1 && mnk >= parallel_min_mnk[TI]) {
+    if (kst.nthreads > 1 && mnk >= min_mnk(TI)) {
         BS_P(gemm_parallel)(g, info);
         if (!info->ran)
             info->ran = "parallel";
