@@ -21,7 +21,7 @@
 #ifndef BS_KERNELS_UKERNEL_H
 #define BS_KERNELS_UKERNEL_H
 
-#include "../common/cpu.h"
+#include "common/cpu.h"
 #include "gemm.h"
 
 /* bs_sukr / bs_dukr, bs_?ukr_tile, bs_?ukr_set */

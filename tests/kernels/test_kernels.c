@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "../../kernels/gemm.h"
-#include "../../kernels/ukernel.h"
-#include "../../shim/canon.h"
+#include "kernels/gemm.h"
+#include "kernels/ukernel.h"
+#include "shim/canon.h"
 
 static _Thread_local uint64_t rng = 88172645463325252ULL; /* per thread: host-thread tests */
 static double urand(void) /* xorshift64, uniform in [-1, 1) */
@@ -50,7 +50,7 @@ static int imax1(int v) { return v > 1 ? v : 1; }
 static int cblas_trans(char t) { return t == 'N' ? 111 : t == 'T' ? 112 : 113; }
 
 #define BS_TEMPLATE "../tests/kernels/case_template.h"
-#include "../../kernels/each_type.h"
+#include "kernels/each_type.h"
 
 static int run_case(const bs_kernel *kern, int dbl, const gcase *g)
 {

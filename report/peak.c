@@ -1,4 +1,4 @@
-/* profiler/peak.c — one core's FMA peak: 12 independent chains (enough to cover the FMA
+/* report/peak.c — one core's FMA peak: 12 independent chains (enough to cover the FMA
  * latency on two pipes), compiled per ISA under its own target attribute and picked from
  * the CPU's features, like the kernels. */
 #include "peak.h"
@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "../common/cpu.h"
+#include "common/cpu.h"
 
 static double now(void)
 {
