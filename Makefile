@@ -42,7 +42,7 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
 # every other BLAS routine: wrappers generated from the one routine table
-$(BUILD)/gen/wrappers.c: shim/routines.tab tools/gen_wrappers.py
+$(BUILD)/gen/wrappers.c: shim/routines.tab shim/spellings.def shim/call.h tools/gen_wrappers.py
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/gen_wrappers.py shim/routines.tab $@
 
