@@ -333,7 +333,8 @@ static void on_mark(void *ctx, const char *file, json_t *m)
 {
     gather *g = ctx;
     g->marks++;
-    phase_of(g, file, int_of(m, "pid"), int_of(m, "tid"), str_of(m, "name", "?"), int_of(m, "ts_ns"));
+    phase_of(g, file, int_of(m, "pid"), int_of(m, "tid"), str_of(m, "name", "?"),
+             int_of(m, "ts_ns"));
 }
 
 int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggregates)

@@ -99,8 +99,10 @@ static int compare(char **files, int nbase, int nnew, int json, int by_line, int
     int r1 = gather_reports(&base, files, nbase), r2 = gather_reports(&next, files + nbase, nnew);
     int rc = r1 > r2 ? r1 : r2;
     if (rc < 2)
-        rc = (by_line ? compare_lines_cmd(&base, &next, json) : compare_cmd(&base, &next, json, keep_cold))
-                 ? 2 : rc;
+        rc = (by_line ? compare_lines_cmd(&base, &next, json)
+                      : compare_cmd(&base, &next, json, keep_cold))
+                 ? 2
+                 : rc;
     gather_free(&base);
     gather_free(&next);
     return rc;
@@ -180,13 +182,15 @@ int main(int argc, char **argv)
         return usage_error(cmd, "no report given", NULL);
     if (is_compare && (nsided[1] || nsided[2])) {
         if (nsided[0] || !nsided[1] || !nsided[2])
-            return usage_error(cmd, "give reports after both --base and --new, and none before", NULL);
+            return usage_error(cmd, "give reports after both --base and --new, and none before",
+                               NULL);
         nfiles = 0;
         for (int s = 1; s < 3; s++)
             for (int i = 0; i < nsided[s]; i++)
                 files[nfiles++] = sided[s][i];
     } else if (is_compare && nfiles != 2) {
-        return usage_error(cmd, "compare takes two reports, BASE NEW, or --base A... --new B...", NULL);
+        return usage_error(cmd, "compare takes two reports, BASE NEW, or --base A... --new B...",
+                           NULL);
     } else if (is_compare) {
         nsided[1] = nsided[2] = 1;
     }
@@ -201,7 +205,8 @@ int main(int argc, char **argv)
     else if (is_compare)
         rc = compare(files, nsided[1], nsided[2], json, by_line, keep_cold);
     else
-        rc = summary_or_plot(cmd, files, nfiles, json, top, out, &pk, have_peak, bandwidth, remeasure);
+        rc = summary_or_plot(cmd, files, nfiles, json, top, out, &pk, have_peak, bandwidth,
+                             remeasure);
     free(files);
     for (int i = 0; i < 3; i++)
         free(sided[i]);
