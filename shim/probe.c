@@ -118,7 +118,7 @@ void bs_probe_report(const bs_probe *p, void *caller_ip, bs_record *r)
     r->peak_rss_bytes = p->peak;
     r->gflops = r->flops >= 0 && r->wall_ns > 0 ? (double)r->flops / (double)r->wall_ns : -1.0;
     bs_backtrace_capture(caller_ip, &r->caller, &r->frames);
-    bs_py_capture(&r->py_caller, &r->py_stack);
+    bs_py_capture(&r->py_caller, &r->py_frame, &r->py_stack);
     bs_report_call(r);
 }
 
