@@ -29,6 +29,7 @@
 
 #include "intern.h"
 #include "pyframe.h"
+#include "warn.h"
 
 #include <dlfcn.h>
 #include <limits.h>

@@ -2,7 +2,7 @@
 #ifndef BS_PROFILER_PYFRAME_H
 #define BS_PROFILER_PYFRAME_H
 
-#include "record.h"
+#include "schema.h"
 
 /* At set-up: enabled (BLASSHIM_PYTHON), frames to keep (BLASSHIM_PYSTACK, >= 1), user
  * (BLASSHIM_PYCALLER=user: name the innermost frame of the user's code, not the innermost

@@ -8,7 +8,7 @@
  * After fork() the child drops the parent's buffered lines (the parent writes them) and
  * starts a report of its own on its first call.
  */
-#include "record.h"
+#include "sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +25,7 @@
 #include "aggregate.h"
 #include "clock.h"
 #include "process.h"
+#include "warn.h"
 
 #define BS_FORMAT_VERSION 1
 #define BS_VERSION "0.1.0"

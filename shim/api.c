@@ -1,7 +1,7 @@
 /* shim/api.c — the public API of include/blasshim.h: region control and marks. */
-#include "../include/blasshim.h"
+#include "include/blasshim.h"
 
-#include "../profiler/clock.h"
+#include "profiler/clock.h"
 #include "shim.h"
 
 BS_EXPORT void blasshim_pause(void)

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../profiler/backtrace.h"
-#include "../profiler/pyframe.h"
+#include "profiler/backtrace.h"
+#include "profiler/pyframe.h"
 #include "shim.h"
 
 __thread int bs_depth __attribute__((tls_model("initial-exec")));
