@@ -4,6 +4,7 @@
  *   blasshim-report compare BASE NEW             the same shapes in two runs, speedups
  *   blasshim-report csv REPORT... [-o FILE]      one row per call
  *   blasshim-report trace REPORT... [-o FILE]    Chrome trace events (Perfetto)
+ *   blasshim-report folded REPORT... [-o FILE]   collapsed stacks (flame graphs)
  *   blasshim-report plot REPORT... -o FILE.svg   a roofline chart
  *
  * Several files are one merged view (the processes or MPI ranks of one job). Reading streams:
@@ -27,11 +28,16 @@ static const char *const usage_text =
     "                              kernel; top shapes with mean/p50/p95/max, GFLOP/s, %% of peak;\n"
     "                              top call sites; the hot Python lines (py_caller).\n"
     "                              --json  --top N  --peak S[,D]\n"
+    "                              --by stack: the hot Python stacks (py_stack) instead of lines\n"
     "  compare BASE NEW            shapes matched between two runs: time per call, speedup,\n"
     "                              totals, shapes found in one run only.  --json\n"
     "                              --by line: match the Python lines instead of the shapes\n"
+    "                              --by stack: match the Python stacks (py_stack)\n"
     "  csv REPORT... [-o FILE]     one row per call, every field\n"
     "  trace REPORT... [-o FILE]   Chrome trace events for Perfetto / chrome://tracing\n"
+    "  folded REPORT... [-o FILE]  collapsed stacks for flamegraph.pl, speedscope, inferno:\n"
+    "                              Python frames;routine MxNxK BLAS-ns.  --native: with the\n"
+    "                              native caller frame(s) before the routine\n"
     "  plot REPORT... -o FILE.svg  roofline: GFLOP/s against flop per byte, per shape.\n"
     "                              --peak S[,D]  --bandwidth GB/s\n\n"
     "--peak: GFLOP/s of one core, fp32[,fp64] (default: measured here with an FMA loop).\n"
@@ -69,7 +75,7 @@ int main(int argc, char **argv)
 {
     const char *cmd = "summary";
     int first = 1;
-    static const char *const commands[] = {"summary", "compare", "csv", "trace", "plot", NULL};
+    static const char *const commands[] = {"summary", "compare", "csv", "trace", "folded", "plot", NULL};
     if (argc > 1) {
         if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
             fputs(usage_text, stdout);
@@ -81,7 +87,7 @@ int main(int argc, char **argv)
         if (first == 1 && argv[1][0] != '-' && !strchr(argv[1], '.') && !strchr(argv[1], '/'))
             return usage_error(NULL, "unknown command ", argv[1]);
     }
-    int json = 0, top = 10, by_line = 0;
+    int json = 0, top = 10, by_line = 0, by_stack = 0, native = 0;
     const char *out = NULL;
     peaks pk = {0, 0, 1};
     int have_peak = 0;
@@ -97,9 +103,17 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--json") && (!strcmp(cmd, "summary") || !strcmp(cmd, "compare"))) {
             json = 1;
         } else if (!strcmp(a, "--by") && !strcmp(cmd, "compare")) {
-            if (++i >= argc || (strcmp(argv[i], "line") && strcmp(argv[i], "shape")))
-                return usage_error(cmd, "--by takes shape or line", NULL);
+            if (++i >= argc ||
+                (strcmp(argv[i], "line") && strcmp(argv[i], "shape") && strcmp(argv[i], "stack")))
+                return usage_error(cmd, "--by takes shape, line or stack", NULL);
             by_line = !strcmp(argv[i], "line");
+            by_stack = !strcmp(argv[i], "stack");
+        } else if (!strcmp(a, "--by") && !strcmp(cmd, "summary")) {
+            if (++i >= argc || (strcmp(argv[i], "line") && strcmp(argv[i], "stack")))
+                return usage_error(cmd, "--by takes line or stack", NULL);
+            by_stack = !strcmp(argv[i], "stack");
+        } else if (!strcmp(a, "--native") && !strcmp(cmd, "folded")) {
+            native = 1;
         } else if (!strcmp(a, "-o") && strcmp(cmd, "summary") && strcmp(cmd, "compare")) {
             if (++i >= argc)
                 return usage_error(cmd, "-o needs a file name", NULL);
@@ -133,13 +147,17 @@ int main(int argc, char **argv)
         rc = csv_cmd(files, nfiles, out);
     else if (!strcmp(cmd, "trace"))
         rc = trace_cmd(files, nfiles, out);
+    else if (!strcmp(cmd, "folded"))
+        rc = folded_cmd(files, nfiles, out, native);
     else if (!strcmp(cmd, "compare")) {
         gather base = {.by_kernel = 0}, next = {.by_kernel = 0};
         int r1 = gather_reports(&base, files, 1), r2 = gather_reports(&next, files + 1, 1);
         rc = r1 > r2 ? r1 : r2;
         if (rc < 2)
-            rc = (by_line ? compare_lines_cmd(&base, &next, json) : compare_cmd(&base, &next, json))
-                     ? 2 : rc;
+            rc = (by_line || by_stack ? compare_sites_cmd(&base, &next, json, by_stack)
+                                      : compare_cmd(&base, &next, json))
+                     ? 2
+                     : rc;
     } else {
         gather g = {.by_kernel = 1};
         rc = gather_reports(&g, files, nfiles);
@@ -150,7 +168,7 @@ int main(int argc, char **argv)
             if (!strcmp(cmd, "plot") && bandwidth <= 0)
                 bandwidth = measure_bandwidth(), bw_measured = 1;
             int r = !strcmp(cmd, "plot") ? plot_cmd(&g, out, &pk, bandwidth, bw_measured)
-                                         : summary_cmd(&g, json, top, &pk);
+                                         : summary_cmd(&g, json, top, &pk, by_stack);
             if (r > rc)
                 rc = r;
         }
