@@ -297,14 +297,17 @@ void bs_py_capture(const char **caller, const char **frame, bs_frames *frames)
     if (!innermost)
         return;
     _PyInterpreterFrame *from = innermost; /* py_caller's frame */
+    int all = 1; /* the stack keeps every frame, not only the user's */
     if (user_mode) {
         PyInterpreterState *none = NULL; /* the first thread's interpreter, for find_dirs */
-        atomic_compare_exchange_strong(&config_of, &none, ts->interp);
+        if (!atomic_load_explicit(&config_of, memory_order_relaxed))
+            atomic_compare_exchange_strong(&config_of, &none, ts->interp);
         pthread_once(&dirs_once, find_dirs);
         int walked = 0;
         while (from && walked++ < WALK_MAX && is_library(from->f_code))
             from = complete(from->previous);
-        if (!from || walked > WALK_MAX)
+        all = !from || walked > WALK_MAX;
+        if (all)
             from = innermost; /* all library code: the innermost frame */
     }
     *caller = describe_frame(from);
@@ -313,7 +316,6 @@ void bs_py_capture(const char **caller, const char **frame, bs_frames *frames)
     if (nframes == 1)
         return;
     /* the stack: py_caller's frame and, in user mode, the user frames outward from it */
-    const int all = !user_mode || from == innermost;
     for (_PyInterpreterFrame *f = from; f && frames->n < nframes; f = complete(f->previous))
         if (f == from || all || !is_library(f->f_code))
             frames->f[frames->n++] = describe_frame(f);
