@@ -11,6 +11,7 @@
 
 __thread int bs_depth __attribute__((tls_model("initial-exec")));
 
+atomic_int bs_ready;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* Routines set to "system" with no real routine to call run the naive kernel instead. */
@@ -35,13 +36,13 @@ static void init_once(void)
 {
     bs_config_read();
     const char *isa_problem = bs_kernels_configure(&bs_cfg.kparams);
-    bs_kernel_setup ks;
-    bs_kernels_setup(&ks);
+    bs_kernel_desc ks;
+    bs_kernels_describe(&ks);
     if (isa_problem)
         bs_warn("BLASSHIM_ISA=%s: %s (this CPU runs: %s); using %s", bs_cfg.kparams.isa,
                 isa_problem, ks.isas_supported, ks.isa);
     if (!bs_cfg.real_none)
-        bs_real_find(bs_cfg.real_path);
+        bs_real_init(bs_cfg.real_path);
     fallback_without_real();
 
     char blocking[160];
@@ -52,6 +53,7 @@ static void init_once(void)
     bs_header_info hi = {.n = BS_R_COUNT, .real_blas = bs_real_path(), .isa = ks.isa,
                          .isas_supported = ks.isas_supported, .blocking = blocking,
                          .num_threads = ks.nthreads};
+    bs_real_describe(&hi.blas);
     for (int r = 0; r < BS_R_COUNT; r++) {
         hi.routine[r] = bs_routine_names[r];
         hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);
@@ -59,6 +61,9 @@ static void init_once(void)
     bs_backtrace_setup(bs_cfg.backtrace);
     bs_py_setup(bs_cfg.python, bs_cfg.pystack, bs_cfg.pycaller_user, bs_cfg.pylib);
     bs_report_setup(bs_cfg.report, &hi, bs_cfg.summary, bs_cfg.start_paused);
+    bs_gemm_init();
+    bs_quiet_update();
+    atomic_store_explicit(&bs_ready, 1, memory_order_release);
 }
 
-void bs_init(void) { pthread_once(&once, init_once); }
+void bs_init_once(void) { pthread_once(&once, init_once); }
