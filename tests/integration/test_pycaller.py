@@ -53,13 +53,6 @@ def line_of(path, tag):
     raise AssertionError(f"no line tagged {tag} in {path}")
 
 
-def wall_by(calls, key):
-    out = Counter()
-    for c in calls:
-        out[c.get(key)] += c["wall_ns"]
-    return out
-
-
 def test_sklearn_fit_is_the_hot_line(tmp):
     script = write(tmp / "digits.py", SKLEARN)
     r = run([PYTHON, script], tmp, BLASSHIM_REPORT=tmp / "r.jsonl", timeout=300)
@@ -67,7 +60,10 @@ def test_sklearn_fit_is_the_hot_line(tmp):
     calls = Report(tmp / "r.jsonl").gemm
     assert len(calls) > 50
     fit = f"{script}:{line_of(script, 'fit')} in <module>"
-    by_line = wall_by(calls, "py_caller")
+    # hot by the work done (flops), not by time: timings are no test's business
+    by_line = Counter()
+    for c in calls:
+        by_line[c["py_caller"]] += c["flops"]
     assert by_line.most_common(1)[0][0] == fit
     assert by_line[fit] > 0.8 * sum(by_line.values())
     for c in calls:
@@ -96,8 +92,7 @@ def test_torch_forward_and_backward_are_the_hot_lines(tmp):
         assert {c["kernel"] for c in calls} == {kernel} and {c["routine"] for c in calls} == {"sgemm"}
         forward = f"{script}:{line_of(script, 'forward')} in <module>"
         backward = f"{script}:{line_of(script, 'backward')} in <module>"
-        by_line = wall_by(calls, "py_caller")
-        assert set(by_line) == {forward, backward}, by_line
+        assert {c["py_caller"] for c in calls} == {forward, backward}
         # 4 epochs x 8 batches: 2 products forward, 3 backward (no gradient of X)
         counts = Counter(c["py_caller"] for c in calls)
         assert counts == {forward: 64, backward: 96}, counts
