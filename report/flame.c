@@ -1,6 +1,6 @@
-/* report/flame.c — a flame graph of BLAS time by Python stack, in SVG, from fold.c's folding:
- * the whole BLAS time at the bottom, each frame above its caller, widths proportional to
- * time. Frames narrower than half a pixel (and every frame past MAX_BOXES boxes) are merged,
+/* report/flame.c — a flame graph of BLAS time by Python stack, in SVG, from the folding that
+ * `folded` writes (stacks.c): the whole BLAS time at the bottom, each frame above its caller,
+ * the routine and sizes on top, widths proportional to time. Frames narrower than half a pixel (and every frame past MAX_BOXES boxes) are merged,
  * per parent, into one "(n narrow frames)" box, so that the boxes of every row still add up
  * to their parent and the picture's size is bounded. */
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include "tool.h"
 
 typedef struct fnode {
-    const char *name; /* points into a key of the fold */
+    const char *name; /* points into a key of the folder */
     size_t len;
     int64_t ns;
     struct fnode **kids;
@@ -151,9 +151,12 @@ static int depth_of(const fnode *n)
     return d + 1;
 }
 
-int flame_svg(FILE *o, const fold *f)
+int flame_svg(FILE *o, const folder *f)
 {
-    if (f->total <= 0)
+    int64_t total = 0;
+    for (size_t i = 0; i < f->n; i++)
+        total += f->weight[i];
+    if (total <= 0)
         return 0;
     fnode *root = node_new("all", 3);
     for (size_t i = 0; i < f->n; i++) {
@@ -163,10 +166,10 @@ int flame_svg(FILE *o, const fold *f)
             const char *e = strchr(s, ';');
             const size_t len = e ? (size_t)(e - s) : strlen(s);
             at = child_of(at, s, len);
-            at->ns += f->ns[i];
+            at->ns += f->weight[i];
             s += len + (e ? 1 : 0);
         }
-        root->ns += f->ns[i];
+        root->ns += f->weight[i];
     }
     int depth = depth_of(root);
     if (depth > MAX_DEPTH)

@@ -410,7 +410,7 @@ static int source_line(const char *py_caller, char *buf, size_t cap)
 }
 
 /* the stacks through one Python line, costliest first (up to five), innermost frame first */
-static void line_stacks(FILE *o, const fold *f, const char *line)
+static void line_stacks(FILE *o, const folder *f, const char *line)
 {
     size_t idx[5];
     int n = 0;
@@ -420,9 +420,9 @@ static void line_stacks(FILE *o, const fold *f, const char *line)
         if (!at || (at != k && at[-1] != ';') || (at[len] != '\0' && at[len] != ';'))
             continue;
         int j = n < 5 ? n++ : 4;
-        if (j == 4 && n == 5 && f->ns[idx[4]] >= f->ns[i])
+        if (j == 4 && n == 5 && f->weight[idx[4]] >= f->weight[i])
             continue;
-        while (j > 0 && f->ns[idx[j - 1]] < f->ns[i])
+        while (j > 0 && f->weight[idx[j - 1]] < f->weight[i])
             idx[j] = idx[j - 1], j--;
         idx[j] = i;
     }
@@ -431,7 +431,7 @@ static void line_stacks(FILE *o, const fold *f, const char *line)
     fprintf(o, "<details><summary>%d stack%s through this line</summary>\n", n, n == 1 ? "" : "s");
     for (int s = 0; s < n; s++) {
         const char *k = f->keys[idx[s]];
-        fprintf(o, "<p class=\"note\">%.3f ms:</p><ol class=\"stack\">", f->ns[idx[s]] / 1e6);
+        fprintf(o, "<p class=\"note\">%.3f ms:</p><ol class=\"stack\">", f->weight[idx[s]] / 1e6);
         /* the key is outermost first: list it from the end */
         const char *end = k + strlen(k);
         while (end > k) {
@@ -460,10 +460,10 @@ static void site_cells(FILE *o, const site *s, int64_t total)
     td_num(o, gflops(s->flops, s->wall), "%.2f", gflops(s->flops, s->wall));
 }
 
-static void sec_lines(FILE *o, const gather *g, const fold *f, int top)
+static void sec_lines(FILE *o, const gather *g, const folder *f, int top)
 {
     fputs("<h2 id=\"lines\">Hot Python lines</h2>\n", o);
-    if (!g->nlines) {
+    if (!g->lines.n) {
         fputs("<p class=\"note\">No Python lines in these reports (py_caller is recorded for calls "
               "from CPython).</p>\n",
               o);
@@ -472,8 +472,8 @@ static void sec_lines(FILE *o, const gather *g, const fold *f, int top)
     static const char *const cols[] = {"calls", "total ms", "share", "GFLOP/s", "line", NULL};
     fputs("<table id=\"lines-table\">", o);
     th_row(o, cols, "nnnnt");
-    for (size_t i = 0; i < g->nlines && (int)i < top; i++) {
-        const site *l = &g->lines[i];
+    for (size_t i = 0; i < g->lines.n && (int)i < top; i++) {
+        const site *l = &g->lines.v[i];
         site_cells(o, l, g->wall);
         fputs("<td><code class=\"loc\">", o);
         text(o, l->caller);
@@ -497,10 +497,10 @@ static void sec_sites(FILE *o, const gather *g, int top)
     fputs("<h2 id=\"sites\">Native call sites</h2>\n<table id=\"sites-table\" class=\"sortable\">",
           o);
     th_row(o, cols, "nnnnt");
-    for (size_t i = 0; i < g->nsites && (int)i < top; i++) {
-        site_cells(o, &g->sites[i], g->wall);
+    for (size_t i = 0; i < g->sites.n && (int)i < top; i++) {
+        site_cells(o, &g->sites.v[i], g->wall);
         fputs("<td><code>", o);
-        text(o, g->sites[i].caller);
+        text(o, g->sites.v[i].caller);
         fputs("</code></td></tr>\n", o);
     }
     fputs("</tbody></table>\n", o);
@@ -697,13 +697,13 @@ static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[2
 
 /* ---- the page --------------------------------------------------------------------------- */
 
-static void write_page(FILE *o, gather *g, const fold *f, const timeline *t, gather *runs,
+static void write_page(FILE *o, gather *g, const folder *f, const timeline *t, gather *runs,
                        int compare, const char (*cfg)[200], const page_numbers *pn,
                        const html_opts *op)
 {
     sort_rows(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
-    sort_rows(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
-    sort_rows(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
+    sort_rows(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
+    sort_rows(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
     char progs[300] = "";
     size_t used = 0;
     for (size_t i = 0; i < g->nprocs && used < 200; i++)
@@ -739,8 +739,9 @@ static void write_page(FILE *o, gather *g, const fold *f, const timeline *t, gat
     sec_sites(o, g, pn->top);
     fputs("<h2 id=\"flame\">BLAS time by Python stack</h2>\n<p class=\"note\">A flame graph: the "
           "whole BLAS time at the bottom, each frame above its caller, width proportional to the "
-          "BLAS time spent under it (hover for the numbers). Calls without Python frames are under "
-          "[native] and their call site.</p>\n",
+          "BLAS time spent under it (hover for the numbers), the routine and its sizes on top: "
+          "the stacks of <code>blasshim-report folded</code>. A call without a Python call site "
+          "is its routine alone.</p>\n",
           o);
     flame_svg(o, f);
     sec_timeline(o, t, g);
@@ -760,14 +761,14 @@ int html_cmd(const html_opts *op)
     int *run = calloc((size_t)nfiles, sizeof *run);
     char cfg[2][200] = {"", ""};
     gather g = {.by_kernel = 1}, runs[2] = {{.keep_samples = 1}, {.keep_samples = 1}};
-    fold f = {0};
+    folder f = {0};
     timeline *t = calloc(1, sizeof *t);
     if (!run || !t) {
         fprintf(stderr, PROG ": out of memory\n");
         return 2;
     }
     const int compare = assign_runs(op, files, nfiles, run, &cfg);
-    tee tp = {{gather_handler(&g), {0}, fold_handler(&f), timeline_handler(t)}};
+    tee tp = {{gather_handler(&g), {0}, folder_handler(&f), timeline_handler(t)}};
     bs_reader_handler h = {&tp, tee_header, tee_call, tee_aggregate, tee_mark, tee_summary};
     int rc = 0;
     for (int i = 0; i < nfiles; i++) {
@@ -801,7 +802,7 @@ int html_cmd(const html_opts *op)
                     g.nprocs, g.nprocs == 1 ? "" : "es", op->out);
     }
     gather_free(&g), gather_free(&runs[0]), gather_free(&runs[1]);
-    fold_free(&f);
+    folder_free(&f);
     free(t);
     free(run);
     return rc;

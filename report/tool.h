@@ -1,7 +1,7 @@
 /* report/tool.h — what the files of blasshim-report share: the gathered view of the reports
  * (gather.c), output and formatting helpers (util.c), and the commands, a file per family:
  * summary.c, compare.c, export.c (csv, trace), plot.c (roofline), html.c (the page, with
- * fold.c's flame graph input, flame.c and timeline.c); svg.c writes the SVG pieces; main.c
+ * flame.c and timeline.c); svg.c writes the SVG pieces; main.c
  * parses the command line.
  * The tool sees of the profiler only the record schema (profiler/schema.h, fields.def). */
 #ifndef BS_REPORT_TOOL_H
@@ -63,10 +63,17 @@ typedef struct shape {
 } shape;
 
 typedef struct site {
-    char caller[300];
+    char caller[2048]; /* a native call site, a Python line, or a Python stack (stack_key) */
     int64_t count, wall, flops;
-    int matched; /* compare --by line: found in the other run */
+    int matched; /* compare --by line/stack: found in the other run */
 } site;
+
+/* sites keyed by their text, growing */
+typedef struct site_set {
+    site *v;
+    size_t n, cap;
+    map ix;
+} site_set;
 
 typedef struct proc {
     int64_t pid;
@@ -91,12 +98,9 @@ typedef struct gather {
     shape *shapes;
     size_t nshapes, capshapes;
     map shape_ix;
-    site *sites;
-    size_t nsites, capsites;
-    map site_ix;
-    site *lines; /* by py_caller */
-    size_t nlines, caplines;
-    map line_ix;
+    site_set sites;  /* by native caller */
+    site_set lines;  /* by py_caller */
+    site_set stacks; /* by the user's Python stack, outermost first (stack_key) */
     proc *procs;
     size_t nprocs, capprocs;
     int64_t calls, wall, flops, marks;
@@ -134,22 +138,6 @@ bs_reader_handler gather_handler(gather *g);
 /* bytes of A, B and C of a gemm of m x n x k (summary-mode aggregates carry no spans); 0 for
  * other routines */
 int64_t gemm_bytes(const char *routine, int64_t m, int64_t n, int64_t k);
-
-/* ---- BLAS time by Python stack (fold.c) ---------------------------------------------------- */
-
-typedef struct fold {
-    map ix;
-    char **keys; /* "outermost;...;innermost" */
-    int64_t *ns;
-    size_t n, capkeys, capns;
-    int64_t total;
-} fold;
-
-/* the folded stack of one call into buf: its py_stack outermost first, else its py_caller,
- * else "[native];caller" */
-void fold_key(char *buf, size_t cap, const char *py_caller, json_t *py_stack, const char *caller);
-bs_reader_handler fold_handler(fold *f); /* folds every call and aggregate read into f */
-void fold_free(fold *f);
 
 /* ---- when the calls ran (timeline.c) ------------------------------------------------------ */
 
@@ -195,7 +183,29 @@ bs_reader_handler timeline_handler(timeline *t); /* the calls and marks read go 
 void timeline_process(timeline *t, int64_t pid, int64_t start_mono, int64_t end_mono);
 int64_t timeline_phase_end(const timeline *t, int mark);
 void timeline_svg(FILE *o, const timeline *t, const gather *g);
-int flame_svg(FILE *o, const fold *f); /* flame.c; 0 when there is no time to draw */
+
+/* ---- Python stacks (stacks.c) ------------------------------------------------------------ */
+
+/* The stack a call is folded on: its py_stack (py_caller and the user frames outward), else
+ * py_caller alone, outermost first, one frame per line ('\n' between frames). "" when the
+ * call has no Python call site. */
+void stack_key(char *buf, size_t cap, const char *py_caller, json_t *py_stack);
+json_t *stack_json(const char *key);                   /* the frames, as a JSON array */
+void print_stack(const char *key, const char *indent); /* a frame per line */
+
+/* BLAS time by folded stack, as `folded` writes it (and html's flame graph draws it): per
+ * call "outermost;...;innermost;routine MxNxK" (native: the native frames before the routine)
+ * -> ns. Grows with the distinct stacks. */
+typedef struct folder {
+    map ix;
+    char **keys;
+    int64_t *weight;
+    size_t n, capk, capw;
+    int native;
+} folder;
+bs_reader_handler folder_handler(folder *f); /* folds every call and aggregate read into f */
+void folder_free(folder *f);
+int flame_svg(FILE *o, const folder *f); /* flame.c; 0 when there is no time to draw */
 
 /* ---- helpers (util.c) -------------------------------------------------------------------- */
 
@@ -286,11 +296,13 @@ void compare_result_free(compare_result *r);
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
-int summary_cmd(gather *g, int json, int top, const peaks *pk);
+int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack);
 int compare_cmd(gather *base, gather *next, int json, int keep_cold);
-int compare_lines_cmd(gather *base, gather *next, int json);
+/* compare --by line (by_stack 0) or --by stack (1) */
+int compare_sites_cmd(gather *base, gather *next, int json, int by_stack);
 int csv_cmd(char **files, int nfiles, const char *out);
 int trace_cmd(char **files, int nfiles, const char *out);
+int folded_cmd(char **files, int nfiles, const char *out, int native);
 int plot_cmd(gather *g, const char *out, const peaks *pk, double bandwidth, int bw_measured);
 double measure_bandwidth(void);
 

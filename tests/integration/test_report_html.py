@@ -253,10 +253,16 @@ def test_flame_graph_adds_up(page):
     first = [f for f in t.flame if f[0] == 1]
     assert sum(f[1] for f in first) == total            # the outermost frames: all BLAS time
     assert math.isclose(sum(f[2] for f in first), 1100, abs_tol=0.1)
-    # the outermost frame of every call's stack, with its time
+    # the outermost frame of every call's folded stack (as `folded` writes it), with its time
     outer = defaultdict(int)
-    for c in calls:
-        outer[c["py_stack"][-1] if c.get("py_stack") else c["py_caller"]] += c["wall_ns"]
+    folded = tool("folded", *page["files"]).stdout.splitlines()
+    for line in folded:
+        stack, ns = line.rsplit(" ", 1)
+        outer[stack.split(";")[0]] += int(ns)
+    assert sum(outer.values()) == total
+    for c in calls:   # and `folded` itself: the stacks of the call lines
+        outermost = c["py_stack"][-1] if c.get("py_stack") else c.get("py_caller")
+        assert outermost in outer if outermost else True
     narrow = [v for v in outer.values() if v * 1100 / total < 0.5]   # merged into one box
     want = [v for v in outer.values() if v * 1100 / total >= 0.5] + ([sum(narrow)] if narrow else [])
     assert sorted(f[1] for f in first) == sorted(want)
