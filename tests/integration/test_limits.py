@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD, LIB, PYTHON, Report, base_env, reports_in, run, shim_lines
+from conftest import BUILD, LIB, NETLIB, PYTHON, Report, base_env, reports_in, run, shim_lines
 
 LPROBE = BUILD / "tests" / "integration" / "limitprobe"
 TOOL = BUILD / "blasshim-report"
@@ -384,3 +384,47 @@ def test_setuid_program_ignores_settings_and_writes_no_report(tmp):
         assert sorted(p.name for p in d.iterdir()) == ["p", "p.c"]
     finally:
         subprocess.run(["rm", "-rf", str(d)])
+
+
+# ---- item 10: calls the reference BLAS rejects are forwarded, not recorded -------------------
+
+@pytest.mark.parametrize("what", ["gemv", "syrk", "trsm", "fgemv", "fsyrk", "ftrsm"])
+def test_invalid_calls_are_forwarded_not_recorded(tmp, what):
+    plain = run([LPROBE, "invalid", what], tmp, shim=False)
+    r = run([LPROBE, "invalid", what], tmp, BLASSHIM_REPORT=tmp / "r.jsonl")
+    # the real BLAS reports it exactly as without the shim (xerbla's message, the same status)
+    assert (r.returncode, r.stdout, r.stderr) == (plain.returncode, plain.stdout, plain.stderr)
+    assert "had an illegal value" in plain.stdout   # netlib xerbla writes to unit 6
+    assert [c["routine"] for c in Report(tmp / "r.jsonl").calls] == ["dgemm", "dgemm"]
+
+
+def test_calls_at_the_limits_are_valid_and_recorded(tmp):
+    r = run([LPROBE, "invalid", "edge"], tmp, BLASSHIM_REPORT=tmp / "r.jsonl")
+    assert r.returncode == 0 and r.stderr == ""
+    calls = Report(tmp / "r.jsonl").calls
+    assert [c["routine"] for c in calls] == ["dgemm", "dgemv", "dgemv", "dsyrk", "dtrsm", "dgemm"]
+    assert calls[1]["m"] == 0 and calls[2]["incx"] == -1
+    assert calls[3]["uplo"] == "L" and calls[4]["side"] == "R"
+
+
+@pytest.mark.parametrize("api,seed", [("f", 1), ("f", 2), ("c", 3)])
+def test_validation_agrees_with_the_reference_blas(tmp, api, seed):
+    """Random level-2/3 calls with arguments that are often invalid: the real BLAS is the judge
+    (xerbla's message follows the calls it rejects); the shim records exactly the others.
+    Fortran names: judged by netlib's reference BLAS (the default libblas.so.3 may be OpenBLAS,
+    which accepts a few extensions, e.g. trans 'R' in gemv). CBLAS names: by the default one
+    (netlib's cblas_xerbla ends the program), with the standard enum values or a bad one."""
+    env = {"LD_LIBRARY_PATH": NETLIB.parent} if api == "f" else {}
+    r = run([LPROBE, "fuzzargs", 3000, seed, api], tmp, BLASSHIM_REPORT=tmp / "r.jsonl",
+            BLASSHIM_BACKTRACE=0, GFORTRAN_UNBUFFERED_ALL="y", **env)
+    assert r.returncode == 0
+    calls, rejected = [], set()
+    for line in r.stdout.splitlines()[:-1]:   # the last: "calls 0"
+        if line.startswith("@"):
+            calls.append(line.split()[1])
+        else:
+            assert "had an illegal value" in line or "was incorrect" in line, line
+            rejected.add(len(calls) - 1)
+    assert len(calls) == 3000 and len(rejected) > 300 and len(calls) - len(rejected) > 150
+    expected = [name for i, name in enumerate(calls) if i not in rejected]
+    assert [c["routine"] for c in Report(tmp / "r.jsonl").calls] == expected
