@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "record.h"
+#include "schema.h"
 
 /* Add a call to its entry (routine, kernel, order, transposes, m, n, k, caller). Not
  * thread-safe: the report calls it under its lock. */

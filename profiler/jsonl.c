@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "jsonout.h"
-#include "record.h"
+#include "sink.h"
 
 typedef bs_out out;
 

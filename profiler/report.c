@@ -31,7 +31,7 @@
  * After fork() the child drops the parent's buffered lines (the parent writes them) and
  * starts a report of its own on its first call.
  */
-#include "record.h"
+#include "sink.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -57,6 +57,7 @@
 #include "jsonout.h"
 #include "process.h"
 #include "report_limits.h"
+#include "warn.h"
 
 #define BS_FORMAT_VERSION 1
 #define BS_VERSION "0.1.0"

@@ -12,7 +12,7 @@
 #include <sys/auxv.h>
 #include <unistd.h>
 
-#include "../profiler/report_limits.h"
+#include "profiler/report_limits.h"
 #include "shim.h"
 
 bs_config bs_cfg;

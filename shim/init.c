@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../profiler/backtrace.h"
-#include "../profiler/pyframe.h"
+#include "profiler/backtrace.h"
+#include "profiler/pyframe.h"
 #include "shim.h"
 
 __thread int bs_depth __attribute__((tls_model("initial-exec")));
 
+atomic_int bs_ready;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* Routines set to "system" with no real routine to call run the naive kernel instead. */
@@ -41,7 +42,7 @@ static void init_once(void)
         bs_warn("BLASSHIM_ISA=%s: %s (this CPU runs: %s); using %s", bs_cfg.kparams.isa,
                 isa_problem, ks.isas_supported, ks.isa);
     if (!bs_cfg.real_none)
-        bs_real_find(bs_cfg.real_path);
+        bs_real_init(bs_cfg.real_path);
     fallback_without_real();
 
     char blocking[160];
@@ -59,6 +60,9 @@ static void init_once(void)
     bs_backtrace_setup(bs_cfg.backtrace);
     bs_py_setup(bs_cfg.python, bs_cfg.pystack);
     bs_report_setup(bs_cfg.report, &hi, bs_cfg.summary, bs_cfg.start_paused);
+    bs_gemm_init();
+    bs_quiet_update();
+    atomic_store_explicit(&bs_ready, 1, memory_order_release);
 }
 
-void bs_init(void) { pthread_once(&once, init_once); }
+void bs_init_once(void) { pthread_once(&once, init_once); }

@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "../../kernels/gemm.h"
-#include "../../shim/canon.h"
+#include "kernels/gemm.h"
+#include "shim/canon.h"
 
 static uint64_t rng = 88172645463325252ULL;
 static double urand(void) /* xorshift64, uniform in [-1, 1) */
@@ -65,7 +65,7 @@ static int cblas_trans(char t) { return t == 'N' ? 111 : t == 'T' ? 112 : 113; }
         for (size_t i = 0; i < csz; i++) c0[i] = g->nan_c ? (T)NAN : (T)urand();              \
         /* padding and the element past the end hold a sentinel */                            \
         memcpy(c, c0, csz * sizeof *c);                                                       \
-        bs_gemm_desc d = {.api = BS_API_CBLAS, .order_raw = g->order == 'R' ? 101 : 102,      \
+        bs_call d = {.api = BS_API_CBLAS, .order_raw = g->order == 'R' ? 101 : 102,      \
                           .transa_raw = cblas_trans(g->ta), .transb_raw = cblas_trans(g->tb), \
                           .m = g->m, .n = g->n, .k = g->k, .lda = lda, .ldb = ldb,            \
                           .ldc = ldc, .alpha = g->alpha, .beta = g->beta};                    \
