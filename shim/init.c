@@ -36,8 +36,8 @@ static void init_once(void)
 {
     bs_config_read();
     const char *isa_problem = bs_kernels_configure(&bs_cfg.kparams);
-    bs_kernel_setup ks;
-    bs_kernels_setup(&ks);
+    bs_kernel_desc ks;
+    bs_kernels_describe(&ks);
     if (isa_problem)
         bs_warn("BLASSHIM_ISA=%s: %s (this CPU runs: %s); using %s", bs_cfg.kparams.isa,
                 isa_problem, ks.isas_supported, ks.isa);

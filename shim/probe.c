@@ -151,6 +151,13 @@ void bs_warn_invalid(const char *symbol, int param_num, const char *param)
             symbol, param_num, param);
 }
 
+void bs_kernel_warning_once(bs_routine r, const char *what)
+{
+    static atomic_int warned[BS_R_COUNT];
+    if (atomic_exchange(&warned[r], 1) == 0)
+        bs_warn("%s: %s (warned once)", bs_routine_names[r], what);
+}
+
 void bs_no_real_once(bs_routine r, const bs_call *d)
 {
     static atomic_int warned[BS_SPELLINGS][2][BS_R_COUNT];

@@ -114,6 +114,9 @@ void bs_verify_judge(const bs_call *d, const char *kernel, const bs_verdict *v);
 /* A kernel routine's call with no real routine of its spelling: warn once, naive runs it. */
 void bs_no_real_once(bs_routine r, const bs_call *d);
 
+/* A kernel could not run a call as configured (bs_kernel_info.warning): warn once per routine. */
+void bs_kernel_warning_once(bs_routine r, const char *what);
+
 /* An invalid call that no real BLAS can report: one warning naming the symbol, C untouched. */
 void bs_warn_invalid(const char *symbol, int param_num, const char *param);
 
