@@ -42,8 +42,8 @@ int compare_lines_cmd(gather *base, gather *next, int json)
         }
         site *n = &next->lines[ix];
         n->matched = 1;
-        tb += b->wall;
-        tn += n->wall;
+        add_sat(&tb, b->wall);
+        add_sat(&tn, n->wall);
         double sp = n->wall > 0 ? (double)b->wall / n->wall : 0;
         json_array_append_new(rows, json_pack("{s:s,s:I,s:I,s:I,s:I,s:f}", "py_caller", b->caller,
                                               "base_calls", (json_int_t)b->count, "new_calls",
@@ -88,8 +88,8 @@ int compare_cmd(gather *base, gather *next, int json)
         shape *n = &next->shapes[ix];
         n->matched = 1;
         double mb = (double)b->wall / b->count, mn = (double)n->wall / n->count;
-        tb += b->wall;
-        tn += n->wall;
+        add_sat(&tb, b->wall);
+        add_sat(&tn, n->wall);
         json_array_append_new(matched, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:I,s:I,s:f,s:f,s:f}",
             "routine", b->routine, "m", dim_json(b->m), "n", dim_json(b->n), "k", dim_json(b->k),
             "transa", str_json(b->ta), "transb", str_json(b->tb), "base_kernel", b->kernel, "new_kernel", n->kernel,

@@ -96,7 +96,7 @@ static proc *proc_of(gather *g, const char *file, int64_t pid, int add)
     g->procs = grow(g->procs, &g->capprocs, g->nprocs + 1, sizeof *g->procs);
     proc *p = &g->procs[g->nprocs++];
     p->pid = pid;
-    snprintf(p->file, sizeof p->file, "%s", file);
+    copy_text(p->file, sizeof p->file, file);
     return p;
 }
 
@@ -109,10 +109,10 @@ static shape *shape_of(gather *g, const char *routine, const char *kernel, const
     if (ix == (int)g->nshapes) {
         g->shapes = grow(g->shapes, &g->capshapes, g->nshapes + 1, sizeof *g->shapes);
         shape *s = &g->shapes[g->nshapes++];
-        snprintf(s->routine, sizeof s->routine, "%s", routine);
-        snprintf(s->kernel, sizeof s->kernel, "%s", kernel);
-        snprintf(s->ta, sizeof s->ta, "%s", ta);
-        snprintf(s->tb, sizeof s->tb, "%s", tb);
+        copy_text(s->routine, sizeof s->routine, routine);
+        copy_text(s->kernel, sizeof s->kernel, kernel);
+        copy_text(s->ta, sizeof s->ta, ta);
+        copy_text(s->tb, sizeof s->tb, tb);
         s->m = m, s->n = n, s->k = k;
         s->min = INT64_MAX;
     } else if (!g->by_kernel && strcmp(g->shapes[ix].kernel, kernel) != 0) {
@@ -127,11 +127,11 @@ static void add_to(site **arr, size_t *n, size_t *cap, map *ix_map, const char *
     int ix = map_get(ix_map, key, 1, (int)*n);
     if (ix == (int)*n) {
         *arr = grow(*arr, cap, *n + 1, sizeof **arr);
-        snprintf((*arr)[(*n)++].caller, sizeof (*arr)[0].caller, "%s", key);
+        copy_text((*arr)[(*n)++].caller, sizeof (*arr)[0].caller, key);
     }
-    (*arr)[ix].count += count;
-    (*arr)[ix].wall += wall;
-    (*arr)[ix].flops += flops;
+    add_sat(&(*arr)[ix].count, count);
+    add_sat(&(*arr)[ix].wall, wall);
+    add_sat(&(*arr)[ix].flops, flops);
 }
 
 static void add_site(gather *g, const char *caller, const char *py_caller, int64_t count,
@@ -151,7 +151,7 @@ static void on_header(void *ctx, const char *file, json_t *h)
     p->ncpus = json_integer_value(json_object_get(h, "ncpus"));
     const char *prog = json_string_value(json_array_get(json_object_get(h, "argv"), 0));
     const char *base = prog ? strrchr(prog, '/') : NULL;
-    snprintf(p->prog, sizeof p->prog, "%s", base ? base + 1 : prog ? prog : "?");
+    copy_text(p->prog, sizeof p->prog, base ? base + 1 : prog ? prog : "?");
 }
 
 static void on_call(void *ctx, const char *file, const bs_call_view *c)
@@ -163,19 +163,19 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
                         r->n, r->k);
     const int64_t flops = r->flops > 0 ? r->flops : 0;
     s->count++;
-    s->wall += r->wall_ns;
-    s->flops += flops;
+    add_sat(&s->wall, r->wall_ns);
+    add_sat(&s->flops, flops);
     if (r->a_bytes >= 0 && r->b_bytes >= 0 && r->c_bytes >= 0)
-        s->bytes += r->a_bytes + r->b_bytes + r->c_bytes;
-    s->thread_sum += r->threads > 0 ? r->threads : p->ncpus > 0 ? p->ncpus : 1;
+        add_sat(&s->bytes, r->a_bytes), add_sat(&s->bytes, r->b_bytes), add_sat(&s->bytes, r->c_bytes);
+    add_sat(&s->thread_sum, r->threads > 0 ? r->threads : p->ncpus > 0 ? p->ncpus : 1);
     if (r->wall_ns < s->min) s->min = r->wall_ns;
     if (r->wall_ns > s->max) s->max = r->wall_ns;
     s->hist[bs_hist_bucket(r->wall_ns)]++;
     s->hist_count++;
     add_site(g, r->caller, r->py_caller, 1, r->wall_ns, flops);
     g->calls++;
-    g->wall += r->wall_ns;
-    g->flops += flops;
+    add_sat(&g->wall, r->wall_ns);
+    add_sat(&g->flops, flops);
     if (r->ts_ns + r->wall_ns > p->last_end)
         p->last_end = r->ts_ns + r->wall_ns;
 }
@@ -192,18 +192,18 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
                         json_is_integer(m) ? json_integer_value(m) : -1,
                         json_is_integer(n) ? json_integer_value(n) : -1,
                         json_is_integer(k) ? json_integer_value(k) : -1);
-    s->count += count;
-    s->wall += wall;
-    s->flops += flops;
-    s->thread_sum += count;
+    add_sat(&s->count, count);
+    add_sat(&s->wall, wall);
+    add_sat(&s->flops, flops);
+    add_sat(&s->thread_sum, count);
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
     if (mn < s->min) s->min = mn;
     if (mx > s->max) s->max = mx;
     add_site(g, json_string_value(json_object_get(a, "caller")),
              json_string_value(json_object_get(a, "py_caller")), count, wall, flops);
-    g->calls += count;
-    g->wall += wall;
-    g->flops += flops;
+    add_sat(&g->calls, count);
+    add_sat(&g->wall, wall);
+    add_sat(&g->flops, flops);
 }
 
 static void on_summary(void *ctx, const char *file, json_t *s)
@@ -227,7 +227,7 @@ int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggr
     for (int i = 0; i < nfiles; i++) {
         bs_read_stats st;
         int r = bs_read_report(files[i], h, &st);
-        calls += st.calls + (with_aggregates ? st.aggregates : 0);
+        add_sat(&calls, st.calls + (with_aggregates ? st.aggregates : 0));
         if (r > rc)
             rc = r;
     }
