@@ -103,7 +103,12 @@ int64_t process_time(const gather *g)
     int64_t t = 0;
     for (size_t i = 0; i < g->nprocs; i++) {
         const proc *p = &g->procs[i];
-        t += p->has_summary ? p->elapsed : p->last_end > p->start_mono ? p->last_end - p->start_mono : 0;
+        int64_t life = 0; /* overflow-safe: the numbers come from the report */
+        if (p->has_summary)
+            life = p->elapsed;
+        else if (p->last_end > p->start_mono && __builtin_sub_overflow(p->last_end, p->start_mono, &life))
+            life = INT64_MAX;
+        add_sat(&t, life);
     }
     return t;
 }

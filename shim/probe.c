@@ -2,6 +2,7 @@
  * clocks, CPU time, memory, call site; verify mode's bookkeeping; the warning for an invalid
  * call that no real BLAS can report. */
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 
 #include "blasint.h"
@@ -117,9 +118,11 @@ void bs_call_record(const bs_call *d, const char *kernel, const bs_kernel_info *
         r.b_bytes = row ? span(bc, br, d->ldb, d->elem) : span(br, bc, d->ldb, d->elem);
         r.c_bytes = row ? span(d->n, d->m, d->ldc, d->elem) : span(d->m, d->n, d->ldc, d->elem);
     }
+    if (r.threads < 0 && strcmp(r.kernel, "system") == 0)
+        r.threads = bs_real_threads(); /* what the real BLAS says it runs on */
     r.gflops = r.flops >= 0 && r.wall_ns > 0 ? (double)r.flops / (double)r.wall_ns : -1.0;
     bs_backtrace_capture(d->caller_ip, &r.caller, &r.frames);
-    bs_py_capture(&r.py_caller, &r.py_stack);
+    bs_py_capture(&r.py_caller, &r.py_frame, &r.py_stack);
     bs_report_call(&r);
 }
 

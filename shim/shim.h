@@ -25,6 +25,8 @@ typedef struct bs_config {
     int test_fault;                      /* BLASSHIM_TEST_FAULT=1: spoil C[0] (tests verify) */
     int python;                          /* BLASSHIM_PYTHON: Python call sites on/off */
     int pystack;                         /* BLASSHIM_PYSTACK frames */
+    int pycaller_user;                   /* BLASSHIM_PYCALLER=user (1) or innermost (0) */
+    const char *pylib;                   /* BLASSHIM_PYLIB directories, or NULL */
 } bs_config;
 
 extern bs_config bs_cfg;
@@ -79,6 +81,12 @@ static inline void *bs_sym_get(bs_sym *s)
         return bs_sym_resolve(s);
     return atomic_load_explicit(&s->fn, memory_order_relaxed);
 }
+
+/* ---- what the real BLAS is (shim/realinfo.c) ---- */
+/* Identify the real BLAS found by bs_real_init (read-only queries only); strings stay valid. */
+void bs_real_describe(bs_blas_identity *id);
+/* The real BLAS's thread count now, or -1 when it cannot tell (cheap: a getter call). */
+int bs_real_threads(void);
 
 /* ---- measuring one call (shim/probe.c) ---- */
 /* CPU time and memory cost a syscall each (~1.3 us here): measured only for calls of at least
