@@ -57,7 +57,7 @@ static int by_ns_desc(const void *a, const void *b)
 static void short_name(char *buf, size_t cap, const char *name, size_t len)
 {
     char full[600];
-    snprintf(full, sizeof full, "%.*s", (int)(len < 599 ? len : 599), name);
+    copy_text(full, len + 1 < sizeof full ? len + 1 : sizeof full, name);
     char *in = strstr(full, " in ");
     if (!in || full[0] == '[') {
         snprintf(buf, cap, "%s", full);
@@ -100,7 +100,7 @@ static void draw_box(FILE *o, double x, double w, int depth, int height, const c
         if ((int)n <= fit)
             snprintf(text, sizeof text, "%s", label);
         else
-            snprintf(text, sizeof text, "%.*s..", fit - 2 < 190 ? fit - 2 : 190, label);
+            copy_text(text, (size_t)(fit - 1 < 190 ? fit - 1 : 190), label), strcat(text, "..");
         fprintf(o, "<text x=\"%.2f\" y=\"%.0f\" font-size=\"11\" fill=\"#000000\">", x + 3,
                 y + ROW - 5);
         xml_text(o, text);
@@ -125,7 +125,7 @@ static void draw_node(FILE *o, const fnode *n, double x, int depth, int height, 
         }
         char label[720], full[700], color[8];
         short_name(label, sizeof label, k->name, k->len);
-        snprintf(full, sizeof full, "%.*s", (int)(k->len < 300 ? k->len : 300), k->name);
+        copy_text(full, k->len + 1 < 301 ? k->len + 1 : 301, k->name);
         frame_color(color, sizeof color, k->name, k->len);
         draw_box(o, cx, w, depth + 1, height, label, full, color, k->ns, total);
         ++*boxes;
@@ -155,7 +155,7 @@ int flame_svg(FILE *o, const folder *f)
 {
     int64_t total = 0;
     for (size_t i = 0; i < f->n; i++)
-        total += f->weight[i];
+        add_sat(&total, f->weight[i]);
     if (total <= 0)
         return 0;
     fnode *root = node_new("all", 3);
@@ -166,10 +166,10 @@ int flame_svg(FILE *o, const folder *f)
             const char *e = strchr(s, ';');
             const size_t len = e ? (size_t)(e - s) : strlen(s);
             at = child_of(at, s, len);
-            at->ns += f->weight[i];
+            add_sat(&at->ns, f->weight[i]);
             s += len + (e ? 1 : 0);
         }
-        root->ns += f->weight[i];
+        add_sat(&root->ns, f->weight[i]);
     }
     int depth = depth_of(root);
     if (depth > MAX_DEPTH)

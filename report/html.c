@@ -64,7 +64,7 @@ static void kernels_of(const char *path, char *buf, size_t cap)
     fclose(f);
     char *s = h ? json_dumps(json_object_get(h, "kernels"), JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (s)
-        snprintf(buf, cap, "%s", s);
+        copy_text(buf, cap, s);
     free(s);
     json_decref(h);
 }
@@ -87,7 +87,7 @@ static int assign_runs(const html_opts *op, char **files, int nfiles, int *run, 
             if (!strcmp((*cfg)[r], k))
                 run[i] = r;
         if (run[i] < 0 && seen < 2 && k[0]) {
-            snprintf((*cfg)[seen], sizeof(*cfg)[seen], "%s", k);
+            copy_text((*cfg)[seen], sizeof(*cfg)[seen], k);
             run[i] = seen++;
         }
     }
@@ -439,7 +439,8 @@ static void line_stacks(FILE *o, const folder *f, const char *line)
             while (start > k && start[-1] != ';')
                 start--;
             char frame[600];
-            snprintf(frame, sizeof frame, "%.*s", (int)(end - start), start);
+            copy_text(frame, (size_t)(end - start) + 1 < sizeof frame ? (size_t)(end - start) + 1
+                                                                      : sizeof frame, start);
             fputs("<li><code>", o);
             text(o, frame);
             fputs("</code></li>", o);
@@ -704,7 +705,7 @@ static void write_page(FILE *o, gather *g, const folder *f, const timeline *t, g
     sort_rows(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
     sort_rows(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
     sort_rows(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
-    char progs[300] = "";
+    char progs[400] = ""; /* the programs' names, a few: 200 + ", " + a 127-byte name fit */
     size_t used = 0;
     for (size_t i = 0; i < g->nprocs && used < 200; i++)
         if (!strstr(progs, g->procs[i].prog))
@@ -747,8 +748,8 @@ static void write_page(FILE *o, gather *g, const folder *f, const timeline *t, g
     sec_timeline(o, t, g);
     sec_phases(o, g);
     fputs("<h2 id=\"roofline\">Roofline</h2>\n", o);
-    if (roofline_svg(o, g, pn->pk, pn->bw, pn->bw_measured, 0) == 0)
-        fputs("<p class=\"note\">No gemm call with sizes and a time to plot.</p>\n", o);
+    if (roofline_svg(o, g, pn->pk, pn->bw, pn->bw_measured, 0) <= 0)
+        fputs("<p class=\"note\">No gemm call with sizes and a time that can be plotted.</p>\n", o);
     if (compare)
         sec_compare(o, &runs[0], &runs[1], cfg);
     fprintf(o, "<script>%s</script>\n</body></html>\n", script);
@@ -789,8 +790,9 @@ int html_cmd(const html_opts *op)
     if (rc < 2) {
         for (size_t i = 0; i < g.nprocs; i++) {
             const proc *pr = &g.procs[i];
-            timeline_process(t, pr->pid, pr->start_mono,
-                             pr->has_summary ? pr->start_mono + pr->elapsed : pr->last_end);
+            int64_t end = pr->start_mono;
+            add_sat(&end, pr->elapsed);
+            timeline_process(t, pr->pid, pr->start_mono, pr->has_summary ? end : pr->last_end);
         }
         FILE *o = open_out(op->out);
         const page_numbers pn = {op->pk, bw, op->bandwidth <= 0, op->top};

@@ -14,6 +14,7 @@
  * status: 0 all good (a cut-off last line included), 1 some lines were malformed (each named
  * FILE:LINE on stderr, skipped), 2 a usage error or a file that cannot be used.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -67,16 +68,22 @@ static int usage_error(const char *cmd, const char *msg, const char *arg)
     return 2;
 }
 
+/* GFLOP/s of one core, GB/s of memory: finite, positive and at most this (inf or 1e308 made
+ * the plot's axes span without bound) */
+#define MAX_RATE 1e6
+
+static int rate_ok(double v) { return isfinite(v) && v > 0 && v <= MAX_RATE; }
+
 static int parse_peak(const char *s, peaks *pk)
 {
     char *end;
     double a = strtod(s, &end), b = a;
-    if (end == s || a <= 0)
+    if (end == s || !rate_ok(a))
         return -1;
     if (*end == ',') {
         const char *rest = end + 1;
         b = strtod(rest, &end);
-        if (end == rest || b <= 0)
+        if (end == rest || !rate_ok(b))
             return -1;
     } else {
         b = a / 2; /* one number: fp32; fp64 runs at half the lanes */
@@ -196,12 +203,14 @@ int main(int argc, char **argv)
                 return usage_error(cmd, "--top needs a positive number", NULL);
         } else if (!strcmp(a, "--peak") && (is_summary || is_plot || is_html)) {
             if (++i >= argc || parse_peak(argv[i], &pk) != 0)
-                return usage_error(cmd, "--peak needs GFLOP/s, e.g. 200 or 200,100", NULL);
+                return usage_error(cmd, "--peak needs GFLOP/s (above 0, at most 1e6), e.g. 200 or "
+                                        "200,100", NULL);
             have_peak = 1;
         } else if (!strcmp(a, "--bandwidth") && (is_plot || is_html)) {
             char *end;
-            if (++i >= argc || (bandwidth = strtod(argv[i], &end)) <= 0 || *end)
-                return usage_error(cmd, "--bandwidth needs GB/s, e.g. 20", NULL);
+            if (++i >= argc || !rate_ok(bandwidth = strtod(argv[i], &end)) || *end)
+                return usage_error(cmd, "--bandwidth needs GB/s (above 0, at most 1e6), e.g. 20",
+                                   NULL);
         } else if (a[0] == '-' && a[1]) {
             return usage_error(cmd, "unknown option ", a);
         } else {

@@ -38,6 +38,7 @@ double measure_bandwidth(void)
 /* ---- the picture's geometry ------------------------------------------------------------- */
 
 enum { MAX_ROOFS = 8, MAX_LABELS = 70, MAX_POINTS = 400 }; /* the costliest shapes drawn */
+#define MAX_DECADES 24 /* per axis, whatever the numbers: the grid and the file stay bounded */
 #define LABEL_SHARE 0.02 /* shapes above this share of BLAS time are labelled */
 #define FONT 11.0
 #define CHAR_W 6.9 /* advance of an 11 px sans-serif character (DejaVu Sans), generous */
@@ -106,8 +107,8 @@ static int roofs_used(const point *pts, int n, const peaks *pk, roof *out)
     return nr;
 }
 
-/* the axes: the points, every roof and its knee, with a margin */
-static void fit_axes(frame *f, const point *pts, int n, const roof *roofs, int nr, double bw)
+/* the axes: the points, every roof and its knee, with a margin; -1 when they are not finite */
+static int fit_axes(frame *f, const point *pts, int n, const roof *roofs, int nr, double bw)
 {
     double xmin = INFINITY, xmax = 0, ymin = INFINITY, ymax = 0;
     for (int i = 0; i < n; i++) {
@@ -125,6 +126,12 @@ static void fit_axes(frame *f, const point *pts, int n, const roof *roofs, int n
         f->lx0 -= (1 - (f->lx1 - f->lx0)) / 2, f->lx1 = f->lx0 + 1;
     if (f->ly1 - f->ly0 < 1)
         f->ly0 -= (1 - (f->ly1 - f->ly0)) / 2, f->ly1 = f->ly0 + 1;
+    /* extreme times, sizes or peaks: the top of each axis kept, at most MAX_DECADES below it */
+    if (!(f->lx1 - f->lx0 <= MAX_DECADES))
+        f->lx0 = (isfinite(f->lx1) ? f->lx1 : 0) - MAX_DECADES;
+    if (!(f->ly1 - f->ly0 <= MAX_DECADES))
+        f->ly0 = (isfinite(f->ly1) ? f->ly1 : 0) - MAX_DECADES;
+    return isfinite(f->lx0) && isfinite(f->lx1) && isfinite(f->ly0) && isfinite(f->ly1) ? 0 : -1;
 }
 
 /* ticks at 1, 2, 5 x 10^e over short ranges, decades over long ones */
@@ -261,7 +268,7 @@ static void label_text(char *buf, size_t cap, const shape *s)
  * right of the plot with a leader line. */
 static void place_label(FILE *o, labeller *lb, const point *p, double min_r, double *column_y)
 {
-    char text[96];
+    char text[128];
     label_text(text, sizeof text, p->s);
     const double w = CHAR_W * (double)strlen(text), h = FONT + 2;
     static const double dirs[8][2] = {{1, 0},  {-1, 0},  {0, -1}, {0, 1},
@@ -418,7 +425,10 @@ int roofline_svg(FILE *o, const gather *g, const peaks *pk, double bw, int bw_me
     f.ph = 480;
     f.H = f.T + f.ph + f.B;
     f.pw = f.W - f.L - f.R;
-    fit_axes(&f, pts, n, roofs, nr, bw);
+    if (fit_axes(&f, pts, n, roofs, nr, bw) != 0) {
+        free(pts);
+        return -1;
+    }
     for (int i = 0; i < n; i++) {
         pts[i].cx = px(&f, pts[i].x), pts[i].cy = py(&f, pts[i].y);
         pts[i].r = 3 + 25 * sqrt(g->wall > 0 ? (double)pts[i].s->wall / (double)g->wall : 0);
@@ -481,12 +491,14 @@ int roofline_svg(FILE *o, const gather *g, const peaks *pk, double bw, int bw_me
                 "stroke-width=\"1.5\"><title>",
                 p->cx, p->cy, p->r, kernel_color(s->kernel),
                 single(s->routine) ? "#ffffff" : "#000000");
-        fprintf(o,
-                "%s %s %s%s %s: %lld calls, %.3f ms (%.1f%%), %.2f GFLOP/s, %.2f flop/B, %d "
-                "thread%s",
-                s->routine, dims, s->ta, s->tb, s->kernel, (long long)s->count, s->wall / 1e6,
-                g->wall > 0 ? 100.0 * s->wall / g->wall : 0, p->y, p->x, threads_of(s),
-                threads_of(s) > 1 ? "s" : "");
+        char tip[256];
+        snprintf(tip, sizeof tip,
+                 "%s %s %s%s %s: %lld calls, %.3f ms (%.1f%%), %.2f GFLOP/s, %.2f flop/B, %d "
+                 "thread%s",
+                 s->routine, dims, s->ta, s->tb, s->kernel, (long long)s->count, s->wall / 1e6,
+                 g->wall > 0 ? 100.0 * s->wall / g->wall : 0, p->y, p->x, threads_of(s),
+                 threads_of(s) > 1 ? "s" : "");
+        xml_text(o, tip); /* the names come from the report: escaped */
         fputs("</title></circle>\n", o);
     }
     fputs("</g>\n", o);
@@ -512,7 +524,8 @@ int plot_cmd(gather *g, const char *out, const peaks *pk, double bandwidth, int 
     int n = roofline_svg(o, g, pk, bandwidth, bw_measured, 1);
     int rc = close_out(o, out);
     if (n <= 0) {
-        fprintf(stderr, PROG ": no gemm call with sizes and a time to plot\n");
+        fprintf(stderr, PROG ": %s\n", n < 0 ? "nothing plottable (times or sizes out of range)"
+                                             : "no gemm call with sizes and a time to plot");
         if (out && strcmp(out, "-") != 0)
             remove(out);
         return 2;

@@ -2,24 +2,46 @@
  * presentation attributes only, no CSS, so that every renderer draws the same thing. */
 #include "tool.h"
 
+/* the length of the valid UTF-8 character at s (1..4), 0 when s starts no valid one */
+static int utf8_len(const unsigned char *s)
+{
+    const int n = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
+                : s[0] >= 0xF0 && s[0] <= 0xF4                  ? 4
+                                                                : 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+        return 0; /* overlong, or a UTF-16 surrogate */
+    if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+        return 0; /* overlong, or past U+10FFFF */
+    return n;
+}
+
 void xml_text(FILE *o, const char *s)
 {
-    for (; *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        if (c == '<')
-            fputs("&lt;", o);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char c = *p;
+        const int n = utf8_len(p);
+        if (n == 0) /* not UTF-8 (a cut character, a Latin-1 source file): U+FFFD */
+            fputs("\xEF\xBF\xBD", o), p++;
+        else if (n > 1)
+            fwrite(p, 1, (size_t)n, o), p += n;
+        else if (c == '<')
+            fputs("&lt;", o), p++;
         else if (c == '>')
-            fputs("&gt;", o);
+            fputs("&gt;", o), p++;
         else if (c == '&')
-            fputs("&amp;", o);
+            fputs("&amp;", o), p++;
         else if (c == '"')
-            fputs("&quot;", o);
+            fputs("&quot;", o), p++;
         else if (c == '\'')
-            fputs("&#39;", o);
+            fputs("&#39;", o), p++;
         else if (c < 0x20 && c != '\t' && c != '\n')
-            fputc('?', o); /* control characters are not allowed in XML */
+            fputc('?', o), p++; /* control characters are not allowed in XML */
         else
-            fputc(c, o);
+            fputc(c, o), p++;
     }
 }
 

@@ -2,6 +2,7 @@
  * (up to TL_EXACT calls), else per lane a bounded row of bins that double in width as the
  * run goes on (one bar per bin: its calls merged); marks as lines, each naming the phase it
  * opens. Memory and output are bounded whatever the number of calls. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,16 +23,23 @@ static int lane_of(timeline *t, int64_t pid, int64_t tid)
     return t->nlanes++;
 }
 
-/* the lane's bins doubled in width until ts fits */
+/* ts - t0, ns, as an unsigned distance: 0 before t0; never overflows, whatever the input */
+static uint64_t offset(const tl_lane *l, int64_t ts)
+{
+    return ts > l->t0 ? (uint64_t)ts - (uint64_t)l->t0 : 0;
+}
+
+/* the lane's bins doubled in width until ts fits (or the width cannot double any more) */
 static void widen(tl_lane *l, int64_t ts)
 {
-    while (ts - l->t0 >= l->width * TL_BINS) {
+    while (offset(l, ts) / TL_BINS >= (uint64_t)l->width && l->width <= INT64_MAX / 2) {
         for (int i = 0; i < TL_BINS / 2; i++) {
             tl_bin *a = &l->bins[2 * i], *b = &l->bins[2 * i + 1], m = *a;
             if (b->calls) {
                 if (!m.calls)
                     m.start = b->start;
-                m.calls += b->calls, m.busy += b->busy, m.end = b->end > m.end ? b->end : m.end;
+                m.calls += b->calls, m.end = b->end > m.end ? b->end : m.end;
+                add_sat(&m.busy, b->busy);
             }
             l->bins[i] = m;
         }
@@ -53,29 +61,33 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     (void)file;
     timeline *t = ctx;
     const bs_record *r = &c->r;
-    span(t, r->ts_ns, r->ts_ns + r->wall_ns);
+    int64_t end = r->ts_ns; /* saturating: extreme times must not overflow */
+    add_sat(&end, r->wall_ns);
+    span(t, r->ts_ns, end);
     t->calls++;
     const int li = lane_of(t, r->pid, r->tid);
     if (li < 0)
         return;
     tl_lane *l = &t->lanes[li];
-    l->calls++, l->wall += r->wall_ns;
+    l->calls++;
+    add_sat(&l->wall, r->wall_ns);
     if (l->calls == 1)
         l->t0 = r->ts_ns;
     widen(l, r->ts_ns);
-    const int64_t off = r->ts_ns - l->t0;
-    tl_bin *b = &l->bins[off < 0 ? 0 : off / l->width];
+    const uint64_t ix = offset(l, r->ts_ns) / (uint64_t)l->width;
+    tl_bin *b = &l->bins[ix < TL_BINS ? ix : TL_BINS - 1];
     if (!b->calls || r->ts_ns < b->start)
         b->start = r->ts_ns;
-    if (r->ts_ns + r->wall_ns > b->end)
-        b->end = r->ts_ns + r->wall_ns;
-    b->calls++, b->busy += r->wall_ns;
+    if (end > b->end)
+        b->end = end;
+    b->calls++;
+    add_sat(&b->busy, r->wall_ns);
     if (t->nexact < TL_EXACT) {
         tl_call *e = &t->exact[t->nexact++];
         e->lane = li, e->ts = r->ts_ns, e->wall = r->wall_ns;
         e->m = r->m, e->n = r->n, e->k = r->k;
-        snprintf(e->routine, sizeof e->routine, "%s", r->routine);
-        snprintf(e->kernel, sizeof e->kernel, "%s", r->kernel);
+        copy_text(e->routine, sizeof e->routine, r->routine);
+        copy_text(e->kernel, sizeof e->kernel, r->kernel);
     }
 }
 
@@ -92,7 +104,7 @@ static void on_mark(void *ctx, const char *file, json_t *m)
     tl_mark *k = &t->marks[t->nmarks++];
     memset(k, 0, sizeof *k);
     k->pid = int_of(m, "pid"), k->ts = ts;
-    snprintf(k->name, sizeof k->name, "%s", str_of(m, "name", ""));
+    copy_text(k->name, sizeof k->name, str_of(m, "name", ""));
 }
 
 bs_reader_handler timeline_handler(timeline *t)
@@ -143,14 +155,17 @@ int64_t timeline_phase_end(const timeline *t, int i)
     return p && p->end >= t->marks[i].ts ? p->end : t->t_max;
 }
 
-/* the span of the picture: the longest process when relative, else the whole run */
-static int64_t length(const timeline *t)
+/* b - a in double: times from a damaged report must not overflow */
+static double ns_between(int64_t a, int64_t b) { return (double)b - (double)a; }
+
+/* the span of the picture, ns: the longest process when relative, else the whole run */
+static double length(const timeline *t)
 {
     if (!t->relative)
-        return t->t_max - t->t_min;
-    int64_t len = 0;
+        return ns_between(t->t_min, t->t_max);
+    double len = 0;
     for (int i = 0; i < t->nprocs; i++)
-        len = t->procs[i].end - t->procs[i].start > len ? t->procs[i].end - t->procs[i].start : len;
+        len = fmax(len, ns_between(t->procs[i].start, t->procs[i].end));
     return len;
 }
 
@@ -159,16 +174,16 @@ enum { TL_W = 1100, TL_LEFT = 190, TL_LANE = 22, TL_TOP = 34 };
 /* x of a moment of process pid */
 static double tx(const timeline *t, int64_t pid, int64_t ts)
 {
-    const double span_ns = (double)length(t);
-    const double at = (double)(ts - origin(t, pid));
+    const double span_ns = length(t), at = ns_between(origin(t, pid), ts);
     return TL_LEFT + (span_ns > 0 ? at / span_ns : 0) * (TL_W - TL_LEFT - 10);
 }
 
-static void bar(FILE *o, const timeline *t, int lane, int64_t from, int64_t ns, const char *color,
+static void bar(FILE *o, const timeline *t, int lane, int64_t from, double ns, const char *color,
                 const char *tip)
 {
-    const int64_t pid = t->lanes[lane].pid;
-    const double x = tx(t, pid, from), w = tx(t, pid, from + ns) - x;
+    const double span_ns = length(t);
+    const double x = tx(t, t->lanes[lane].pid, from);
+    const double w = span_ns > 0 ? ns / span_ns * (TL_W - TL_LEFT - 10) : 0;
     fprintf(o, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"><title>", x,
             TL_TOP + lane * TL_LANE + 3, w < 0.6 ? 0.6 : w, TL_LANE - 6, color);
     xml_text(o, tip);
@@ -208,8 +223,9 @@ void timeline_svg(FILE *o, const timeline *t, const gather *g)
         for (size_t p = 0; p < g->nprocs; p++)
             if (g->procs[p].pid == l->pid)
                 prog = g->procs[p].prog;
-        char name[200];
-        snprintf(name, sizeof name, "%.40s %lld%s%lld", prog, (long long)l->pid,
+        char name[200], short_prog[41];
+        copy_text(short_prog, sizeof short_prog, prog);
+        snprintf(name, sizeof name, "%s %lld%s%lld", short_prog, (long long)l->pid,
                  l->tid == l->pid ? " main " : " thread ", (long long)l->tid);
         const int y = TL_TOP + i * TL_LANE;
         fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n", TL_LEFT,
@@ -233,10 +249,10 @@ void timeline_svg(FILE *o, const timeline *t, const gather *g)
                     continue;
                 snprintf(tip, sizeof tip, "%lld call%s merged: %.3f ms in BLAS over %.3f ms",
                          (long long)x->calls, x->calls == 1 ? "" : "s", x->busy / 1e6,
-                         (x->end - x->start) / 1e6);
+                         ns_between(x->start, x->end) / 1e6);
                 /* threads of one lane do not overlap: a bin's BLAS time fits its span */
-                const int64_t len = x->end - x->start;
-                bar(o, t, i, x->start, x->busy < len ? x->busy : len, "#4a7ab5", tip);
+                bar(o, t, i, x->start, fmin((double)x->busy, ns_between(x->start, x->end)),
+                    "#4a7ab5", tip);
             }
     }
     const int bottom = TL_TOP + t->nlanes * TL_LANE;
@@ -249,7 +265,7 @@ void timeline_svg(FILE *o, const timeline *t, const gather *g)
         /* the phase's name, as much as fits before the next mark */
         const double room = (x2 - x - 4) / 6.5;
         char label[80];
-        snprintf(label, sizeof label, "%.*s", room > 70 ? 70 : room > 0 ? (int)room : 0, k->name);
+        copy_text(label, room > 70 ? 71 : room > 0 ? (size_t)room + 1 : 1, k->name);
         if (label[0])
             svg_text_at(o, x + 3, t->relative ? y0 + 10 : TL_TOP - 4, t->relative ? 9 : 11, "start",
                         "#000000", label);

@@ -233,6 +233,10 @@ const char *or_dash(const char *s);
 json_t *dim_json(int64_t v);     /* absent sizes are null in --json output */
 json_t *str_json(const char *s); /* and "-" transposes */
 int64_t int_of(json_t *o, const char *key);
+/* Copy src into dst (cap bytes), cut at a character boundary: the text stays valid UTF-8. */
+void copy_text(char *dst, size_t cap, const char *src);
+/* *acc += v, saturating at INT64_MAX / INT64_MIN instead of overflowing */
+void add_sat(int64_t *acc, int64_t v);
 const char *str_of(json_t *o, const char *key, const char *dflt);
 
 /* per-core peak of each type, GFLOP/s */
@@ -318,7 +322,8 @@ typedef struct html_opts {
 int html_cmd(const html_opts *op);
 
 /* The roofline into o (plot.c): standalone adds the XML declaration (html inlines it without).
- * Returns the number of shapes drawn (circles), 0 when none has sizes and a time. */
+ * Returns the number of shapes drawn (circles), 0 when none has sizes and a time, -1 (nothing
+ * written) when their numbers are out of any range that can be drawn. */
 int roofline_svg(FILE *o, const gather *g, const peaks *pk, double bw, int bw_measured,
                  int standalone);
 const char *kernel_color(const char *kernel); /* one colour per kernel, "#rrggbb" */
