@@ -49,7 +49,7 @@ static int imax1(int v) { return v > 1 ? v : 1; }
 
 static int cblas_trans(char t) { return t == 'N' ? 111 : t == 'T' ? 112 : 113; }
 
-#define BS_TEMPLATE "../tests/kernels/case_template.h"
+#define BS_TEMPLATE "tests/kernels/case_template.h" /* from the root (-I.) */
 #include "kernels/each_type.h"
 
 static int run_case(const bs_kernel *kern, int dbl, const gcase *g)
