@@ -35,6 +35,7 @@ static struct {
     int nthreads;
     double small_mnk;
     char supported[64];
+    const char *parallel, *vectorized; /* the registry's names, for bs_kernel_info.ran */
 } kst;
 
 static bs_blocking user_or(const bs_kernel_params *p, bs_blocking b)
@@ -81,6 +82,8 @@ const char *bs_kernels_configure(const bs_kernel_params *p)
     }
     kst.nthreads = p->nthreads > 0 ? p->nthreads : 1;
     kst.small_mnk = p->small_mnk > 0 ? (double)p->small_mnk : p->small_mnk < 0 ? -1.0 : SMALL_MNK;
+    kst.parallel = bs_kernel_find("parallel")->name;
+    kst.vectorized = bs_kernel_find("vectorized")->name;
     kst.ready = 1;
     return msg;
 }

@@ -135,11 +135,11 @@ void BS_P(gemm_auto)(const BS_P(gemm_args) *g, bs_kernel_info *info)
     if (kst.nthreads > 1 && mnk >= min_mnk(TI)) {
         BS_P(gemm_parallel)(g, info);
         if (!info->ran)
-            info->ran = "parallel";
+            info->ran = kst.parallel;
     } else {
         BS_P(gemm_vectorized)(g, info);
         if (!info->ran)
-            info->ran = "vectorized";
+            info->ran = kst.vectorized;
     }
 }
 
