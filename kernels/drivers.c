@@ -22,7 +22,7 @@
  * type: measured on this machine at the first call that could use the pool (calibrate), and
  * clamped to a sane range. */
 static double parallel_min_mnk[2];
-#define MIN_MNK_LO (24.0 * 24 * 24)
+#define MIN_MNK_LO (48.0 * 48 * 48)
 #define MIN_MNK_HI (512.0 * 512 * 512)
 
 enum { TS, TD }; /* element type index */
