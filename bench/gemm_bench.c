@@ -40,7 +40,8 @@ static void operands(int dbl, int m, int n, int k, void **a, void **b, void **c)
     *b = aligned_alloc(64, ((size_t)k * n * es + 63) / 64 * 64);
     *c = aligned_alloc(64, ((size_t)m * n * es + 63) / 64 * 64);
     for (size_t i = 0; i < (size_t)m * k; i++)
-        dbl ? (((double *)*a)[i] = (double)(i % 13) / 13) : (((float *)*a)[i] = (float)(i % 13) / 13);
+        dbl ? (((double *)*a)[i] = (double)(i % 13) / 13)
+            : (((float *)*a)[i] = (float)(i % 13) / 13);
     for (size_t i = 0; i < (size_t)k * n; i++)
         dbl ? (((double *)*b)[i] = (double)(i % 7) / 7) : (((float *)*b)[i] = (float)(i % 7) / 7);
 }
@@ -304,7 +305,10 @@ static int sweep(const char *self, int passes)
             const double rv = x[SW_OB1] / x[SW_VEC], rp = x[SW_OB2] / x[SW_PAR];
             const double bestvp = x[SW_VEC] < x[SW_PAR] ? x[SW_VEC] : x[SW_PAR];
             printf(" %7.2fx %7.2fx", rv, rp);
-            x[SW_PARBUSY] < 1e29 ? printf(" %7.2fx", x[SW_PAR] / x[SW_PARBUSY]) : printf(" %8s", "-");
+            if (x[SW_PARBUSY] < 1e29)
+                printf(" %7.2fx", x[SW_PAR] / x[SW_PARBUSY]);
+            else
+                printf(" %8s", "-");
             printf(" %8.2fx\n", bestvp / x[SW_AUTO]);
             lv += log(rv), nv++;
             if ((double)m * n * k >= 128.0 * 128 * 128) lp += log(rp), np++;

@@ -48,7 +48,8 @@ static bs_blocking user_or(const bs_kernel_params *p, bs_blocking b)
 
 static bs_plan plan_for(const bs_family *f, int type, const bs_kernel_params *p)
 {
-    int mr = type == TS ? f->s.main.mr : f->d.main.mr, nr = type == TS ? f->s.main.nr : f->d.main.nr;
+    const int mr = type == TS ? f->s.main.mr : f->d.main.mr;
+    const int nr = type == TS ? f->s.main.nr : f->d.main.nr;
     size_t elem = type == TS ? sizeof(float) : sizeof(double);
     bs_plan pl = {f, user_or(p, bs_blocking_for(mr, nr, elem, p->l1, p->l2, p->l3)), 0};
     return pl;

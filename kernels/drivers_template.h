@@ -73,8 +73,9 @@ static void BS_P(par_part)(void *arg, int part, int parts)
 }
 
 /* The m*n*k from which the pool pays on this machine: one n x n x n problem timed on this
- * thread and on `parts` threads, interleaved, best of 11 each. With the pool's cost over an even split
- * o = t_pool - t_one / parts, the split pays from n^3 * o / (t_one * (1 - 1 / parts)). */
+ * thread and on `parts` threads, interleaved, best of 11 each. With the pool's cost over an
+ * even split o = t_pool - t_one / parts, the split pays from
+ * n^3 * o / (t_one * (1 - 1 / parts)). */
 static double BS_P(crossover)(int parts)
 {
     const bs_idx n = 96;

@@ -295,8 +295,10 @@ static void test_family_table(void **state)
         for (int i = 0; i < 2; i++) {
             assert_non_null(st[i].fn);
             assert_non_null(dt[i].fn);
-            assert_true(st[i].mr >= 1 && st[i].mr <= BS_MAX_MR && st[i].nr >= 1 && st[i].nr <= BS_MAX_NR);
-            assert_true(dt[i].mr >= 1 && dt[i].mr <= BS_MAX_MR && dt[i].nr >= 1 && dt[i].nr <= BS_MAX_NR);
+            assert_true(st[i].mr >= 1 && st[i].mr <= BS_MAX_MR);
+            assert_true(st[i].nr >= 1 && st[i].nr <= BS_MAX_NR);
+            assert_true(dt[i].mr >= 1 && dt[i].mr <= BS_MAX_MR);
+            assert_true(dt[i].nr >= 1 && dt[i].nr <= BS_MAX_NR);
         }
         if (bs_cpu_runs(u->needs)) {
             bs_kernel_params p = {.isa = u->name};
