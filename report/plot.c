@@ -50,7 +50,7 @@ static void svg_text(FILE *o, const char *s)
 
 int plot_cmd(gather *g, const char *out, const peaks *pk, double bandwidth, int bw_measured)
 {
-    qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
+    sort_n(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
     const double W = 960, H = 600, L = 90, R = 270, T = 50, B = 70;
     const double pw = W - L - R, ph = H - T - B;
     /* the roofs: the fastest threads any shape ran with, per core peak of each type */

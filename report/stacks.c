@@ -156,7 +156,7 @@ int folded_cmd(char **files, int nfiles, const char *out, int native)
         return 2;
     }
     memcpy(sorted, f.keys, f.n * sizeof *sorted);
-    qsort(sorted, f.n, sizeof *sorted, by_text);
+    sort_n(sorted, f.n, sizeof *sorted, by_text);
     FILE *o = open_out(out);
     for (size_t i = 0; i < f.n; i++)
         fprintf(o, "%s %lld\n", sorted[i], (long long)f.weight[map_get(&f.ix, sorted[i], 0, 0)]);

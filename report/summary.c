@@ -74,7 +74,7 @@ static int64_t phase_span(const phase *p)
 
 static json_t *phases_json(gather *g)
 {
-    qsort(g->phases, g->nphases, sizeof *g->phases, by_thread_then_order);
+    sort_n(g->phases, g->nphases, sizeof *g->phases, by_thread_then_order);
     json_t *arr = json_array();
     for (size_t i = 0; i < g->nphases; i++) {
         const phase *p = &g->phases[i];
@@ -91,7 +91,7 @@ static json_t *phases_json(gather *g)
 
 static void print_phases(gather *g)
 {
-    qsort(g->phases, g->nphases, sizeof *g->phases, by_thread_then_order);
+    sort_n(g->phases, g->nphases, sizeof *g->phases, by_thread_then_order);
     printf("\nphases: the BLAS calls of each thread between its marks (span: mark to next mark)\n");
     printf("%8s %8s %-24s %9s %11s %9s %11s\n", "pid", "tid", "from mark", "calls", "BLAS ms",
            "GFLOP/s", "span ms");
@@ -121,10 +121,10 @@ static const char *const peak_rule =
 
 int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
 {
-    qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
-    qsort(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
-    qsort(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
-    qsort(g->stacks.v, g->stacks.n, sizeof *g->stacks.v, site_by_wall_desc);
+    sort_n(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
+    sort_n(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
+    sort_n(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
+    sort_n(g->stacks.v, g->stacks.n, sizeof *g->stacks.v, site_by_wall_desc);
     rk by[64];
     int nby = 0;
     for (size_t i = 0; i < g->nshapes; i++) {
