@@ -51,7 +51,7 @@ static void init_once(void)
              ks.d_blk[0], ks.d_blk[1], ks.d_blk[2]);
     bs_header_info hi = {.n = BS_R_COUNT, .real_blas = bs_real_path(), .isa = ks.isa,
                          .isas_supported = ks.isas_supported, .blocking = blocking,
-                         .num_threads = ks.nthreads};
+                         .num_threads = ks.nthreads, .num_threads_from = bs_cfg.threads_from};
     for (int r = 0; r < BS_R_COUNT; r++) {
         hi.routine[r] = bs_routine_names[r];
         hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);
