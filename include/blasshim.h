@@ -13,6 +13,9 @@
 #ifndef BLASSHIMAPI_INCLUDED
 #define BLASSHIMAPI_INCLUDED
 
+/* The library's version (also `blasshim --version` and the report header's "blasshim"). */
+#define BLASSHIM_VERSION "0.1.0"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -22,12 +22,13 @@
 
 #include <jansson.h>
 
+#include "../include/blasshim.h"
 #include "aggregate.h"
 #include "clock.h"
 #include "process.h"
 
 #define BS_FORMAT_VERSION 1
-#define BS_VERSION "0.1.0"
+#define BS_VERSION BLASSHIM_VERSION
 #define BUF_CAP (64 * 1024)
 #define FLUSH_EVERY_NS 1000000000LL
 #define MAX_AGG 64
