@@ -130,7 +130,7 @@ asan:
 # The kernels against OpenBLAS, side by side in one run (README "Performance"). OpenBLAS's
 # CPU-type overrides, set on some of these machines, are lifted for this command alone.
 $(BUILD)/gemm_bench: bench/gemm_bench.c $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/profiler/peak.o $(HEADERS)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -O2 -o $@ $< \
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -O2 $(SAN) -o $@ $< \
 	    $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/profiler/peak.o -ldl -lm -lpthread
 
 bench:
