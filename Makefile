@@ -6,22 +6,25 @@ PYTHON  := /usr/bin/python3
 BUILD   := build
 CFLAGS  ?= -O2 -g
 WERROR  := $(if $(CI),-Werror)
-BS_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden -Wall -Wextra $(WERROR) \
+WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR)
+# every project include is the file's own room ("gemm.h") or root-relative ("kernels/gemm.h")
+BS_CFLAGS = $(WARN) -I. -fPIC -fvisibility=hidden -MMD -MP \
             $(shell pkg-config --cflags jansson libunwind 2>/dev/null)
 LIB_LIBS  = $(shell pkg-config --libs jansson libunwind 2>/dev/null) -ldl -lpthread -lm
 SAN     :=
 
-LIB_SRCS := $(wildcard shim/*.c) $(wildcard kernels/*.c) profiler/report.c profiler/process.c \
-            profiler/jsonl.c profiler/backtrace.c profiler/aggregate.c profiler/pyframe.c \
-            profiler/intern.c
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/wrappers.o
-HEADERS  := $(wildcard shim/*.h kernels/*.h profiler/*.h profiler/*.def include/*.h)
+# The rooms (shared/DESIGN.md): the library is shim/ + kernels/ + profiler/ + common/; the
+# report tool is report/ + common/. Each room's sources are taken whole.
+LIB_SRCS  := $(wildcard shim/*.c kernels/*.c profiler/*.c common/*.c)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/wrappers.o
+TOOL_SRCS := $(wildcard report/*.c common/*.c)
+TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
 
 # unit tests link the pure parts directly (not the exported entry points)
 UNIT_OBJS := $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/shim/canon.o \
-             $(BUILD)/obj/profiler/reader.o $(BUILD)/obj/profiler/jsonl.o
+             $(BUILD)/obj/report/reader.o $(BUILD)/obj/profiler/jsonl.o
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/test_*.c tests/shim/test_*.c \
-                                                           tests/profiler/test_*.c))
+                                                           tests/report/test_*.c))
 
 EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
             $(BUILD)/tests/integration/blasprobe $(BUILD)/tests/integration/wheelprobe \
@@ -32,13 +35,15 @@ EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe
 all: $(BUILD)/libblasshim.so $(BUILD)/blasshim-report
 
 # ---- the blasshim launcher; `make` also builds the examples (issue 15) ----
-LAUNCHER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard launcher/*.c)) $(BUILD)/obj/profiler/peak.o
+LAUNCHER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard launcher/*.c)) $(BUILD)/obj/report/peak.o
 all: $(BUILD)/blasshim $(filter $(BUILD)/examples/%,$(EXAMPLES))
-$(filter $(BUILD)/obj/launcher/%,$(LAUNCHER_OBJS)): $(wildcard launcher/*.h)
 $(BUILD)/blasshim: $(LAUNCHER_OBJS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(shell pkg-config --libs jansson) -ldl
 
-$(BUILD)/obj/%.o: %.c $(HEADERS)
+# header dependencies come from the compiler (-MMD -MP): $(BUILD)/obj/**/*.d
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
+
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
@@ -47,53 +52,52 @@ $(BUILD)/gen/wrappers.c: shim/routines.tab tools/gen_wrappers.py
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/gen_wrappers.py shim/routines.tab $@
 
-$(BUILD)/obj/gen/wrappers.o: $(BUILD)/gen/wrappers.c $(HEADERS)
+$(BUILD)/obj/gen/wrappers.o: $(BUILD)/gen/wrappers.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -I. -c $< -o $@
+	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
 # Python call sites: CPython's own struct layouts, from its headers (never its library)
-$(BUILD)/obj/profiler/pyframe.o: profiler/pyframe.c $(HEADERS)
+$(BUILD)/obj/profiler/pyframe.o: profiler/pyframe.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -DNDEBUG $(shell pkg-config --cflags python3) -c $< -o $@
 
 # kernels: -O3 so the portable microkernel is vectorized for the baseline ISA; the SIMD
 # microkernels carry their own target pragmas, nothing is built for -march=native
-$(BUILD)/obj/kernels/%.o: kernels/%.c $(HEADERS)
+$(BUILD)/obj/kernels/%.o: kernels/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BS_CFLAGS) $(CFLAGS) -O3 $(SAN) -c $< -o $@
 
 $(BUILD)/libblasshim.so: $(LIB_OBJS)
 	$(CC) -shared $(CFLAGS) $(SAN) -Wl,-z,defs -Wl,-soname,libblasshim.so -o $@ $^ $(LIB_LIBS)
 
-# the report tool: a program of its own, sharing the record table and reader with the tests
-TOOL_OBJS := $(BUILD)/obj/profiler/report_tool.o $(BUILD)/obj/profiler/reader.o $(BUILD)/obj/profiler/peak.o
+# the report tool: a program of its own (report/), sharing only the record schema
 $(BUILD)/blasshim-report: $(TOOL_OBJS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(shell pkg-config --libs jansson) -lm
 
-$(BUILD)/tests/%: tests/%.c $(UNIT_OBJS) $(HEADERS)
+$(BUILD)/tests/%: tests/%.c $(UNIT_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(UNIT_OBJS) $(shell pkg-config --libs cmocka jansson) -lm -lpthread
 
 # programs run under LD_PRELOAD: linked against the system BLAS like a user's program
 $(BUILD)/examples/dgemm_example: examples/dgemm_example.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lblas -lm
 
 $(BUILD)/tests/integration/gemmprobe: tests/integration/gemmprobe.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm -lpthread -ldl
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lblas -lm -lpthread -ldl
 
 $(BUILD)/tests/integration/blasprobe: tests/integration/blasprobe.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< -lblas -lm
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lblas -lm
 
 # the pip-wheel ABI without PyPI: a library with the ILP64 spellings, and a program using them
 $(BUILD)/tests/integration/libwheelabi.so: tests/integration/wheelabi.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -Wall -Wextra $(WERROR) -O2 -fPIC -shared -o $@ $<
+	$(CC) $(WARN) -O2 -fPIC -shared -o $@ $<
 
 $(BUILD)/tests/integration/wheelprobe: tests/integration/wheelprobe.c $(BUILD)/tests/integration/libwheelabi.so
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) -o $@ $< \
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< \
 	    -L$(BUILD)/tests/integration -lwheelabi -Wl,-rpath,'$$ORIGIN' -lm
 
 $(BUILD)/examples/fortran_dgemm: examples/fortran_dgemm.f90
@@ -102,7 +106,7 @@ $(BUILD)/examples/fortran_dgemm: examples/fortran_dgemm.f90
 
 $(BUILD)/examples/mpi_gemm: examples/mpi_gemm.c
 	@mkdir -p $(dir $@)
-	mpicc -std=c11 -Wall -Wextra $(WERROR) -O2 -o $@ $< -lblas
+	mpicc $(WARN) -O2 -o $@ $< -lblas
 
 deps:
 	@sh tools/deps.sh
@@ -129,9 +133,9 @@ asan:
 
 # The kernels against OpenBLAS, side by side in one run (README "Performance"). OpenBLAS's
 # CPU-type overrides, set on some of these machines, are lifted for this command alone.
-$(BUILD)/gemm_bench: bench/gemm_bench.c $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/profiler/peak.o $(HEADERS)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -O2 $(SAN) -o $@ $< \
-	    $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/profiler/peak.o -ldl -lm -lpthread
+$(BUILD)/gemm_bench: bench/gemm_bench.c $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/report/peak.o
+	$(CC) $(WARN) -I. -O2 $(SAN) -o $@ $< \
+	    $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/report/peak.o -ldl -lm -lpthread
 
 bench:
 	@$(MAKE) --no-print-directory deps
@@ -139,7 +143,7 @@ bench:
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BUILD)/gemm_bench $(BENCH_ARGS)
 
 $(BUILD)/overhead: bench/overhead.c
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -O2 -o $@ $< -lblas
+	$(CC) $(WARN) -O2 -o $@ $< -lblas
 
 # What the shim adds per call in each logging mode (README "Overhead").
 bench-overhead:

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../kernels/gemm.h"
-#include "../profiler/peak.h"
+#include "kernels/gemm.h"
+#include "report/peak.h"
 
 typedef void (*cblas_s)(int, int, int, int, int, int, float, const float *, int, const float *,
                         int, float, float *, int);

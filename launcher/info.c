@@ -16,8 +16,8 @@
 
 #include <jansson.h>
 
-#include "../include/blasshim.h"
-#include "../profiler/peak.h"
+#include "include/blasshim.h"
+#include "report/peak.h"
 #include "launcher.h"
 
 /* In the probe: the library is preloaded; print what it says. */

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../include/blasshim.h"
+#include "include/blasshim.h"
 
 /* Every option of every subcommand. The order is the order of --help. */
 const bs_opt bs_opts[OPT_COUNT] = {

@@ -26,7 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../include/blasshim.h"
+#include "include/blasshim.h"
 #include "launcher.h"
 
 int bs_report_pattern(const bs_args *a, char *out, size_t cap, int *off)

@@ -1,10 +1,11 @@
 /* profiler/aggregate.c — the summary mode's table: a fixed number of entries keyed by
- * (routine, kernel, order, transa, transb, m, n, k, caller), plus one "other" entry that takes
- * every call once the table is full, so memory stays bounded whatever the program does.
- * (and py_caller, when the call came from Python). Per entry: count, total/min/max wall time, flops, and a histogram of wall times
- * (histogram.h) from which p50/p95/p99 are read. */
+ * (routine, kernel, order, transa, transb, m, n, k, caller, py_caller), plus one "other" entry
+ * that takes every call once the table is full, so memory stays bounded whatever the program
+ * does. Per entry: count, total/min/max wall time, flops, and a histogram of wall times
+ * (common/histogram.h) from which p50/p95/p99 are read. Probing: common/hashtab.h. */
 #include "aggregate.h"
-#include "histogram.h"
+#include "common/hashtab.h"
+#include "common/histogram.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,42 +31,37 @@ static int same(const entry *e, const bs_record *r)
            e->transb == r->transb && e->caller == r->caller && e->py_caller == r->py_caller;
 }
 
-static size_t hash(const bs_record *r)
+static uint64_t hash(const bs_record *r)
 {
-    uint64_t h = 1469598103934665603ull;
     const uint64_t parts[] = {(uint64_t)r->m, (uint64_t)r->n, (uint64_t)r->k,
                               (uint64_t)(uintptr_t)r->routine, (uint64_t)(uintptr_t)r->kernel,
                               (uint64_t)(uintptr_t)r->transa ^ ((uint64_t)(uintptr_t)r->transb << 1),
                               (uint64_t)(uintptr_t)r->order, (uint64_t)(uintptr_t)r->caller,
                               (uint64_t)(uintptr_t)r->py_caller};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        h = (h ^ parts[i]) * 1099511628211ull;
-    return (size_t)(h ^ (h >> 29)) & (SLOTS - 1);
+    return bs_hash_words(parts, sizeof parts / sizeof parts[0]);
+}
+
+static bs_slot test(const void *ctx, size_t i)
+{
+    return !table[i].used ? BS_SLOT_EMPTY : same(&table[i], ctx) ? BS_SLOT_MATCH : BS_SLOT_OTHER;
 }
 
 void bs_agg_add(const bs_record *r)
 {
     if (!table && !(table = calloc(SLOTS + 1, sizeof *table)))
         return;
-    entry *e = NULL;
-    for (size_t i = hash(r), n = 0; n < SLOTS; i = (i + 1) & (SLOTS - 1), n++) {
-        if (table[i].used && same(&table[i], r)) {
-            e = &table[i];
-            break;
-        }
-        if (!table[i].used) {
-            if (entries < SLOTS / 2) {
-                e = &table[i];
-                e->used = 1;
-                e->routine = r->routine, e->kernel = r->kernel, e->order = r->order;
-                e->transa = r->transa, e->transb = r->transb, e->caller = r->caller;
-                e->py_caller = r->py_caller;
-                e->m = r->m, e->n = r->n, e->k = r->k;
-                e->min = INT64_MAX;
-                entries++;
-            }
-            break;
-        }
+    int found;
+    const long i = bs_hash_probe(SLOTS, hash(r), test, r, &found);
+    entry *e = found ? &table[i] : NULL;
+    if (!found && i >= 0 && entries < SLOTS / 2) {
+        e = &table[i];
+        e->used = 1;
+        e->routine = r->routine, e->kernel = r->kernel, e->order = r->order;
+        e->transa = r->transa, e->transb = r->transb, e->caller = r->caller;
+        e->py_caller = r->py_caller;
+        e->m = r->m, e->n = r->n, e->k = r->k;
+        e->min = INT64_MAX;
+        entries++;
     }
     if (!e) {
         e = &table[SLOTS]; /* other */

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "record.h"
+#include "schema.h"
 
 /* Add a call to its entry (routine, kernel, order, transposes, m, n, k, caller). Not
  * thread-safe: the report calls it under its lock. */

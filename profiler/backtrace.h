@@ -2,7 +2,7 @@
 #ifndef BS_PROFILER_BACKTRACE_H
 #define BS_PROFILER_BACKTRACE_H
 
-#include "record.h"
+#include "schema.h"
 
 /* Frames to keep per call: 0 = off, at most BS_MAX_FRAMES. Call once at set-up. */
 void bs_backtrace_setup(int nframes);

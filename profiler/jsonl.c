@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "record.h"
+#include "sink.h"
 
 typedef struct out {
     char *p, *end;

@@ -1,9 +1,8 @@
 /* profiler/process.c — process identity and facts for the report header, report names,
- * thread ids, and the one-line warning helper. */
+ * thread ids. */
 #include "process.h"
 
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +13,6 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "record.h"
 
 bs_process bs_proc;
 static atomic_uint fork_gen = 1;
@@ -78,25 +76,6 @@ int64_t bs_tid(void)
         tid_gen = gen;
     }
     return tid_cached;
-}
-
-void bs_warn(const char *fmt, ...)
-{
-    char line[1024];
-    int n = snprintf(line, sizeof line, "blasshim: ");
-    va_list ap;
-    va_start(ap, fmt);
-    int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
-    va_end(ap);
-    if (m < 0)
-        m = 0;
-    size_t len = (size_t)n + (size_t)m;
-    if (len > sizeof line - 2)
-        len = sizeof line - 2;
-    line[len++] = '\n';
-    /* one write(2): the line never interleaves with another thread's */
-    ssize_t w = write(STDERR_FILENO, line, len);
-    (void)w;
 }
 
 json_t *bs_json_text(const char *s)

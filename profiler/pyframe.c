@@ -18,6 +18,7 @@
 
 #include "intern.h"
 #include "pyframe.h"
+#include "warn.h"
 
 #include <dlfcn.h>
 #include <stdint.h>

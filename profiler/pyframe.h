@@ -2,7 +2,7 @@
 #ifndef BS_PROFILER_PYFRAME_H
 #define BS_PROFILER_PYFRAME_H
 
-#include "record.h"
+#include "schema.h"
 
 /* At set-up: enabled (BLASSHIM_PYTHON), frames to keep (BLASSHIM_PYSTACK, >= 1). Looks for a
  * CPython interpreter in the process; in a process without one it does nothing, silently; on

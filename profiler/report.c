@@ -8,7 +8,7 @@
  * After fork() the child drops the parent's buffered lines (the parent writes them) and
  * starts a report of its own on its first call.
  */
-#include "record.h"
+#include "sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,13 +22,12 @@
 
 #include <jansson.h>
 
-#include "../include/blasshim.h"
 #include "aggregate.h"
 #include "clock.h"
 #include "process.h"
+#include "warn.h"
 
 #define BS_FORMAT_VERSION 1
-#define BS_VERSION BLASSHIM_VERSION
 #define BUF_CAP (64 * 1024)
 #define FLUSH_EVERY_NS 1000000000LL
 #define MAX_AGG 64
@@ -94,6 +93,7 @@ void bs_report_setup(const char *pattern, const bs_header_info *info, int summar
     R.info.blocking = keep(2 * BS_HEADER_MAX_ROUTINES + 3, info->blocking);
     R.info.num_threads = info->num_threads;
     R.info.num_threads_from = info->num_threads_from; /* a string constant */
+    R.info.version = info->version;
     pthread_mutex_unlock(&R.mu);
 }
 
@@ -177,7 +177,7 @@ json_t *bs_report_config_json(void)
 {
     json_t *h = json_object();
     pthread_mutex_lock(&R.mu);
-    json_object_set_new(h, "blasshim", json_string(BS_VERSION));
+    json_object_set_new(h, "blasshim", json_string(R.info.version ? R.info.version : "?"));
     config_json_locked(h);
     json_object_set_new(h, "report", R.pattern[0] && atomic_load(&R.state) != ST_OFF
                                          ? bs_json_text(R.pattern) : json_null());
@@ -192,7 +192,7 @@ static void write_header_locked(void)
     json_object_set_new(h, "type", json_string("header"));
     json_object_set_new(h, "format", json_string("blasshim-report"));
     json_object_set_new(h, "version", json_integer(BS_FORMAT_VERSION));
-    json_object_set_new(h, "blasshim", json_string(BS_VERSION));
+    json_object_set_new(h, "blasshim", json_string(R.info.version ? R.info.version : "?"));
     json_t *proc = bs_process_json();
     json_object_update(h, proc);
     json_decref(proc);

@@ -1,6 +1,6 @@
 /* shim/api.c — the public API of include/blasshim.h: region control, marks, and what the
  * library would do in this process (blasshim_info_json, for `blasshim info`). */
-#include "../include/blasshim.h"
+#include "include/blasshim.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -8,8 +8,8 @@
 
 #include <jansson.h>
 
-#include "../profiler/clock.h"
-#include "../profiler/process.h"
+#include "profiler/clock.h"
+#include "profiler/process.h"
 #include "shim.h"
 
 BS_EXPORT void blasshim_pause(void)

@@ -6,10 +6,10 @@
 
 #include "shim.h"
 
-#include "../profiler/backtrace.h"
-#include "../profiler/pyframe.h"
-#include "../profiler/clock.h"
-#include "../profiler/process.h"
+#include "profiler/backtrace.h"
+#include "profiler/pyframe.h"
+#include "profiler/clock.h"
+#include "profiler/process.h"
 
 const char *bs_code_name(bs_api api, int raw)
 {

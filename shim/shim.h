@@ -2,8 +2,9 @@
 #ifndef BS_SHIM_SHIM_H
 #define BS_SHIM_SHIM_H
 
-#include "../kernels/gemm.h"
-#include "../profiler/record.h"
+#include "kernels/gemm.h"
+#include "profiler/sink.h"
+#include "profiler/warn.h"
 #include "canon.h"
 
 #define BS_EXPORT __attribute__((visibility("default")))

@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "../../kernels/gemm.h"
-#include "../../shim/canon.h"
+#include "kernels/gemm.h"
+#include "shim/canon.h"
 
 static uint64_t rng = 88172645463325252ULL;
 static double urand(void) /* xorshift64, uniform in [-1, 1) */

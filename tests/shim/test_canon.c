@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../shim/canon.h"
+#include "shim/canon.h"
 
 /* A valid 4x3x2 call: column-major A 4x2 (lda 4), B 2x3 (ldb 2), C 4x3 (ldc 4). */
 static bs_gemm_desc col_call(bs_api api)

@@ -1,39 +1,17 @@
-/* profiler/record.h — the call record, generated from profiler/fields.def, and the report sink. */
-#ifndef BS_PROFILER_RECORD_H
-#define BS_PROFILER_RECORD_H
+/* profiler/sink.h — the in-process report sink: what the shim hands records to, and the
+ * call line's formatter. Runs inside the profiled program only. */
+#ifndef BS_PROFILER_SINK_H
+#define BS_PROFILER_SINK_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define BS_MAX_FRAMES 16
-#define BS_NULL_I64 INT64_MIN
-
-typedef struct bs_frames {
-    int n;
-    const char *f[BS_MAX_FRAMES];
-} bs_frames;
-
-#define BS_CTYPE_STR const char *
-#define BS_CTYPE_STRN const char *
-#define BS_CTYPE_STRO const char *
-#define BS_CTYPE_I64 int64_t
-#define BS_CTYPE_I64N int64_t
-#define BS_CTYPE_I64S int64_t
-#define BS_CTYPE_F64 double
-#define BS_CTYPE_F64N double
-#define BS_CTYPE_F64X double
-#define BS_CTYPE_BOOLN int
-#define BS_CTYPE_FRAMES bs_frames
-
-typedef struct bs_record {
-#define BS_FIELD(name, kind, unit, doc) BS_CTYPE_##kind name;
-#include "fields.def"
-#undef BS_FIELD
-} bs_record;
+#include "schema.h"
 
 /* What the header line says about the configuration (the profiler knows no kernels). */
 #define BS_HEADER_MAX_ROUTINES 8
 typedef struct bs_header_info {
+    const char *version; /* the library's (include/blasshim.h), a string constant */
     int n;
     const char *routine[BS_HEADER_MAX_ROUTINES];
     const char *kernel[BS_HEADER_MAX_ROUTINES];
@@ -75,8 +53,5 @@ size_t bs_format_call(const bs_record *r, char *buf, size_t cap);
 
 /* Write the summary, flush and close. Runs at exit; later records are dropped. */
 void bs_report_finish(void);
-
-/* Warnings: "blasshim: " + message on stderr, one line. */
-void bs_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,4 +1,4 @@
-/* profiler/peak.c — one core's FMA peak: 12 independent chains (enough to cover the FMA
+/* report/peak.c — one core's FMA peak: 12 independent chains (enough to cover the FMA
  * latency on two pipes), compiled per ISA under its own target attribute and picked from
  * CPUID, like the kernels. */
 #include "peak.h"

@@ -1,4 +1,4 @@
-/* profiler/reader.c — the report reader: one line at a time, parsed with jansson, each call
+/* report/reader.c — the report reader: one line at a time, parsed with jansson, each call
  * record checked field by field against fields.def. Lines longer than MAX_LINE are rejected
  * without being held in memory. */
 #include "reader.h"
@@ -58,7 +58,7 @@ static int view_of(json_t *o, bs_call_view *c)
 {
     memset(c, 0, sizeof *c);
 #define BS_FIELD(name, kind, unit, doc) BS_GET_##kind(name, c->r.name);
-#include "fields.def"
+#include "profiler/fields.def"
 #undef BS_FIELD
     if (c->r.wall_ns < 0) {
         bad_field = "wall_ns";

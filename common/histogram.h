@@ -1,8 +1,8 @@
-/* profiler/histogram.h — wall times in quarter-octave buckets (each spans 19 %), from which
+/* common/histogram.h — wall times in quarter-octave buckets (each spans 19 %), from which
  * percentiles are read to ±10 %: a fixed 160 counters per shape, whatever the number of calls.
  * Shared by the summary mode (aggregate.c) and the report tool. */
-#ifndef BS_PROFILER_HISTOGRAM_H
-#define BS_PROFILER_HISTOGRAM_H
+#ifndef BS_COMMON_HISTOGRAM_H
+#define BS_COMMON_HISTOGRAM_H
 
 #include <math.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* tests/profiler/test_reader.c — the report reader: records written by the writer read back
+/* tests/report/test_reader.c — the report reader: records written by the writer read back
  * equal, every kind of damaged line named FILE:LINE and skipped, a cut-off last line
  * forgiven, and a bounded random-mutation fuzz run that must never crash (run under ASan by
  * `make asan`). */
@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "../../profiler/reader.h"
+#include "profiler/sink.h"
+#include "report/reader.h"
 
 static const char header[] =
     "{\"type\":\"header\",\"format\":\"blasshim-report\",\"version\":1,\"pid\":42,\"argv\":[\"x\"]}\n";

@@ -1,15 +1,15 @@
-/* profiler/reader.h — reading blasshim reports back, line by line (streaming: memory does not
+/* report/reader.h — reading blasshim reports back, line by line (streaming: memory does not
  * grow with the number of lines). The call record's fields come from the same table as the
  * writer's (profiler/fields.def), so the two cannot drift apart. */
-#ifndef BS_PROFILER_READER_H
-#define BS_PROFILER_READER_H
+#ifndef BS_REPORT_READER_H
+#define BS_REPORT_READER_H
 
 #include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
 
-#include "record.h"
+#include "profiler/schema.h"
 
 /* A call record as read: the writer's struct (bs_record), strings pointing into the parsed
  * line (valid during the callback), nulls as the writer encodes them (-1, BS_NULL_I64, NULL),

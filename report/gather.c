@@ -1,0 +1,246 @@
+/* report/gather.c — the reports read into one view: per process, per shape (routine, kernel,
+ * transposes, m x n x k), per native call site and per Python line. Streams: memory grows
+ * with the distinct shapes and sites, never with the calls. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hashtab.h"
+#include "tool.h"
+
+/* ---- the map ----------------------------------------------------------------------------- */
+
+typedef struct map_lookup {
+    char *const *keys;
+    const char *key;
+} map_lookup;
+
+static bs_slot map_test(const void *ctx, size_t i)
+{
+    const map_lookup *l = ctx;
+    return !l->keys[i] ? BS_SLOT_EMPTY : strcmp(l->keys[i], l->key) == 0 ? BS_SLOT_MATCH : BS_SLOT_OTHER;
+}
+
+/* the slot of key in keys[cap]: its own (*found) or the empty one where it goes */
+static size_t map_slot(char *const *keys, size_t cap, const char *key, int *found)
+{
+    const map_lookup l = {keys, key};
+    return (size_t)bs_hash_probe(cap, bs_hash_str(key), map_test, &l, found); /* never full */
+}
+
+int map_get(map *m, const char *key, int add, int next)
+{
+    if (m->cap == 0 || (add && (m->n + 1) * 2 > m->cap)) {
+        size_t ncap = m->cap ? m->cap * 2 : 64;
+        char **nk = calloc(ncap, sizeof *nk);
+        int *nv = calloc(ncap, sizeof *nv);
+        if (!nk || !nv) {
+            fprintf(stderr, PROG ": out of memory\n");
+            exit(2);
+        }
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) {
+                int dup;
+                size_t j = map_slot(nk, ncap, m->keys[i], &dup);
+                nk[j] = m->keys[i];
+                nv[j] = m->vals[i];
+            }
+        free(m->keys);
+        free(m->vals);
+        m->keys = nk, m->vals = nv, m->cap = ncap;
+    }
+    int found;
+    size_t j = map_slot(m->keys, m->cap, key, &found);
+    if (found)
+        return m->vals[j];
+    if (!add)
+        return -1;
+    m->keys[j] = strdup(key);
+    m->vals[j] = next;
+    m->n++;
+    return next;
+}
+
+void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    while (ncap < need)
+        ncap *= 2;
+    void *q = realloc(p, ncap * elem);
+    if (!q) {
+        fprintf(stderr, PROG ": out of memory\n");
+        exit(2);
+    }
+    memset((char *)q + *cap * elem, 0, (ncap - *cap) * elem);
+    *cap = ncap;
+    return q;
+}
+
+/* ---- gathering ----------------------------------------------------------------------- */
+
+void shape_key(char *buf, size_t cap, const char *routine, const char *kernel, const char *ta,
+               const char *tb, int64_t m, int64_t n, int64_t k)
+{
+    snprintf(buf, cap, "%s|%s|%s|%s|%lld|%lld|%lld", routine, kernel, ta, tb, (long long)m,
+             (long long)n, (long long)k);
+}
+
+static proc *proc_of(gather *g, const char *file, int64_t pid, int add)
+{
+    for (size_t i = 0; i < g->nprocs; i++)
+        if (g->procs[i].pid == pid && strcmp(g->procs[i].file, file) == 0)
+            return &g->procs[i];
+    if (!add)
+        return NULL;
+    g->procs = grow(g->procs, &g->capprocs, g->nprocs + 1, sizeof *g->procs);
+    proc *p = &g->procs[g->nprocs++];
+    p->pid = pid;
+    snprintf(p->file, sizeof p->file, "%s", file);
+    return p;
+}
+
+static shape *shape_of(gather *g, const char *routine, const char *kernel, const char *ta,
+                       const char *tb, int64_t m, int64_t n, int64_t k)
+{
+    char key[160];
+    shape_key(key, sizeof key, routine, g->by_kernel ? kernel : "", ta, tb, m, n, k);
+    int ix = map_get(&g->shape_ix, key, 1, (int)g->nshapes);
+    if (ix == (int)g->nshapes) {
+        g->shapes = grow(g->shapes, &g->capshapes, g->nshapes + 1, sizeof *g->shapes);
+        shape *s = &g->shapes[g->nshapes++];
+        snprintf(s->routine, sizeof s->routine, "%s", routine);
+        snprintf(s->kernel, sizeof s->kernel, "%s", kernel);
+        snprintf(s->ta, sizeof s->ta, "%s", ta);
+        snprintf(s->tb, sizeof s->tb, "%s", tb);
+        s->m = m, s->n = n, s->k = k;
+        s->min = INT64_MAX;
+    } else if (!g->by_kernel && strcmp(g->shapes[ix].kernel, kernel) != 0) {
+        snprintf(g->shapes[ix].kernel, sizeof g->shapes[ix].kernel, "mixed");
+    }
+    return &g->shapes[ix];
+}
+
+static void add_to(site **arr, size_t *n, size_t *cap, map *ix_map, const char *key,
+                   int64_t count, int64_t wall, int64_t flops)
+{
+    int ix = map_get(ix_map, key, 1, (int)*n);
+    if (ix == (int)*n) {
+        *arr = grow(*arr, cap, *n + 1, sizeof **arr);
+        snprintf((*arr)[(*n)++].caller, sizeof (*arr)[0].caller, "%s", key);
+    }
+    (*arr)[ix].count += count;
+    (*arr)[ix].wall += wall;
+    (*arr)[ix].flops += flops;
+}
+
+static void add_site(gather *g, const char *caller, const char *py_caller, int64_t count,
+                     int64_t wall, int64_t flops)
+{
+    add_to(&g->sites, &g->nsites, &g->capsites, &g->site_ix,
+           caller ? caller : "(no call site recorded)", count, wall, flops);
+    if (py_caller) /* a Python line: the "hot lines" */
+        add_to(&g->lines, &g->nlines, &g->caplines, &g->line_ix, py_caller, count, wall, flops);
+}
+
+static void on_header(void *ctx, const char *file, json_t *h)
+{
+    gather *g = ctx;
+    proc *p = proc_of(g, file, json_integer_value(json_object_get(h, "pid")), 1);
+    p->start_mono = json_integer_value(json_object_get(h, "start_mono_ns"));
+    p->ncpus = json_integer_value(json_object_get(h, "ncpus"));
+    const char *prog = json_string_value(json_array_get(json_object_get(h, "argv"), 0));
+    const char *base = prog ? strrchr(prog, '/') : NULL;
+    snprintf(p->prog, sizeof p->prog, "%s", base ? base + 1 : prog ? prog : "?");
+}
+
+static void on_call(void *ctx, const char *file, const bs_call_view *c)
+{
+    gather *g = ctx;
+    const bs_record *r = &c->r;
+    proc *p = proc_of(g, file, r->pid, 1);
+    shape *s = shape_of(g, r->routine, r->kernel, or_dash(r->transa), or_dash(r->transb), r->m,
+                        r->n, r->k);
+    const int64_t flops = r->flops > 0 ? r->flops : 0;
+    s->count++;
+    s->wall += r->wall_ns;
+    s->flops += flops;
+    if (r->a_bytes >= 0 && r->b_bytes >= 0 && r->c_bytes >= 0)
+        s->bytes += r->a_bytes + r->b_bytes + r->c_bytes;
+    s->thread_sum += r->threads > 0 ? r->threads : p->ncpus > 0 ? p->ncpus : 1;
+    if (r->wall_ns < s->min) s->min = r->wall_ns;
+    if (r->wall_ns > s->max) s->max = r->wall_ns;
+    s->hist[bs_hist_bucket(r->wall_ns)]++;
+    s->hist_count++;
+    add_site(g, r->caller, r->py_caller, 1, r->wall_ns, flops);
+    g->calls++;
+    g->wall += r->wall_ns;
+    g->flops += flops;
+    if (r->ts_ns + r->wall_ns > p->last_end)
+        p->last_end = r->ts_ns + r->wall_ns;
+}
+
+static void on_aggregate(void *ctx, const char *file, json_t *a)
+{
+    gather *g = ctx;
+    proc *p = proc_of(g, file, int_of(a, "pid"), 1);
+    (void)p;
+    int64_t count = int_of(a, "count"), wall = int_of(a, "wall_ns"), flops = int_of(a, "flops");
+    json_t *m = json_object_get(a, "m"), *n = json_object_get(a, "n"), *k = json_object_get(a, "k");
+    shape *s = shape_of(g, str_of(a, "routine", "other"), str_of(a, "kernel", "?"),
+                        str_of(a, "transa", "-"), str_of(a, "transb", "-"),
+                        json_is_integer(m) ? json_integer_value(m) : -1,
+                        json_is_integer(n) ? json_integer_value(n) : -1,
+                        json_is_integer(k) ? json_integer_value(k) : -1);
+    s->count += count;
+    s->wall += wall;
+    s->flops += flops;
+    s->thread_sum += count;
+    int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
+    if (mn < s->min) s->min = mn;
+    if (mx > s->max) s->max = mx;
+    add_site(g, json_string_value(json_object_get(a, "caller")),
+             json_string_value(json_object_get(a, "py_caller")), count, wall, flops);
+    g->calls += count;
+    g->wall += wall;
+    g->flops += flops;
+}
+
+static void on_summary(void *ctx, const char *file, json_t *s)
+{
+    gather *g = ctx;
+    proc *p = proc_of(g, file, int_of(s, "pid"), 1);
+    p->elapsed = int_of(s, "elapsed_ns");
+    p->has_summary = 1;
+}
+
+static void on_mark(void *ctx, const char *file, json_t *m)
+{
+    (void)file, (void)m;
+    ((gather *)ctx)->marks++;
+}
+
+int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggregates)
+{
+    int rc = 0;
+    long calls = 0;
+    for (int i = 0; i < nfiles; i++) {
+        bs_read_stats st;
+        int r = bs_read_report(files[i], h, &st);
+        calls += st.calls + (with_aggregates ? st.aggregates : 0);
+        if (r > rc)
+            rc = r;
+    }
+    if (rc < 2 && calls == 0) {
+        fprintf(stderr, PROG ": no call records in %s%s\n", files[0], nfiles > 1 ? " ..." : "");
+        rc = 2;
+    }
+    return rc;
+}
+
+int gather_reports(gather *g, char **files, int nfiles)
+{
+    bs_reader_handler h = {g, on_header, on_call, on_aggregate, on_mark, on_summary};
+    return read_all(files, nfiles, &h, 1);
+}
+

@@ -1,0 +1,144 @@
+/* report/summary.c — `summary`: the run in a screenful (or --json). */
+#include <math.h>
+#include <string.h>
+
+#include "tool.h"
+
+/* ---- summary ---------------------------------------------------------------------------- */
+
+typedef struct rk {
+    char routine[16], kernel[16];
+    int64_t count, wall, flops;
+} rk;
+
+int summary_cmd(gather *g, int json, int top, const peaks *pk)
+{
+    qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
+    qsort(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
+    qsort(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
+    rk by[64];
+    int nby = 0;
+    for (size_t i = 0; i < g->nshapes; i++) {
+        const shape *s = &g->shapes[i];
+        int j = 0;
+        while (j < nby && (strcmp(by[j].routine, s->routine) || strcmp(by[j].kernel, s->kernel)))
+            j++;
+        if (j == nby && nby < 64) {
+            memset(&by[nby], 0, sizeof by[0]);
+            snprintf(by[j].routine, sizeof by[j].routine, "%s", s->routine);
+            snprintf(by[j].kernel, sizeof by[j].kernel, "%s", s->kernel);
+            nby++;
+        }
+        if (j < nby) {
+            by[j].count += s->count;
+            by[j].wall += s->wall;
+            by[j].flops += s->flops;
+        }
+    }
+    const int64_t ptime = process_time(g);
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "processes", json_integer((json_int_t)g->nprocs));
+        json_object_set_new(o, "calls", json_integer(g->calls));
+        json_object_set_new(o, "blas_ns", json_integer(g->wall));
+        json_object_set_new(o, "process_ns", json_integer(ptime));
+        json_object_set_new(o, "blas_share", ptime > 0 ? json_real((double)g->wall / ptime) : json_null());
+        json_object_set_new(o, "gflops", json_real(gflops(g->flops, g->wall)));
+        json_object_set_new(o, "marks", json_integer(g->marks));
+        json_t *arr = json_array();
+        for (int j = 0; j < nby; j++) {
+            json_t *e = json_pack("{s:s,s:s,s:I,s:I,s:I,s:f}", "routine", by[j].routine, "kernel",
+                                  by[j].kernel, "calls", (json_int_t)by[j].count, "wall_ns",
+                                  (json_int_t)by[j].wall, "flops", (json_int_t)by[j].flops,
+                                  "gflops", gflops(by[j].flops, by[j].wall));
+            json_array_append_new(arr, e);
+        }
+        json_object_set_new(o, "by_kernel", arr);
+        arr = json_array();
+        for (size_t i = 0; i < g->nshapes && (int)i < top; i++) {
+            const shape *s = &g->shapes[i];
+            double p50 = quantile_us(s, 0.5), p95 = quantile_us(s, 0.95);
+            json_t *e = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:f,s:I,s:I,s:f}",
+                                  "routine", s->routine, "kernel", s->kernel, "transa", str_json(s->ta),
+                                  "transb", str_json(s->tb), "m", dim_json(s->m), "n", dim_json(s->n),
+                                  "k", dim_json(s->k), "calls", (json_int_t)s->count,
+                                  "wall_ns", (json_int_t)s->wall, "mean_ns",
+                                  (double)s->wall / (double)s->count, "min_ns", (json_int_t)s->min,
+                                  "max_ns", (json_int_t)s->max, "gflops", gflops(s->flops, s->wall));
+            json_object_set_new(e, "p50_ns", isnan(p50) ? json_null() : json_real(p50 * 1e3));
+            json_object_set_new(e, "p95_ns", isnan(p95) ? json_null() : json_real(p95 * 1e3));
+            double peak = peak_for(pk, s);
+            json_object_set_new(e, "peak_share", peak > 0 ? json_real(gflops(s->flops, s->wall) / peak)
+                                                          : json_null());
+            json_array_append_new(arr, e);
+        }
+        json_object_set_new(o, "top_shapes", arr);
+        arr = json_array();
+        for (size_t i = 0; i < g->nsites && (int)i < top; i++)
+            json_array_append_new(arr, json_pack("{s:s,s:I,s:I}", "caller", g->sites[i].caller,
+                                                 "calls", (json_int_t)g->sites[i].count, "wall_ns",
+                                                 (json_int_t)g->sites[i].wall));
+        json_object_set_new(o, "top_sites", arr);
+        arr = json_array();
+        for (size_t i = 0; i < g->nlines && (int)i < top; i++)
+            json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:I}", "py_caller", g->lines[i].caller,
+                                                 "calls", (json_int_t)g->lines[i].count, "wall_ns",
+                                                 (json_int_t)g->lines[i].wall, "flops",
+                                                 (json_int_t)g->lines[i].flops));
+        json_object_set_new(o, "top_lines", arr);
+        json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+        json_decref(o);
+        return 0;
+    }
+    printf("%zu process%s, %lld BLAS calls, %.3f ms in BLAS", g->nprocs, g->nprocs == 1 ? "" : "es",
+           (long long)g->calls, g->wall / 1e6);
+    if (ptime > 0)
+        printf(" = %.1f%% of %.3f s of process time", 100.0 * g->wall / ptime, ptime / 1e9);
+    printf(", %.2f GFLOP/s overall", gflops(g->flops, g->wall));
+    if (g->marks)
+        printf(", %lld mark%s", (long long)g->marks, g->marks == 1 ? "" : "s");
+    printf("\npeak per core (%s): %.1f GFLOP/s fp32, %.1f fp64\n\n",
+           pk->measured ? "measured here" : "--peak", pk->s, pk->d);
+
+    printf("%-8s %-11s %9s %11s %7s %9s\n", "routine", "kernel", "calls", "total ms", "share", "GFLOP/s");
+    for (int j = 0; j < nby; j++)
+        printf("%-8s %-11s %9lld %11.3f %6.1f%% %9.2f\n", by[j].routine, by[j].kernel,
+               (long long)by[j].count, by[j].wall / 1e6, g->wall ? 100.0 * by[j].wall / g->wall : 0,
+               gflops(by[j].flops, by[j].wall));
+
+    printf("\ntop shapes by total time\n");
+    printf("%-6s %-20s %-2s %-10s %8s %10s %9s %9s %9s %10s %8s %6s\n", "gemm", "m x n x k", "op",
+           "kernel", "calls", "total ms", "mean us", "p50 us", "p95 us", "max us", "GFLOP/s", "%peak");
+    for (size_t i = 0; i < g->nshapes && (int)i < top; i++) {
+        const shape *s = &g->shapes[i];
+        char dims[64], op[8], p50[24], p95[24];
+        fmt_dims(dims, sizeof dims, s->m, s->n, s->k);
+        snprintf(op, sizeof op, "%s%s", s->ta, s->tb);
+        fmt_us(p50, sizeof p50, quantile_us(s, 0.5));
+        fmt_us(p95, sizeof p95, quantile_us(s, 0.95));
+        double gf = gflops(s->flops, s->wall), peak = peak_for(pk, s);
+        printf("%-6s %-20s %-2s %-10s %8lld %10.3f %9.1f %9s %9s %10.1f %8.2f %5.0f%%\n", s->routine,
+               dims, op, s->kernel, (long long)s->count, s->wall / 1e6, s->wall / 1e3 / s->count,
+               p50, p95, s->max / 1e3, gf, peak > 0 ? 100 * gf / peak : 0);
+    }
+    if (g->nshapes > (size_t)top)
+        printf("(%zu more shapes)\n", g->nshapes - (size_t)top);
+
+    if (g->nlines) {
+        printf("\nhot lines: the Python lines with the most BLAS time\n");
+        printf("%9s %11s %7s %9s  %s\n", "calls", "total ms", "share", "GFLOP/s", "line");
+        for (size_t i = 0; i < g->nlines && (int)i < top; i++)
+            printf("%9lld %11.3f %6.1f%% %9.2f  %s\n", (long long)g->lines[i].count,
+                   g->lines[i].wall / 1e6, g->wall ? 100.0 * g->lines[i].wall / g->wall : 0,
+                   gflops(g->lines[i].flops, g->lines[i].wall), g->lines[i].caller);
+    }
+
+    printf("\ntop call sites by total time\n");
+    printf("%9s %11s %7s  %s\n", "calls", "total ms", "share", "caller");
+    for (size_t i = 0; i < g->nsites && (int)i < top; i++)
+        printf("%9lld %11.3f %6.1f%%  %s\n", (long long)g->sites[i].count, g->sites[i].wall / 1e6,
+               g->wall ? 100.0 * g->sites[i].wall / g->wall : 0, g->sites[i].caller);
+    return 0;
+}
+
