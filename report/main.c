@@ -11,32 +11,103 @@
  * status: 0 all good (a cut-off last line included), 1 some lines were malformed (each named
  * FILE:LINE on stderr, skipped), 2 a usage error or a file that cannot be used.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "include/blasshim.h"
 #include "peak.h"
 #include "tool.h"
 
 /* ---- command line ------------------------------------------------------------------------ */
 
-static const char *const usage_text =
-    "usage: blasshim-report [COMMAND] [OPTIONS] REPORT...\n"
+/* The commands and every option: each command's parsing and --help come from these tables. */
+enum { C_SUMMARY = 1, C_COMPARE = 2, C_CSV = 4, C_TRACE = 8, C_PLOT = 16, C_ALL = 31 };
+
+static const struct command {
+    const char *name;
+    unsigned bit;
+    const char *usage, *what, *example;
+} commands[] = {
+    {"summary", C_SUMMARY, "[summary] [OPTIONS] REPORT...",
+     "The run in a screenful (the default command): processes, calls, BLAS time and its share of\n"
+     "the processes' lifetime; per routine and kernel; the top shapes by total time with count,\n"
+     "mean/p50/p95/max (us), GFLOP/s and % of peak; the hot Python lines; the top call sites.",
+     "blasshim-report summary --top 5 run.jsonl"},
+    {"compare", C_COMPARE, "compare [OPTIONS] BASE NEW",
+     "The same shapes (or Python lines) matched between two runs: calls, mean time per call,\n"
+     "speedup; the total over matched entries; entries found in one run only.",
+     "blasshim-report compare sys.jsonl vec.jsonl"},
+    {"csv", C_CSV, "csv [OPTIONS] REPORT...",
+     "One row per call: a file column, then every call field in fields.def order (frames joined\n"
+     "with ' | ', null as empty), for spreadsheets and pandas. Standard output unless -o.",
+     "blasshim-report csv -o calls.csv run.jsonl"},
+    {"trace", C_TRACE, "trace [OPTIONS] REPORT...",
+     "Chrome trace-event JSON: one event per call on a track per process and thread, marks as\n"
+     "instant events; open it in https://ui.perfetto.dev or chrome://tracing.",
+     "blasshim-report trace -o trace.json run.jsonl"},
+    {"plot", C_PLOT, "plot [OPTIONS] -o FILE.svg REPORT...",
+     "A roofline in SVG: each shape's GFLOP/s against its flops per byte of A, B and C, circle\n"
+     "area by share of BLAS time; fp32 and fp64 compute roofs and a memory roof.",
+     "blasshim-report plot -o roofline.svg run.jsonl"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+typedef enum { O_JSON, O_TOP, O_PEAK, O_BY, O_OUTPUT, O_BANDWIDTH, O_HELP, O_VERSION, O_COUNT } opt_id;
+
+static const struct option {
+    const char *lng;
+    char shrt;
+    const char *metavar; /* NULL: a flag */
+    unsigned cmds;
+    const char *help;
+} options[O_COUNT] = {
+    [O_JSON] = {"--json", 0, NULL, C_SUMMARY | C_COMPARE, "one JSON object instead of text"},
+    [O_TOP] = {"--top", 0, "N", C_SUMMARY,
+               "shapes, Python lines and call sites listed (default 10; 0: all of them)"},
+    [O_PEAK] = {"--peak", 0, "S[,D]", C_SUMMARY | C_PLOT,
+                "GFLOP/s of one core, fp32[,fp64] (one number: fp64 is half); default: "
+                "measured here with an FMA loop"},
+    [O_BY] = {"--by", 0, "shape|line", C_COMPARE,
+              "match shapes (default) or the Python lines (py_caller)"},
+    [O_OUTPUT] = {"--output", 'o', "FILE", C_CSV | C_TRACE | C_PLOT,
+                  "write to FILE (csv, trace: default standard output)"},
+    [O_BANDWIDTH] = {"--bandwidth", 0, "GB/s", C_PLOT,
+                     "memory bandwidth of the memory roof; default: memcpy measured here"},
+    [O_HELP] = {"--help", 'h', NULL, C_ALL, "this help"},
+    [O_VERSION] = {"--version", 0, NULL, C_ALL, "blasshim-report's version"},
+};
+
+static const char *const main_help =
+    "usage: blasshim-report [COMMAND] [OPTIONS] REPORT...\n\n"
     "Read blasshim's JSON Lines reports (several files are one merged view).\n\n"
     "commands:\n"
-    "  summary REPORT...           (the default) calls, BLAS time and its share, per routine and\n"
-    "                              kernel; top shapes with mean/p50/p95/max, GFLOP/s, %% of peak;\n"
-    "                              top call sites; the hot Python lines (py_caller).\n"
-    "                              --json  --top N  --peak S[,D]\n"
-    "  compare BASE NEW            shapes matched between two runs: time per call, speedup,\n"
-    "                              totals, shapes found in one run only.  --json\n"
-    "                              --by line: match the Python lines instead of the shapes\n"
-    "  csv REPORT... [-o FILE]     one row per call, every field\n"
-    "  trace REPORT... [-o FILE]   Chrome trace events for Perfetto / chrome://tracing\n"
-    "  plot REPORT... -o FILE.svg  roofline: GFLOP/s against flop per byte, per shape.\n"
-    "                              --peak S[,D]  --bandwidth GB/s\n\n"
-    "--peak: GFLOP/s of one core, fp32[,fp64] (default: measured here with an FMA loop).\n"
-    "--bandwidth: memory bandwidth for the plot's memory roof (default: memcpy measured here).\n"
-    "Exit status: 0 good, 1 some lines malformed (FILE:LINE on stderr), 2 unusable input or usage.\n";
+    "  summary REPORT...           (the default) the run in a screenful   --json --top N --peak S[,D]\n"
+    "  compare BASE NEW            two runs matched by shape or line      --json --by shape|line\n"
+    "  csv REPORT...               one row per call                       -o FILE\n"
+    "  trace REPORT...             Chrome trace events for Perfetto       -o FILE\n"
+    "  plot -o FILE.svg REPORT...  a roofline chart                       --peak S[,D] --bandwidth GB/s\n\n"
+    "blasshim-report COMMAND --help: that command's options. --version: the version.\n"
+    "Options take --opt VALUE or --opt=VALUE. Exit status: 0 good, 1 some lines malformed\n"
+    "(FILE:LINE on stderr), 2 unusable input or usage.\n\n"
+    "example:\n  blasshim-report compare sys.jsonl vec.jsonl\n";
+
+static void print_help(const struct command *c)
+{
+    printf("usage: " PROG " %s\n\n%s\n\noptions:\n", c->usage, c->what);
+    for (int i = 0; i < O_COUNT; i++) {
+        const struct option *o = &options[i];
+        if (!(o->cmds & c->bit))
+            continue;
+        char left[40], sh[8] = "    ";
+        if (o->shrt)
+            snprintf(sh, sizeof sh, "-%c, ", o->shrt);
+        snprintf(left, sizeof left, "%s%s%s%s", sh, o->lng, o->metavar ? " " : "",
+                 o->metavar ? o->metavar : "");
+        printf("  %-26s %s\n", left, o->help);
+    }
+    printf("\nexample:\n  %s\n", c->example);
+}
 
 static int usage_error(const char *cmd, const char *msg, const char *arg)
 {
@@ -65,61 +136,119 @@ static int parse_peak(const char *s, peaks *pk)
     return 0;
 }
 
+/* Which option argv[*i] is (`--opt`, `--opt=VALUE`, `-o VALUE`, `-oVALUE`); its value, taking
+ * the next argument when the option has one and it was not attached. -1: not an option of
+ * this command (or a value missing/unexpected), after the message. */
+static int match_option(const struct command *c, int argc, char **argv, int *i, const char **val)
+{
+    const char *a = argv[*i];
+    int id = -1;
+    *val = NULL;
+    for (int j = 0; j < O_COUNT && id < 0; j++) {
+        size_t n = strlen(options[j].lng);
+        if (!strncmp(a, options[j].lng, n) && (a[n] == '\0' || a[n] == '=')) {
+            id = j;
+            if (a[n] == '=')
+                *val = a + n + 1;
+        } else if (options[j].shrt && a[1] == options[j].shrt && a[0] == '-') {
+            id = j;
+            if (a[2])
+                *val = a + 2;
+        }
+    }
+    if (id < 0 || !(options[id].cmds & c->bit))
+        return usage_error(c->name, "unknown option ", a), -1;
+    if (!options[id].metavar && *val)
+        return usage_error(c->name, "this option takes no value: ", options[id].lng), -1;
+    if (options[id].metavar && !*val) {
+        if (*i + 1 >= argc)
+            return usage_error(c->name, "a value is missing after ", options[id].lng), -1;
+        *val = argv[++*i];
+    }
+    return id;
+}
+
 int main(int argc, char **argv)
 {
-    const char *cmd = "summary";
+    const struct command *c = &commands[0]; /* summary */
     int first = 1;
-    static const char *const commands[] = {"summary", "compare", "csv", "trace", "plot", NULL};
     if (argc > 1) {
         if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-            fputs(usage_text, stdout);
+            fputs(main_help, stdout);
             return 0;
         }
-        for (int i = 0; commands[i]; i++)
-            if (!strcmp(argv[1], commands[i]))
-                cmd = commands[i], first = 2;
+        if (!strcmp(argv[1], "--version")) {
+            puts(PROG " " BLASSHIM_VERSION);
+            return 0;
+        }
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            if (!strcmp(argv[1], commands[i].name))
+                c = &commands[i], first = 2;
         if (first == 1 && argv[1][0] != '-' && !strchr(argv[1], '.') && !strchr(argv[1], '/'))
             return usage_error(NULL, "unknown command ", argv[1]);
     }
+    const char *cmd = c->name;
     int json = 0, top = 10, by_line = 0;
     const char *out = NULL;
     peaks pk = {0, 0, 1};
     int have_peak = 0;
     double bandwidth = 0;
     char **files = calloc((size_t)argc, sizeof *files);
-    int nfiles = 0;
-    for (int i = first; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage_text, stdout);
+    int nfiles = 0, rc = 0, options_done = 0;
+    for (int i = first; i < argc && rc == 0; i++) {
+        const char *a = argv[i], *v;
+        char *end;
+        if (options_done || a[0] != '-' || !a[1]) {
+            files[nfiles++] = argv[i];
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            options_done = 1;
+            continue;
+        }
+        switch (match_option(c, argc, argv, &i, &v)) {
+        case O_HELP:
+            print_help(c);
             free(files);
             return 0;
-        } else if (!strcmp(a, "--json") && (!strcmp(cmd, "summary") || !strcmp(cmd, "compare"))) {
+        case O_VERSION:
+            puts(PROG " " BLASSHIM_VERSION);
+            free(files);
+            return 0;
+        case O_JSON:
             json = 1;
-        } else if (!strcmp(a, "--by") && !strcmp(cmd, "compare")) {
-            if (++i >= argc || (strcmp(argv[i], "line") && strcmp(argv[i], "shape")))
-                return usage_error(cmd, "--by takes shape or line", NULL);
-            by_line = !strcmp(argv[i], "line");
-        } else if (!strcmp(a, "-o") && strcmp(cmd, "summary") && strcmp(cmd, "compare")) {
-            if (++i >= argc)
-                return usage_error(cmd, "-o needs a file name", NULL);
-            out = argv[i];
-        } else if (!strcmp(a, "--top") && !strcmp(cmd, "summary")) {
-            if (++i >= argc || (top = atoi(argv[i])) < 1)
-                return usage_error(cmd, "--top needs a positive number", NULL);
-        } else if (!strcmp(a, "--peak") && (!strcmp(cmd, "summary") || !strcmp(cmd, "plot"))) {
-            if (++i >= argc || parse_peak(argv[i], &pk) != 0)
-                return usage_error(cmd, "--peak needs GFLOP/s, e.g. 200 or 200,100", NULL);
-            have_peak = 1;
-        } else if (!strcmp(a, "--bandwidth") && !strcmp(cmd, "plot")) {
-            char *end;
-            if (++i >= argc || (bandwidth = strtod(argv[i], &end)) <= 0 || *end)
-                return usage_error(cmd, "--bandwidth needs GB/s, e.g. 20", NULL);
-        } else if (a[0] == '-' && a[1]) {
-            return usage_error(cmd, "unknown option ", a);
-        } else {
-            files[nfiles++] = argv[i];
+            break;
+        case O_BY:
+            if (strcmp(v, "line") && strcmp(v, "shape"))
+                rc = usage_error(cmd, "--by takes shape or line", NULL);
+            by_line = !strcmp(v, "line");
+            break;
+        case O_OUTPUT:
+            out = v;
+            break;
+        case O_TOP: {
+            long n = strtol(v, &end, 10);
+            if (end == v || *end || n < 0)
+                rc = usage_error(cmd, "--top needs a number, 0 for all: ", v);
+            top = n == 0 || n > INT_MAX ? INT_MAX : (int)n;
+            break;
         }
+        case O_PEAK:
+            if (parse_peak(v, &pk) != 0)
+                rc = usage_error(cmd, "--peak needs GFLOP/s, e.g. 200 or 200,100", NULL);
+            have_peak = 1;
+            break;
+        case O_BANDWIDTH:
+            if ((bandwidth = strtod(v, &end)) <= 0 || *end)
+                rc = usage_error(cmd, "--bandwidth needs GB/s, e.g. 20", NULL);
+            break;
+        default:
+            rc = 2;
+        }
+    }
+    if (rc) {
+        free(files);
+        return rc;
     }
     if (nfiles == 0)
         return usage_error(cmd, "no report given", NULL);
@@ -128,7 +257,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "plot") && !out)
         return usage_error(cmd, "plot needs -o FILE.svg", NULL);
 
-    int rc;
     if (!strcmp(cmd, "csv"))
         rc = csv_cmd(files, nfiles, out);
     else if (!strcmp(cmd, "trace"))
