@@ -127,16 +127,9 @@ static void print_text(json_t *j)
 int bs_cmd_info(int argc, char **argv)
 {
     bs_args a;
-    if (bs_parse(CMD_INFO, "info", argc, argv, &a) != 0)
-        return EXIT_LAUNCHER;
-    if (a.val[bs_opt_index("--help")]) {
-        bs_print_help(CMD_INFO);
-        return 0;
-    }
-    if (a.val[bs_opt_index("--version")]) {
-        puts(PROG " " BLASSHIM_VERSION);
-        return 0;
-    }
+    int parsed = bs_parse(CMD_INFO, "info", argc, argv, &a);
+    if (parsed != 0)
+        return parsed < 0 ? EXIT_LAUNCHER : 0;
     if (a.nrest > 0) {
         bs_say("info: unexpected argument '%s' (see " PROG " info --help)", a.rest[0]);
         return EXIT_LAUNCHER;

@@ -41,8 +41,8 @@ typedef struct bs_args {
 int bs_opt_index(const char *lng);
 
 /* Parse argv[1..] of subcommand cmd (argv[0] is the subcommand's name). Options stop at `--`
- * or at the first argument that is not an option. Prints the problem and returns -1 on a
- * usage error. */
+ * or at the first argument that is not an option. Returns 0 to go on; 1 when --help or
+ * --version was given (and printed: the subcommand is done); -1 on a usage error (printed). */
 int bs_parse(unsigned cmd, const char *name, int argc, char **argv, bs_args *a);
 
 /* Print the help of a subcommand (usage, every option, an example) to stdout. */

@@ -130,6 +130,14 @@ int bs_parse(unsigned cmd, const char *name, int argc, char **argv, bs_args *a)
     }
     a->rest = argv + i;
     a->nrest = argc - i;
+    if (a->val[bs_opt_index("--help")]) {
+        bs_print_help(cmd);
+        return 1;
+    }
+    if (a->val[bs_opt_index("--version")]) {
+        puts(PROG " " BLASSHIM_VERSION);
+        return 1;
+    }
     return 0;
 }
 

@@ -230,16 +230,9 @@ static void die_of(int sig)
 int bs_cmd_run(int argc, char **argv)
 {
     bs_args a;
-    if (bs_parse(CMD_RUN, "run", argc, argv, &a) != 0)
-        return EXIT_LAUNCHER;
-    if (a.val[bs_opt_index("--help")]) {
-        bs_print_help(CMD_RUN);
-        return 0;
-    }
-    if (a.val[bs_opt_index("--version")]) {
-        puts(PROG " " BLASSHIM_VERSION);
-        return 0;
-    }
+    int parsed = bs_parse(CMD_RUN, "run", argc, argv, &a);
+    if (parsed != 0)
+        return parsed < 0 ? EXIT_LAUNCHER : 0;
     if (a.nrest == 0) {
         bs_say("run: no command given (usage: " PROG " run [OPTIONS] [--] CMD [ARGS...])");
         return EXIT_LAUNCHER;
