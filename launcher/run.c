@@ -247,8 +247,11 @@ int bs_cmd_run(int argc, char **argv)
 
     fileset before = {0};
     if (!off) {
-        /* a fixed name is this run's alone: an earlier run's file of that name is replaced */
-        if (!strchr(report, '%') && unlink(report) != 0 && errno != ENOENT)
+        /* a fixed name is this run's alone: an earlier run's file of that name is replaced
+         * (a regular file only: never a device such as /dev/null, a symlink or a FIFO) */
+        struct stat st;
+        if (!strchr(report, '%') && lstat(report, &st) == 0 && S_ISREG(st.st_mode) &&
+            unlink(report) != 0)
             bs_say("run: cannot replace %s: %s; the run appends to it", report, strerror(errno));
         to_glob(report, pat, sizeof pat);
         snapshot(pat, &before);
@@ -295,6 +298,7 @@ int bs_cmd_run(int argc, char **argv)
         sigaction(passed_on[i], &sa, NULL);
     signal(SIGINT, SIG_IGN);
     signal(SIGQUIT, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN); /* a closed stderr must not cost CMD's exit status */
     sigprocmask(SIG_SETMASK, &old, NULL);
 
     int exec_errno = 0;
@@ -325,8 +329,8 @@ int bs_cmd_run(int argc, char **argv)
             if (changed(&before, &after.f[i]))
                 mine[n++] = after.f[i].path;
         if (n == 0) {
-            bs_say("no report written (no process of the run made a BLAS call; pattern %s)",
-                   shown(report, cwd));
+            bs_say("no report written as %s (no process of the run made a BLAS call, or the "
+                   "report could not be opened)", shown(report, cwd));
         } else {
             fprintf(stderr, PROG ": %s written:", n == 1 ? "report" : "reports");
             for (int i = 0; i < n; i++)
