@@ -48,7 +48,7 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
 # every other BLAS routine: wrappers generated from the one routine table
-$(BUILD)/gen/wrappers.c: shim/routines.tab tools/gen_wrappers.py
+$(BUILD)/gen/wrappers.c: shim/routines.tab shim/spellings.def shim/call.h tools/gen_wrappers.py
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/gen_wrappers.py shim/routines.tab $@
 
@@ -139,7 +139,7 @@ $(BUILD)/gemm_bench: bench/gemm_bench.c $(filter $(BUILD)/obj/kernels/%,$(LIB_OB
 
 bench:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory $(BUILD)/gemm_bench
+	@$(MAKE) --no-print-directory $(BUILD)/gemm_bench $(BUILD)/libblasshim.so
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BUILD)/gemm_bench $(BENCH_ARGS)
 
 $(BUILD)/overhead: bench/overhead.c

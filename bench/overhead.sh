@@ -41,7 +41,7 @@ awk '
         printf "%-34s %10s %12s %8s\n", "configuration", "ns/call", "added ns", "target"
         n = split("none off summary summary_nobt calls calls_nobt", order, " ")
         split("no shim|BLASSHIM_REPORT=off|BLASSHIM_LOG=summary (backtrace 1)|BLASSHIM_LOG=summary, BACKTRACE=0|call lines (backtrace 1)|call lines, BACKTRACE=0", label, "|")
-        split("-|15|150|-|1500|-", target, "|")
+        split("-|5|150|-|1500|-", target, "|")
         for (i = 1; i <= n; i++)
             printf "%-34s %10.1f %12.1f %8s\n", label[i], best[order[i]], best[order[i]] - base, target[i]
         printf "\n8x8 float64 matmul in a Python loop (NumPy -> cblas_dgemm), summary mode, best round:\n"

@@ -45,7 +45,7 @@ static json_t *ask_library(const bs_args *a, const char *lib, const char *report
         dup2(fds[1], STDOUT_FILENO);
         close(fds[1]);
         bs_set_child_env(a, lib, report);
-        execl("/proc/self/exe", PROG, "--info-probe", (char *)NULL);
+        execl("/proc/self/exe", LAUNCHER_NAME, "--info-probe", (char *)NULL);
         _exit(EXIT_LAUNCHER);
     }
     close(fds[1]);
@@ -131,7 +131,7 @@ int bs_cmd_info(int argc, char **argv)
     if (parsed != 0)
         return parsed < 0 ? EXIT_LAUNCHER : 0;
     if (a.nrest > 0) {
-        bs_say("info: unexpected argument '%s' (see " PROG " info --help)", a.rest[0]);
+        bs_say("info: unexpected argument '%s' (see " LAUNCHER_NAME " info --help)", a.rest[0]);
         return EXIT_LAUNCHER;
     }
     char lib[PATH_MAX], report[PATH_MAX];

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#define PROG "blasshim"
+#define LAUNCHER_NAME "blasshim"
 #define EXIT_LAUNCHER 125 /* blasshim itself failed, or was used wrongly */
 
 /* Subcommands an option belongs to. */
@@ -48,7 +48,7 @@ int bs_parse(unsigned cmd, const char *name, int argc, char **argv, bs_args *a);
 /* Print the help of a subcommand (usage, every option, an example) to stdout. */
 void bs_print_help(unsigned cmd);
 
-/* `PROG: message` on stderr. */
+/* `LAUNCHER_NAME: message` on stderr. */
 void bs_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Files that belong to this installation, found from the launcher's own path: the build

@@ -53,7 +53,7 @@ void bs_say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs(PROG ": ", stderr);
+    fputs(LAUNCHER_NAME ": ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -69,9 +69,9 @@ int bs_opt_index(const char *lng)
 
 static int usage(const char *name, const char *fmt, const char *arg)
 {
-    fprintf(stderr, PROG ": %s: ", name);
+    fprintf(stderr, LAUNCHER_NAME ": %s: ", name);
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see " PROG " %s --help)\n", name);
+    fprintf(stderr, " (see " LAUNCHER_NAME " %s --help)\n", name);
     return -1;
 }
 
@@ -135,7 +135,7 @@ int bs_parse(unsigned cmd, const char *name, int argc, char **argv, bs_args *a)
         return 1;
     }
     if (a->val[bs_opt_index("--version")]) {
-        puts(PROG " " BLASSHIM_VERSION);
+        puts(LAUNCHER_NAME " " BLASSHIM_VERSION);
         return 1;
     }
     return 0;
@@ -184,7 +184,7 @@ static void wrap(const char *text, int col, int width)
 void bs_print_help(unsigned cmd)
 {
     size_t h = cmd == CMD_RUN ? 0 : 1;
-    printf("usage: " PROG " %s %s\n\n%s\n\noptions:\n", helps[h].name, helps[h].usage,
+    printf("usage: " LAUNCHER_NAME " %s %s\n\n%s\n\noptions:\n", helps[h].name, helps[h].usage,
            helps[h].what);
     for (int i = 0; i < OPT_COUNT; i++) {
         const bs_opt *o = &bs_opts[i];
@@ -210,7 +210,7 @@ void bs_print_help(unsigned cmd)
 }
 
 static const char *const main_help =
-    "usage: " PROG " COMMAND [OPTIONS] [ARGS...]\n\n"
+    "usage: " LAUNCHER_NAME " COMMAND [OPTIONS] [ARGS...]\n\n"
     "Profile the BLAS calls of an unmodified program (NumPy, PyTorch, C, Fortran, R, ...).\n\n"
     "commands:\n"
     "  run [OPTIONS] [--] CMD [ARGS...]   run CMD under the shim; name its reports, summarise them\n"
@@ -223,12 +223,12 @@ static const char *const main_help =
     "                                     --shape MxNxK\n\n"
     "options: -h, --help (also after each command)   --version\n\n"
     "example:\n"
-    "  " PROG " run -o sys.jsonl -- python3 app.py\n"
-    "  " PROG " run -k vectorized -o vec.jsonl -- python3 app.py\n"
-    "  " PROG " report compare sys.jsonl vec.jsonl\n";
+    "  " LAUNCHER_NAME " run -o sys.jsonl -- python3 app.py\n"
+    "  " LAUNCHER_NAME " run -k vectorized -o vec.jsonl -- python3 app.py\n"
+    "  " LAUNCHER_NAME " report compare sys.jsonl vec.jsonl\n";
 
 static const char *const bench_help =
-    "usage: " PROG " bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC]\n"
+    "usage: " LAUNCHER_NAME " bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC]\n"
     "                      [--shape MxNxK]...\n\n"
     "Every kernel against the system BLAS (OpenBLAS with 1 thread and with all threads), side\n"
     "by side in one run, and this machine's FMA peak: what `make bench` runs. OpenBLAS's\n"
@@ -242,7 +242,7 @@ static const char *const bench_help =
     "  --shape MxNxK        measure this shape (repeatable) instead of the list\n"
     "  -h, --help           this help\n"
     "  --version            blasshim's version\n\n"
-    "example:\n  " PROG " bench --only d --shape 300x200x100\n";
+    "example:\n  " LAUNCHER_NAME " bench --only d --shape 300x200x100\n";
 
 /* The directory of this executable. */
 static int self_dir(char *out, size_t cap)
@@ -301,7 +301,7 @@ static int cmd_bench(int argc, char **argv)
             return 0;
         }
         if (!strcmp(argv[i], "--version")) {
-            puts(PROG " " BLASSHIM_VERSION);
+            puts(LAUNCHER_NAME " " BLASSHIM_VERSION);
             return 0;
         }
     }
@@ -328,7 +328,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "--version")) {
-        puts(PROG " " BLASSHIM_VERSION);
+        puts(LAUNCHER_NAME " " BLASSHIM_VERSION);
         return 0;
     }
     if (!strcmp(cmd, "run"))
@@ -341,6 +341,6 @@ int main(int argc, char **argv)
         return cmd_bench(argc - 1, argv + 1);
     if (!strcmp(cmd, "--info-probe")) /* internal: run by `info` under LD_PRELOAD */
         return bs_info_probe();
-    bs_say("unknown command '%s' (run, report, info, bench; see " PROG " --help)", cmd);
+    bs_say("unknown command '%s' (run, report, info, bench; see " LAUNCHER_NAME " --help)", cmd);
     return EXIT_LAUNCHER;
 }

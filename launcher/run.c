@@ -48,7 +48,7 @@ int bs_report_pattern(const bs_args *a, char *out, size_t cap, int *off)
             k = "system";
         if (strlen(k) > 64 || strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                         "0123456789_-") != strlen(k)) {
-            bs_say("run: '%s' is not a kernel name (see " PROG " run --help)", k);
+            bs_say("run: '%s' is not a kernel name (see " LAUNCHER_NAME " run --help)", k);
             return -1;
         }
         snprintf(dflt, sizeof dflt, "blasshim-%s-%%p.jsonl", k);
@@ -234,7 +234,7 @@ int bs_cmd_run(int argc, char **argv)
     if (parsed != 0)
         return parsed < 0 ? EXIT_LAUNCHER : 0;
     if (a.nrest == 0) {
-        bs_say("run: no command given (usage: " PROG " run [OPTIONS] [--] CMD [ARGS...])");
+        bs_say("run: no command given (usage: " LAUNCHER_NAME " run [OPTIONS] [--] CMD [ARGS...])");
         return EXIT_LAUNCHER;
     }
     int quiet = a.val[bs_opt_index("--quiet")] != NULL, off;
@@ -332,7 +332,7 @@ int bs_cmd_run(int argc, char **argv)
             bs_say("no report written as %s (no process of the run made a BLAS call, or the "
                    "report could not be opened)", shown(report, cwd));
         } else {
-            fprintf(stderr, PROG ": %s written:", n == 1 ? "report" : "reports");
+            fprintf(stderr, LAUNCHER_NAME ": %s written:", n == 1 ? "report" : "reports");
             for (int i = 0; i < n; i++)
                 fprintf(stderr, "%s%s", n == 1 ? " " : "\n  ", shown(mine[i], cwd));
             fputc('\n', stderr);

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "aggregate.h"
+#include "blasinfo.h"
 #include "clock.h"
 #include "process.h"
 #include "warn.h"
@@ -94,6 +95,7 @@ void bs_report_setup(const char *pattern, const bs_header_info *info, int summar
     R.info.num_threads = info->num_threads;
     R.info.num_threads_from = info->num_threads_from; /* a string constant */
     R.info.version = info->version;
+    bs_blas_keep(&info->blas);
     pthread_mutex_unlock(&R.mu);
 }
 
@@ -164,6 +166,8 @@ static void config_json_locked(json_t *h)
         json_object_set_new(k, R.info.routine[i], json_string(R.info.kernel[i]));
     json_object_set_new(h, "kernels", k);
     json_object_set_new(h, "real_blas", R.info.real_blas ? bs_json_text(R.info.real_blas) : json_null());
+    json_object_set_new(h, "blas", bs_blas_json());
+    json_object_set_new(h, "blas_env", bs_blas_env_json());
     json_object_set_new(h, "isa", R.info.isa ? json_string(R.info.isa) : json_null());
     json_object_set_new(h, "isas_supported",
                         R.info.isas_supported ? json_string(R.info.isas_supported) : json_null());

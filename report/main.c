@@ -2,6 +2,7 @@
  *
  *   blasshim-report [summary] REPORT...          the run in a screenful
  *   blasshim-report compare BASE NEW             the same shapes in two runs, speedups
+ *   blasshim-report compare --base A... --new B...   several runs a side, pooled
  *   blasshim-report csv REPORT... [-o FILE]      one row per call
  *   blasshim-report trace REPORT... [-o FILE]    Chrome trace events (Perfetto)
  *   blasshim-report plot REPORT... -o FILE.svg   a roofline chart
@@ -32,11 +33,17 @@ static const struct command {
     {"summary", C_SUMMARY, "[summary] [OPTIONS] REPORT...",
      "The run in a screenful (the default command): processes, calls, BLAS time and its share of\n"
      "the processes' lifetime; per routine and kernel; the top shapes by total time with count,\n"
-     "mean/p50/p95/max (us), GFLOP/s and % of peak; the hot Python lines; the top call sites.",
+     "mean/p50/p95/max (us), GFLOP/s and % of peak; the hot Python lines; the top call sites;\n"
+     "verify results; BLAS time between marks (phases). The peak is this machine's, measured\n"
+     "once with an FMA loop and cached per CPU model in $XDG_CACHE_HOME/blasshim/machines.json\n"
+     "(~/.cache/blasshim/); a report from another CPU model uses that model's cached numbers,\n"
+     "else asks for --peak.",
      "blasshim-report summary --top 5 run.jsonl"},
-    {"compare", C_COMPARE, "compare [OPTIONS] BASE NEW",
-     "The same shapes (or Python lines) matched between two runs: calls, mean time per call,\n"
-     "speedup; the total over matched entries; entries found in one run only.",
+    {"compare", C_COMPARE, "compare [OPTIONS] BASE NEW | compare [OPTIONS] --base A... --new B...",
+     "The same shapes (or Python lines) matched between two runs: median time per call after the\n"
+     "cold first call, min, p95, speedup, significance; the total over matched entries; entries\n"
+     "found in one run only; first, the baseline's differences (real BLAS, its variables, CPU,\n"
+     "threads). Several files a side (--base ... --new ...) are pooled.",
      "blasshim-report compare sys.jsonl vec.jsonl"},
     {"csv", C_CSV, "csv [OPTIONS] REPORT...",
      "One row per call: a file column, then every call field in fields.def order (frames joined\n"
@@ -48,12 +55,16 @@ static const struct command {
      "blasshim-report trace -o trace.json run.jsonl"},
     {"plot", C_PLOT, "plot [OPTIONS] -o FILE.svg REPORT...",
      "A roofline in SVG: each shape's GFLOP/s against its flops per byte of A, B and C, circle\n"
-     "area by share of BLAS time; fp32 and fp64 compute roofs and a memory roof.",
+     "area by share of BLAS time; fp32 and fp64 compute roofs and a memory roof (peak and\n"
+     "bandwidth measured once per CPU model and cached, as for summary).",
      "blasshim-report plot -o roofline.svg run.jsonl"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-typedef enum { O_JSON, O_TOP, O_PEAK, O_BY, O_OUTPUT, O_BANDWIDTH, O_HELP, O_VERSION, O_COUNT } opt_id;
+typedef enum {
+    O_JSON, O_TOP, O_PEAK, O_REMEASURE, O_BY, O_BASE, O_NEW, O_KEEP_COLD, O_OUTPUT, O_BANDWIDTH,
+    O_HELP, O_VERSION, O_COUNT
+} opt_id;
 
 static const struct option {
     const char *lng;
@@ -66,14 +77,20 @@ static const struct option {
     [O_TOP] = {"--top", 0, "N", C_SUMMARY,
                "shapes, Python lines and call sites listed (default 10; 0: all of them)"},
     [O_PEAK] = {"--peak", 0, "S[,D]", C_SUMMARY | C_PLOT,
-                "GFLOP/s of one core, fp32[,fp64] (one number: fp64 is half); default: "
-                "measured here with an FMA loop"},
+                "GFLOP/s of one core, fp32[,fp64] (one number: fp64 is half); default: this "
+                "machine's, cached"},
+    [O_REMEASURE] = {"--remeasure", 0, NULL, C_SUMMARY | C_PLOT,
+                     "measure this machine's peak (and bandwidth) again, refreshing the cache"},
     [O_BY] = {"--by", 0, "shape|line", C_COMPARE,
               "match shapes (default) or the Python lines (py_caller)"},
+    [O_BASE] = {"--base", 0, NULL, C_COMPARE, "the reports that follow are the baseline side"},
+    [O_NEW] = {"--new", 0, NULL, C_COMPARE, "the reports that follow are the new side"},
+    [O_KEEP_COLD] = {"--keep-cold", 0, NULL, C_COMPARE,
+                     "keep each shape's first (cold) call in the statistics"},
     [O_OUTPUT] = {"--output", 'o', "FILE", C_CSV | C_TRACE | C_PLOT,
                   "write to FILE (csv, trace: default standard output)"},
     [O_BANDWIDTH] = {"--bandwidth", 0, "GB/s", C_PLOT,
-                     "memory bandwidth of the memory roof; default: memcpy measured here"},
+                     "memory bandwidth of the memory roof; default: memcpy, measured and cached"},
     [O_HELP] = {"--help", 'h', NULL, C_ALL, "this help"},
     [O_VERSION] = {"--version", 0, NULL, C_ALL, "blasshim-report's version"},
 };
@@ -82,11 +99,12 @@ static const char *const main_help =
     "usage: blasshim-report [COMMAND] [OPTIONS] REPORT...\n\n"
     "Read blasshim's JSON Lines reports (several files are one merged view).\n\n"
     "commands:\n"
-    "  summary REPORT...           (the default) the run in a screenful   --json --top N --peak S[,D]\n"
-    "  compare BASE NEW            two runs matched by shape or line      --json --by shape|line\n"
-    "  csv REPORT...               one row per call                       -o FILE\n"
-    "  trace REPORT...             Chrome trace events for Perfetto       -o FILE\n"
-    "  plot -o FILE.svg REPORT...  a roofline chart                       --peak S[,D] --bandwidth GB/s\n\n"
+    "  summary REPORT...           (the default) the run in a screenful\n"
+    "  compare BASE NEW            two runs matched by shape or line, speedups\n"
+    "  compare --base A... --new B...  several runs a side, pooled\n"
+    "  csv REPORT...               one row per call\n"
+    "  trace REPORT...             Chrome trace events for Perfetto\n"
+    "  plot -o FILE.svg REPORT...  a roofline chart\n\n"
     "blasshim-report COMMAND --help: that command's options. --version: the version.\n"
     "Options take --opt VALUE or --opt=VALUE. Exit status: 0 good, 1 some lines malformed\n"
     "(FILE:LINE on stderr), 2 unusable input or usage.\n\n"
@@ -133,7 +151,43 @@ static int parse_peak(const char *s, peaks *pk)
     if (*end)
         return -1;
     pk->s = a, pk->d = b, pk->measured = 0;
+    snprintf(pk->source, sizeof pk->source, "given with --peak");
     return 0;
+}
+
+/* summary and plot: the peak (and bandwidth) to hold the calls against */
+static int summary_or_plot(const char *cmd, char **files, int nfiles, int json, int top,
+                           const char *out, peaks *pk, int have_peak, double bandwidth,
+                           int remeasure)
+{
+    gather g = {.by_kernel = 1};
+    int rc = gather_reports(&g, files, nfiles);
+    const int plot = !strcmp(cmd, "plot"), want_bw = plot && bandwidth <= 0;
+    if (rc < 2 && (!have_peak || want_bw) &&
+        machine_numbers(g.cpu_model, remeasure, !have_peak, want_bw, pk, &bandwidth) != 0)
+        rc = 2;
+    if (rc < 2) {
+        int r = plot ? plot_cmd(&g, out, pk, bandwidth, want_bw) : summary_cmd(&g, json, top, pk);
+        if (r > rc)
+            rc = r;
+    }
+    gather_free(&g);
+    return rc;
+}
+
+static int compare(char **files, int nbase, int nnew, int json, int by_line, int keep_cold)
+{
+    gather base = {.keep_samples = 1}, next = {.keep_samples = 1};
+    int r1 = gather_reports(&base, files, nbase), r2 = gather_reports(&next, files + nbase, nnew);
+    int rc = r1 > r2 ? r1 : r2;
+    if (rc < 2)
+        rc = (by_line ? compare_lines_cmd(&base, &next, json)
+                      : compare_cmd(&base, &next, json, keep_cold))
+                 ? 2
+                 : rc;
+    gather_free(&base);
+    gather_free(&next);
+    return rc;
 }
 
 /* Which option argv[*i] is (`--opt`, `--opt=VALUE`, `-o VALUE`, `-oVALUE`); its value, taking
@@ -188,18 +242,23 @@ int main(int argc, char **argv)
             return usage_error(NULL, "unknown command ", argv[1]);
     }
     const char *cmd = c->name;
-    int json = 0, top = 10, by_line = 0;
+    const int is_compare = c->bit == C_COMPARE, is_plot = c->bit == C_PLOT;
+    int json = 0, top = 10, by_line = 0, keep_cold = 0, remeasure = 0;
     const char *out = NULL;
-    peaks pk = {0, 0, 1};
+    peaks pk = {0, 0, 0, "given with --peak"};
     int have_peak = 0;
     double bandwidth = 0;
-    char **files = calloc((size_t)argc, sizeof *files);
-    int nfiles = 0, rc = 0, options_done = 0;
-    for (int i = first; i < argc && rc == 0; i++) {
+    /* compare: side 0 the plain files (BASE NEW), 1 after --base, 2 after --new */
+    char **files = calloc((size_t)argc, sizeof *files), **sided[3];
+    int nsided[3] = {0, 0, 0}, side = 0, nfiles = 0, rc = 0, options_done = 0, done = 0;
+    for (int i = 0; i < 3; i++)
+        sided[i] = calloc((size_t)argc, sizeof *sided[i]);
+    for (int i = first; i < argc && !rc && !done; i++) {
         const char *a = argv[i], *v;
         char *end;
         if (options_done || a[0] != '-' || !a[1]) {
             files[nfiles++] = argv[i];
+            sided[side][nsided[side]++] = argv[i];
             continue;
         }
         if (!strcmp(a, "--")) {
@@ -209,12 +268,12 @@ int main(int argc, char **argv)
         switch (match_option(c, argc, argv, &i, &v)) {
         case O_HELP:
             print_help(c);
-            free(files);
-            return 0;
+            done = 1;
+            break;
         case O_VERSION:
             puts(PROG " " BLASSHIM_VERSION);
-            free(files);
-            return 0;
+            done = 1;
+            break;
         case O_JSON:
             json = 1;
             break;
@@ -222,6 +281,16 @@ int main(int argc, char **argv)
             if (strcmp(v, "line") && strcmp(v, "shape"))
                 rc = usage_error(cmd, "--by takes shape or line", NULL);
             by_line = !strcmp(v, "line");
+            break;
+        case O_BASE:
+        case O_NEW:
+            side = a[2] == 'b' ? 1 : 2;
+            break;
+        case O_KEEP_COLD:
+            keep_cold = 1;
+            break;
+        case O_REMEASURE:
+            remeasure = 1;
             break;
         case O_OUTPUT:
             out = v;
@@ -246,43 +315,38 @@ int main(int argc, char **argv)
             rc = 2;
         }
     }
-    if (rc) {
-        free(files);
-        return rc;
+    if (!rc && !done && nfiles == 0)
+        rc = usage_error(cmd, "no report given", NULL);
+    if (!rc && !done && is_compare && (nsided[1] || nsided[2])) {
+        if (nsided[0] || !nsided[1] || !nsided[2])
+            rc = usage_error(cmd, "give reports after both --base and --new, and none before",
+                             NULL);
+        nfiles = 0;
+        for (int s = 1; s < 3; s++)
+            for (int i = 0; i < nsided[s]; i++)
+                files[nfiles++] = sided[s][i];
+    } else if (!rc && !done && is_compare && nfiles != 2) {
+        rc = usage_error(cmd, "compare takes two reports, BASE NEW, or --base A... --new B...",
+                         NULL);
+    } else if (is_compare) {
+        nsided[1] = nsided[2] = 1;
     }
-    if (nfiles == 0)
-        return usage_error(cmd, "no report given", NULL);
-    if (!strcmp(cmd, "compare") && nfiles != 2)
-        return usage_error(cmd, "compare takes two reports, BASE and NEW", NULL);
-    if (!strcmp(cmd, "plot") && !out)
-        return usage_error(cmd, "plot needs -o FILE.svg", NULL);
+    if (!rc && !done && is_plot && !out)
+        rc = usage_error(cmd, "plot needs -o FILE.svg", NULL);
 
-    if (!strcmp(cmd, "csv"))
+    if (rc || done)
+        ;
+    else if (c->bit == C_CSV)
         rc = csv_cmd(files, nfiles, out);
-    else if (!strcmp(cmd, "trace"))
+    else if (c->bit == C_TRACE)
         rc = trace_cmd(files, nfiles, out);
-    else if (!strcmp(cmd, "compare")) {
-        gather base = {.by_kernel = 0}, next = {.by_kernel = 0};
-        int r1 = gather_reports(&base, files, 1), r2 = gather_reports(&next, files + 1, 1);
-        rc = r1 > r2 ? r1 : r2;
-        if (rc < 2)
-            rc = (by_line ? compare_lines_cmd(&base, &next, json) : compare_cmd(&base, &next, json))
-                     ? 2 : rc;
-    } else {
-        gather g = {.by_kernel = 1};
-        rc = gather_reports(&g, files, nfiles);
-        if (rc < 2) {
-            if (!have_peak)
-                bs_measure_peak(&pk.s, &pk.d);
-            int bw_measured = 0;
-            if (!strcmp(cmd, "plot") && bandwidth <= 0)
-                bandwidth = measure_bandwidth(), bw_measured = 1;
-            int r = !strcmp(cmd, "plot") ? plot_cmd(&g, out, &pk, bandwidth, bw_measured)
-                                         : summary_cmd(&g, json, top, &pk);
-            if (r > rc)
-                rc = r;
-        }
-    }
+    else if (is_compare)
+        rc = compare(files, nsided[1], nsided[2], json, by_line, keep_cold);
+    else
+        rc = summary_or_plot(cmd, files, nfiles, json, top, out, &pk, have_peak, bandwidth,
+                             remeasure);
     free(files);
+    for (int i = 0; i < 3; i++)
+        free(sided[i]);
     return rc;
 }

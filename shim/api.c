@@ -16,12 +16,14 @@ BS_EXPORT void blasshim_pause(void)
 {
     bs_init();
     bs_report_pause(1);
+    bs_quiet_update();
 }
 
 BS_EXPORT void blasshim_resume(void)
 {
     bs_init();
     bs_report_pause(0);
+    bs_quiet_update();
 }
 
 BS_EXPORT void blasshim_mark(const char *name)

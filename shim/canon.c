@@ -1,9 +1,11 @@
-/* shim/canon.c — decoding, validating and canonicalizing a gemm call. Pure functions. */
+/* shim/canon.c — decoding, validating and canonicalizing a gemm call; the names of routines
+ * and spellings. Pure functions. */
 #include "canon.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
-enum { CBLAS_ROW = 101, CBLAS_COL = 102, CBLAS_N = 111, CBLAS_T = 112, CBLAS_C = 113 };
+#include <cblas.h>
 
 const char *const bs_routine_names[BS_R_COUNT] = {
 #define BS_R_NAME(name, p, T) #name,
@@ -14,7 +16,10 @@ const char *const bs_routine_names[BS_R_COUNT] = {
 static char trans_of(bs_api api, int raw)
 {
     if (api == BS_API_CBLAS)
-        return raw == CBLAS_N ? 'N' : raw == CBLAS_T ? 'T' : raw == CBLAS_C ? 'C' : '?';
+        return raw == CblasNoTrans     ? 'N'
+               : raw == CblasTrans     ? 'T'
+               : raw == CblasConjTrans ? 'C'
+                                       : '?';
     switch (raw) {
     case 'N': case 'n': return 'N';
     case 'T': case 't': return 'T';
@@ -23,10 +28,10 @@ static char trans_of(bs_api api, int raw)
     }
 }
 
-void bs_gemm_decode(bs_gemm_desc *d)
+void bs_gemm_decode(bs_call *d)
 {
     if (d->api == BS_API_CBLAS)
-        d->order = d->order_raw == CBLAS_ROW ? 'R' : d->order_raw == CBLAS_COL ? 'C' : '?';
+        d->order = d->order_raw == CblasRowMajor ? 'R' : d->order_raw == CblasColMajor ? 'C' : '?';
     else
         d->order = 'C';
     d->transa = trans_of(d->api, d->transa_raw);
@@ -35,7 +40,7 @@ void bs_gemm_decode(bs_gemm_desc *d)
 
 static int64_t max1(int64_t v) { return v > 1 ? v : 1; }
 
-int bs_gemm_check(const bs_gemm_desc *d, const char **param)
+int bs_gemm_check(const bs_call *d, const char **param)
 {
     /* parameter numbers: CBLAS has the order first; Fortran starts at TRANSA. Checked in
      * the reference BLAS's order, one test at a time (this runs on every call) */
@@ -61,7 +66,7 @@ int bs_gemm_check(const bs_gemm_desc *d, const char **param)
     return 0;
 }
 
-void bs_gemm_canonical(const bs_gemm_desc *d, bs_gemm_canon *c)
+void bs_gemm_canonical(const bs_call *d, bs_gemm_canon *c)
 {
     char ta = d->transa == 'N' ? 'N' : 'T'; /* 'C' is 'T' for real types */
     char tb = d->transb == 'N' ? 'N' : 'T';
@@ -73,22 +78,23 @@ void bs_gemm_canonical(const bs_gemm_desc *d, bs_gemm_canon *c)
     }
 }
 
-const char *bs_gemm_symbol(const bs_gemm_desc *d)
-{
-    static const char *const names[2][BS_R_COUNT] = {
-#define BS_R_CBLAS(name, p, T) "cblas_" #name,
-        {BS_ROUTINES(BS_R_CBLAS)},
-#undef BS_R_CBLAS
-#define BS_R_F77(name, p, T) #name "_",
-        {BS_ROUTINES(BS_R_F77)},
-#undef BS_R_F77
-    };
-    return names[d->api][d->routine];
-}
+static const struct {
+    const char *prefix, *suffix[2], *api[2];
+    int bits;
+} spellings[BS_SPELLINGS] = {
+#define BS_SPELLING(id, prefix, csuf, fsuf, bits, cname, fname)                                  \
+    [id] = {prefix, {csuf, fsuf}, {cname, fname}, bits},
+#include "spellings.def"
+#undef BS_SPELLING
+};
 
-const char *bs_api_name(bs_api api, bs_spelling sp)
+const char *bs_api_name(bs_api api, bs_spelling sp) { return spellings[sp].api[api]; }
+
+int bs_spelling_wide(bs_spelling sp) { return spellings[sp].bits == 64; }
+
+const char *bs_spelled(char *buf, size_t cap, const char *routine, bs_api api, bs_spelling sp)
 {
-    static const char *const names[BS_SPELLINGS][2] = {
-        {"cblas", "fortran"}, {"cblas64", "fortran64"}, {"scipy_cblas64", "scipy_fortran64"}};
-    return names[sp][api];
+    snprintf(buf, cap, "%s%s%s%s", spellings[sp].prefix, api == BS_API_CBLAS ? "cblas_" : "",
+             routine, spellings[sp].suffix[api]);
+    return buf;
 }

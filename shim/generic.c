@@ -3,18 +3,19 @@
  * routine was called with, in the fields that fit it. */
 #include "generic.h"
 
-void *bs_sym_get(bs_sym *s)
+void *bs_sym_resolve(bs_sym *s)
 {
+    bs_init();
     if (atomic_load_explicit(&s->state, memory_order_acquire) == 0) {
-        bs_init();
         void *fn = bs_real_lookup(s->name);
         atomic_store(&s->fn, fn);
-        atomic_store_explicit(&s->state, fn ? 1 : 2, memory_order_release);
+        int expected = 0; /* another thread may have got there first, and warned */
+        atomic_compare_exchange_strong(&s->state, &expected, fn ? 1 : 2);
     }
     return atomic_load_explicit(&s->fn, memory_order_relaxed);
 }
 
-int bs_gen_begin(bs_gcall *g, bs_sym *s, void *caller_ip)
+int bs_gen_begin(bs_call *g, bs_sym *s)
 {
     if (bs_depth > 0)
         return 0; /* from inside the real BLAS: not the program's call */
@@ -26,37 +27,16 @@ int bs_gen_begin(bs_gcall *g, bs_sym *s, void *caller_ip)
     }
     if (atomic_load(&s->state) == 3 || !bs_report_enabled())
         return 0;
-    g->caller_ip = caller_ip;
     bs_depth++;
     bs_probe_begin(&g->probe, g->flops, 1);
     return 1;
 }
 
-void bs_gen_end(bs_gcall *g)
+void bs_gen_end(bs_call *g)
 {
     const bs_kernel_info none = {.threads = -1};
+    const bs_verdict unverified = {.max_rel_err = -1};
     bs_probe_stop(&g->probe, &none);
-    bs_record r = {
-        .routine = g->routine,
-        .api = bs_api_name(g->api, g->spelling),
-        .order = g->api == BS_API_CBLAS ? bs_code_name(g->api, g->order) : (g->order ? "col" : NULL),
-        .transa = bs_code_name(g->api, g->transa),
-        .transb = bs_code_name(g->api, g->transb),
-        .uplo = bs_code_name(g->api, g->uplo),
-        .side = bs_code_name(g->api, g->side),
-        .diag = bs_code_name(g->api, g->diag),
-        .m = g->m, .n = g->n, .k = g->k,
-        .alpha = g->alpha, .beta = g->beta,
-        .lda = g->lda, .ldb = g->ldb, .ldc = g->ldc,
-        .incx = g->incx, .incy = g->incy,
-        .kernel = "system",
-        .threads = -1,
-        .flops = g->flops >= 0 ? (int64_t)g->flops : -1,
-        .a_bytes = -1, .b_bytes = -1, .c_bytes = -1,
-        .workspace_bytes = -1,
-        .max_rel_err = -1,
-        .nonfinite = -1,
-    };
-    bs_probe_report(&g->probe, g->caller_ip, &r);
+    bs_call_record(g, "system", &none, &unverified);
     bs_depth--;
 }

@@ -12,6 +12,7 @@
 
 __thread int bs_depth __attribute__((tls_model("initial-exec")));
 
+atomic_int bs_ready;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* Routines set to "system" with no real routine to call run the naive kernel instead. */
@@ -32,18 +33,36 @@ static void fallback_without_real(void)
                                    "libopenblas.so.0");
 }
 
+/* OpenBLAS's idle threads spin for a while after each call and take the cores our pool needs
+ * (every routine but gemm goes to it): while a multi-threaded kernel of ours (parallel, auto)
+ * is configured for some routine, the real BLAS runs on one thread (README, "Kernels"). */
+static void share_cores_with_real(int nthreads)
+{
+    int ours = 0;
+    for (int r = 0; r < BS_R_COUNT; r++)
+        if (bs_cfg.kernel[r] && (!strcmp(bs_cfg.kernel[r]->name, "parallel") ||
+                                 !strcmp(bs_cfg.kernel[r]->name, "auto")))
+            ours = 1;
+    void (*set_threads)(int) = ours && nthreads > 1 ? (void (*)(int))bs_real_lookup(
+                                                          "openblas_set_num_threads")
+                                                    : NULL;
+    if (set_threads)
+        set_threads(1);
+}
+
 static void init_once(void)
 {
     bs_config_read();
     const char *isa_problem = bs_kernels_configure(&bs_cfg.kparams);
-    bs_kernel_setup ks;
-    bs_kernels_setup(&ks);
+    bs_kernel_desc ks;
+    bs_kernels_describe(&ks);
     if (isa_problem)
         bs_warn("BLASSHIM_ISA=%s: %s (this CPU runs: %s); using %s", bs_cfg.kparams.isa,
                 isa_problem, ks.isas_supported, ks.isa);
     if (!bs_cfg.real_none)
-        bs_real_find(bs_cfg.real_path);
+        bs_real_init(bs_cfg.real_path);
     fallback_without_real();
+    share_cores_with_real(ks.nthreads);
 
     char blocking[160];
     snprintf(blocking, sizeof blocking,
@@ -53,6 +72,7 @@ static void init_once(void)
     bs_header_info hi = {.version = BLASSHIM_VERSION, .n = BS_R_COUNT, .real_blas = bs_real_path(), .isa = ks.isa,
                          .isas_supported = ks.isas_supported, .blocking = blocking,
                          .num_threads = ks.nthreads, .num_threads_from = bs_cfg.threads_from};
+    bs_real_describe(&hi.blas);
     for (int r = 0; r < BS_R_COUNT; r++) {
         hi.routine[r] = bs_routine_names[r];
         hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);
@@ -60,6 +80,9 @@ static void init_once(void)
     bs_backtrace_setup(bs_cfg.backtrace);
     bs_py_setup(bs_cfg.python, bs_cfg.pystack);
     bs_report_setup(bs_cfg.report, &hi, bs_cfg.summary, bs_cfg.start_paused);
+    bs_gemm_init();
+    bs_quiet_update();
+    atomic_store_explicit(&bs_ready, 1, memory_order_release);
 }
 
-void bs_init(void) { pthread_once(&once, init_once); }
+void bs_init_once(void) { pthread_once(&once, init_once); }

@@ -103,10 +103,10 @@ static void add_loaded_libraries(void)
     }
 }
 
-void bs_real_find(const char *user_path)
+void bs_real_init(const char *user_path)
 {
     Dl_info me;
-    if (dladdr((void *)bs_real_find, &me) && me.dli_fname)
+    if (dladdr((void *)bs_real_init, &me) && me.dli_fname)
         self_path = me.dli_fname;
     if (user_path) {
         void *h = dlopen(user_path, RTLD_NOW | RTLD_LOCAL);

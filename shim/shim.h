@@ -2,6 +2,8 @@
 #ifndef BS_SHIM_SHIM_H
 #define BS_SHIM_SHIM_H
 
+#include <stdatomic.h>
+
 #include "kernels/gemm.h"
 #include "profiler/sink.h"
 #include "profiler/warn.h"
@@ -42,15 +44,22 @@ static inline const char *bs_ran_label(const char *ran, const bs_kernel *k)
 /* Read the BLASSHIM_* variables into bs_cfg; warn about and replace bad values. */
 void bs_config_read(void);
 
-/* Initialize everything once (thread-safe); cheap after the first call. */
-void bs_init(void);
+/* Initialize everything once (thread-safe): one acquire load after the first call. */
+extern atomic_int bs_ready;
+void bs_init_once(void);
+static inline void bs_init(void)
+{
+    if (__builtin_expect(!atomic_load_explicit(&bs_ready, memory_order_acquire), 0))
+        bs_init_once();
+}
 
 /* Depth of shim calls on this thread: > 0 means the call comes from inside the real BLAS. */
 extern __thread int bs_depth __attribute__((tls_model("initial-exec")));
 
 /* ---- the real BLAS (shim/realblas.c) ---- */
-/* Find the real routines: user path, then loaded libraries, then usual sonames. */
-void bs_real_find(const char *user_path);
+/* Set up the candidate libraries of the real routines: user path, then loaded libraries, then
+ * usual sonames. */
+void bs_real_init(const char *user_path);
 /* The real symbol of routine r for an API, or NULL. Never the shim's own. */
 void *bs_real_sym(bs_api api, bs_routine r);
 /* The real symbol of any name, from the libraries found at set-up; NULL if none has it. */
@@ -58,16 +67,31 @@ void *bs_real_lookup(const char *name);
 /* Path of the library the real routines come from (first found), or NULL. */
 const char *bs_real_path(void);
 
+/* The real routine of one exported name, looked up once, on first use. */
+typedef struct bs_sym {
+    const char *name;
+    void *_Atomic fn;
+    atomic_int state; /* 0 not looked up, 1 found, 2 missing, 3 missing and warned */
+} bs_sym;
+void *bs_sym_resolve(bs_sym *s);
+static inline void *bs_sym_get(bs_sym *s)
+{
+    if (__builtin_expect(atomic_load_explicit(&s->state, memory_order_acquire) == 0, 0))
+        return bs_sym_resolve(s);
+    return atomic_load_explicit(&s->fn, memory_order_relaxed);
+}
+
+/* ---- what the real BLAS is (shim/realinfo.c) ---- */
+/* Identify the real BLAS found by bs_real_init (read-only queries only); strings stay valid. */
+void bs_real_describe(bs_blas_identity *id);
+/* The real BLAS's thread count now, or -1 when it cannot tell (cheap: a getter call). */
+int bs_real_threads(void);
+
 /* ---- measuring one call (shim/probe.c) ---- */
 /* CPU time and memory cost a syscall each (~1.3 us here): measured only for calls of at least
  * this many flops (a 256^3 gemm: >= 80 us at 200 GFLOP/s), null below. */
 #define BS_MEASURE_MIN_FLOPS (1LL << 25)
 
-typedef struct bs_probe {
-    int heavy, process_cpu;
-    int64_t wall0, cpu0, rss0;
-    int64_t wall1, cpu, rss1, peak; /* after the call; -1 where not measured */
-} bs_probe;
 /* process_cpu: the real BLAS may run threads of its own; count the whole process. flops: the
  * call's standard count (< 0 unknown), which decides whether CPU time and memory are read. */
 void bs_probe_begin(bs_probe *p, double flops, int process_cpu);
@@ -80,26 +104,50 @@ typedef struct bs_verdict {
     int nonfinite;
 } bs_verdict;
 
-/* Complete a record with what the probe measured (times, CPU, memory, GFLOP/s) and the call
- * sites, and hand it to the report. The caller fills the routine's own fields. */
-void bs_probe_report(const bs_probe *p, void *caller_ip, bs_record *r);
-
 /* A CBLAS enum value or a Fortran character as the report spells it ("row", "N", "U", ...);
  * NULL for 0 (the routine has no such argument), "?" for an unknown value. */
 const char *bs_code_name(bs_api api, int raw);
 
-/* Hand a gemm call's record to the report. */
-void bs_probe_record(const bs_probe *p, const bs_gemm_desc *d, const char *kernel,
-                     const bs_kernel_info *info, const bs_verdict *v);
+/* The one place a call's record is made: the call's own fields, what the probe measured
+ * (times, CPU, memory, GFLOP/s), the call sites; handed to the report. kernel: the kernel
+ * that ran ("system" for the real routine); info and verdict: what it and verify mode said. */
+void bs_call_record(const bs_call *d, const char *kernel, const bs_kernel_info *info,
+                    const bs_verdict *v);
 
 /* Verify mode: is this call due (every N-th), and the warning the first time a result is off. */
 int bs_verify_due(void);
-void bs_verify_judge(const bs_gemm_desc *d, const char *kernel, const bs_verdict *v);
+void bs_verify_judge(const bs_call *d, const char *kernel, const bs_verdict *v);
 
 /* A kernel routine's call with no real routine of its spelling: warn once, naive runs it. */
-void bs_no_real_once(const bs_gemm_desc *d);
+void bs_no_real_once(bs_routine r, const bs_call *d);
 
-/* An invalid call that no real BLAS can report: one message, C untouched. */
-void bs_report_invalid(const bs_gemm_desc *d, int param_num, const char *param);
+/* A kernel could not run a call as configured (bs_kernel_info.warning): warn once per routine. */
+void bs_kernel_warning_once(bs_routine r, const char *what);
+
+/* An invalid call that no real BLAS can report: one warning naming the symbol, C untouched. */
+void bs_warn_invalid(const char *symbol, int param_num, const char *param);
+
+/* ---- the kernel routines' call path (shim/gemm.c) ---- */
+/* Look up the real routines of every spelling (at set-up, after bs_real_init). */
+void bs_gemm_init(void);
+/* Everything after the entry point: validation, kernel or real routine, verify, record. */
+void bs_gemm_call(bs_routine r, bs_call *d, const void *a, const void *b, void *c);
+
+/* ---- the quiet path: nothing to record, nothing to change (shim/gemm.c) ----
+ * bs_recording: 0 when no call can be recorded now (report off or paused); then the generated
+ * wrappers call the real routine at once. bs_direct: per kernel routine, spelling and API, the
+ * real routine when a call may go straight to it (0 recording, kernel system, no verify, no
+ * test fault), else NULL. Both are set at the end of set-up and on pause/resume. */
+extern atomic_int bs_recording;
+extern void *_Atomic bs_direct[BS_R_COUNT][BS_SPELLINGS][2];
+void bs_quiet_update(void);
+static inline int bs_quiet(void)
+{
+    return !atomic_load_explicit(&bs_recording, memory_order_relaxed);
+}
+static inline void *bs_direct_get(bs_routine r, bs_spelling sp, bs_api api)
+{
+    return atomic_load_explicit(&bs_direct[r][sp][api], memory_order_acquire);
+}
 
 #endif

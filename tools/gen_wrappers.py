@@ -1,13 +1,17 @@
 #!/usr/bin/python3
-"""tools/gen_wrappers.py — shim/routines.tab -> the C wrappers of every BLAS routine.
+"""tools/gen_wrappers.py — shim/routines.tab -> the exported entry points of every BLAS routine.
 
     gen_wrappers.py shim/routines.tab OUT.c
 
-Each routine gets a CBLAS and a Fortran entry point that profiles the call and forwards it
-to the real routine of the same name (shim/generic.c does the work; this file only spells
-the signatures). The CBLAS definitions are compiled against the system's cblas.h, so the
-compiler checks every prototype. sgemm/dgemm are skipped: shim/gemm.c routes them to kernels.
+Each routine gets a CBLAS and a Fortran entry point in every spelling of shim/spellings.def.
+An entry point only describes the call (a bs_call, shim/call.h) and hands it on: the routines
+with kernels (BS_ROUTINES in shim/call.h: sgemm, dgemm) to bs_gemm_call (shim/gemm.c), every
+other one to the real routine of the same name, profiled by shim/generic.c. Both first take the
+quiet path when nothing is recorded: straight to the real routine. The LP64 CBLAS definitions
+are compiled against the system's cblas.h, so the compiler checks every prototype.
 """
+import functools
+import os
 import re
 import sys
 
@@ -15,7 +19,23 @@ REAL = {"s": "float", "d": "double", "c": "float", "z": "double"}
 ELEM = {"s": "float", "d": "double", "c": "float _Complex", "z": "double _Complex"}
 ENUM = {"trans": "CBLAS_TRANSPOSE", "transa": "CBLAS_TRANSPOSE", "transb": "CBLAS_TRANSPOSE",
         "uplo": "CBLAS_UPLO", "diag": "CBLAS_DIAG", "side": "CBLAS_SIDE"}
-SKIP = {"sgemm", "dgemm"}  # the kernel path, shim/gemm.c (every spelling)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@functools.lru_cache(None)
+def kernel_routines():
+    """The routines with kernels: BS_ROUTINES(X) X(sgemm, s, float) ... in shim/call.h."""
+    text = open(os.path.join(ROOT, "shim", "call.h")).read()
+    line = re.search(r"#define BS_ROUTINES\(X\)(.*)", text).group(1)
+    return re.findall(r"X\((\w+),", line)
+
+
+def spellings():
+    """shim/spellings.def: (enum, prefix, CBLAS suffix, Fortran suffix, integer bits)."""
+    text = open(os.path.join(ROOT, "shim", "spellings.def")).read()
+    rows = re.findall(r'^BS_SPELLING\((\w+),\s*"(\w*)",\s*"(\w*)",\s*"(\w*)",\s*(\d+),', text, re.M)
+    assert rows and rows[0][0] == "BS_LP64", "spellings.def: BS_LP64 first"
+    return rows
 
 # Where a cblas.h in use declares a parameter differently: OpenBLAS's header (0.3.21) has
 # cblas_csrot/cblas_zdrot take a const x (which they write). BS_HDR_CONST (shim/generic.h)
@@ -32,8 +52,6 @@ def parse(path):
         name, types, order, ret, *args = spec.split()
         for t in types:
             full = name.replace("?", t)
-            if full in SKIP:
-                continue
             yield dict(name=full, t=t, order=order == "o", ret=ret,
                        args=[a.split(":") for a in args], flops=flops.strip())
 
@@ -42,11 +60,15 @@ def cplx(t):
     return t in "cz"
 
 
-# (C name prefix, CBLAS suffix, Fortran suffix, integer types cblas/fortran, enum name)
-SPELLINGS = [("", "", "_", "bs_cint", "bs_fint", "BS_LP64"),
-             ("", "64_", "_64_", "bs_i64", "bs_i64", "BS_ILP64"),
-             ("scipy_", "64_", "_64_", "bs_i64", "bs_i64", "BS_SCIPY64")]
 INT = {}  # set per spelling: {"cblas": type, "fortran": type}
+
+
+def int_types(sp):
+    """The integer types of a spelling: LP64 as the system's cblas.h declares them."""
+    enum, _, _, _, bits = sp
+    if enum == "BS_LP64":
+        return "bs_cint", "bs_fint"
+    return (f"bs_i{bits}",) * 2
 
 
 def cblas_param(kind, name, t):
@@ -100,23 +122,46 @@ def ret_type(ret, t, api):
     raise ValueError(ret)
 
 
-def fill(r, api):
-    """C statements that copy the call's arguments into the bs_gcall g."""
+def fields(r, api, sp_enum):
+    """The bs_call that describes a call: every field, those the routine lacks absent."""
     deref = "*" if api == "fortran" else ""
-    out = []
+    f = {"routine": f'"{r["name"]}"', "api": f"BS_API_{api.upper()}", "spelling": sp_enum,
+         # Fortran level-2/3 routines are column-major by definition: order 1 records "col"
+         "order_raw": ("(int)layout" if api == "cblas" else "1") if r["order"] else "0"}
+    for x in ("transa", "transb", "uplo", "side", "diag"):
+        f[x + "_raw"] = "0"
+    for x in ("m", "n", "k", "lda", "ldb", "ldc"):
+        f[x] = "-1"
+    f["incx"] = f["incy"] = "BS_NULL_I64"
+    f["alpha"] = f["beta"] = "NAN"
     for kind, name in r["args"]:
-        if kind == "i" and name in ("m", "n", "k", "lda", "ldb", "ldc", "incx", "incy"):
-            out.append(f"g.{name} = {deref}{name};")
+        if kind == "i" and name in f:
+            f[name] = f"{deref}{name}"
         elif kind == "t":
-            field = {"trans": "transa"}.get(name, name)
-            val = f"(int)*{name}" if api == "fortran" else f"(int){name}"
-            out.append(f"g.{field} = {val};")
+            field = {"trans": "transa"}.get(name, name) + "_raw"
+            f[field] = f"(int)*{name}" if api == "fortran" else f"(int){name}"
         elif kind in ("a", "r") and name in ("alpha", "beta"):
             if kind == "a" and cplx(r["t"]):
-                out.append(f"g.{name} = ((const {REAL[r['t']]} *){name})[0];")
+                f[name] = f"((const {REAL[r['t']]} *){name})[0]"
             else:
-                out.append(f"g.{name} = {deref}{name};")
-    return out
+                f[name] = f"{deref}{name}"
+    f["flops"] = flops_expr(r, api)
+    f["elem"] = "0"
+    f["caller_ip"] = "__builtin_return_address(0)"
+    return [f".{k} = {v}" for k, v in f.items()]
+
+
+def packed(head, items, tail, width=100):
+    """head item, item, ... tail, in lines of at most width columns, aligned after head."""
+    lines, line = [], head
+    for i, item in enumerate(items):
+        item += "," if i + 1 < len(items) else tail
+        if len(line) + 1 + len(item) > width and line.strip() != head.strip():
+            lines.append(line)
+            line = " " * len(head) + item
+        else:
+            line += ("" if line == head else " ") + item
+    return "\n".join(lines + [line])
 
 
 def flops_expr(r, api):
@@ -135,8 +180,8 @@ def flops_expr(r, api):
 
 
 def wrapper(r, api, sp):
-    prefix, csuf, fsuf, cint, fint, sp_enum = sp
-    INT["cblas"], INT["fortran"] = cint, fint
+    enum, prefix, csuf, fsuf, _ = sp
+    INT["cblas"], INT["fortran"] = int_types(sp)
     if api == "cblas":
         name = f"{prefix}cblas_{r['name']}" + ("_sub" if r["ret"] == "C" else "") + csuf
     else:
@@ -158,21 +203,26 @@ def wrapper(r, api, sp):
         types += ["size_t"] * nchar
         args += [f"len{i}" for i in range(nchar)]
     call = f"real({', '.join(args)})"
-    # Fortran level-2/3 routines are column-major by definition: order 1 records "col"
-    order = ("(int)layout" if api == "cblas" else "1") if r["order"] else "0"
+    desc = packed("    bs_call g = {", fields(r, api, enum), "};")
     lines = [f"BS_EXPORT {rt} {name}({', '.join(params) or 'void'})", "{",
-             f"    typedef {rt} (*fn_t)({', '.join(types) or 'void'});",
-             f"    static bs_sym sym = {{.name = \"{name}\"}};",
-             "    fn_t real = (fn_t)bs_sym_get(&sym);",
-             f"    bs_gcall g = BS_GCALL_INIT(\"{r['name']}\", BS_API_{api.upper()}, {sp_enum}, {order},",
-             f"                               {flops_expr(r, api)});",
-             "    if (!bs_gen_begin(&g, &sym, __builtin_return_address(0))) {"]
+             f"    typedef {rt} (*fn_t)({', '.join(types) or 'void'});"]
+    if r["name"] in kernel_routines():
+        # quiet: the real routine at once; else the kernel routines' call path
+        assert rt == "void"
+        lines += [f"    fn_t real = (fn_t)bs_direct_get(BS_R_{r['name']}, {enum}, BS_API_{api.upper()});",
+                  "    if (real) {", f"        {call};", "        return;", "    }",
+                  desc, f"    bs_gemm_call(BS_R_{r['name']}, &g, a, b, c);", "}", ""]
+        return "\n".join(lines)
+    lines += [f"    static bs_sym sym = {{.name = \"{name}\"}};",
+              "    fn_t real = (fn_t)bs_sym_get(&sym);"]
     if rt == "void":
-        lines += [f"        if (real)", f"            {call};", "        return;", "    }",
-                  f"    {call};"]
+        lines += ["    if (real && bs_quiet()) {", f"        {call};", "        return;", "    }",
+                  desc, "    if (!bs_gen_begin(&g, &sym)) {", "        if (real)",
+                  f"            {call};", "        return;", "    }", f"    {call};"]
     else:
-        lines += [f"        return real ? {call} : ({rt})0;", "    }", f"    {rt} ret = {call};"]
-    lines += [f"    {s}" for s in fill(r, api)]
+        lines += ["    if (real && bs_quiet())", f"        return {call};", desc,
+                  "    if (!bs_gen_begin(&g, &sym))", f"        return real ? {call} : ({rt})0;",
+                  f"    {rt} ret = {call};"]
     lines += ["    bs_gen_end(&g);"]
     if rt != "void":
         lines += ["    return ret;"]
@@ -187,11 +237,10 @@ def main():
         f.write("/* Generated by tools/gen_wrappers.py from shim/routines.tab: do not edit. */\n")
         f.write("#include <complex.h>\n#include <stddef.h>\n\n#include <cblas.h>\n\n")
         f.write('#include "shim/generic.h"\n\n')
-        for sp in SPELLINGS:
+        for sp in spellings():
             for r in routines:
                 f.write(wrapper(r, "cblas", sp))
                 f.write(wrapper(r, "fortran", sp))
-        f.write(f"const int bs_generated_routines = {len(routines)};\n")
 
 
 if __name__ == "__main__":

@@ -189,9 +189,9 @@ def table_names():
         for t in types:
             full = name.replace("?", t)
             cblas = f"cblas_{full}" + ("_sub" if ret == "C" else "")
-            # LP64, and the ILP64 spellings of pip NumPy wheels
+            # LP64, the ILP64 spellings of pip NumPy wheels, SciPy's LP64 ones
             names |= {cblas, f"{full}_", f"{cblas}64_", f"{full}_64_", f"scipy_{cblas}64_",
-                      f"scipy_{full}_64_"}
+                      f"scipy_{full}_64_", f"scipy_{cblas}", f"scipy_{full}_"}
     return names
 
 

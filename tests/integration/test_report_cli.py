@@ -77,8 +77,11 @@ def test_help_lists_exactly_the_options_the_command_accepts(cmd, rep, tmp):
             continue
         extra = ["-o", tmp / "p.svg"] if cmd == "plot" and opt != "--output" else []
         for form in ([opt, values[opt]], [f"{opt}={values[opt]}"]) if listed[opt] else ([opt],):
-            r = tool(cmd, *form, *extra, "--peak=1,1" if cmd == "plot" and opt != "--peak"
-                     else "--json" if cmd == "summary" and opt != "--json" else "--", *files)
+            args = [*form, *extra, "--peak=1,1" if cmd == "plot" and opt != "--peak"
+                    else "--json" if cmd == "summary" and opt != "--json" else "--", *files]
+            if opt in ("--base", "--new"):   # the sides of compare: both or neither
+                args = ["--base", rep, "--new", rep]
+            r = tool(cmd, *args)
             assert r.returncode == 0, (cmd, form, r.stderr)
     for opt in set(table) - set(listed):   # another command's option is refused
         r = tool(cmd, opt, "1", *files)

@@ -113,12 +113,14 @@ def test_missing_real_routine_warns_once_and_carries_on(tmp):
 
 
 WHEELPROBE = BUILD / "tests" / "integration" / "wheelprobe"
-WHEEL_APIS = ["cblas64", "scipy_cblas64", "fortran64", "scipy_fortran64"]
+WHEEL_APIS = ["cblas64", "scipy_cblas64", "fortran64", "scipy_fortran64", "scipy_cblas",
+              "scipy_fortran"]
 
 
 @pytest.mark.parametrize("kernel", ["system", "vectorized", "naive"])
-def test_wheel_ilp64_spellings(tmp, kernel):
-    """pip NumPy's bundled OpenBLAS: 64-bit integers and renamed symbols (a stand-in library)."""
+def test_wheel_spellings(tmp, kernel):
+    """pip NumPy's and SciPy's bundled OpenBLAS: renamed symbols, 64-bit integers (NumPy) or
+    32-bit ones (SciPy's scipy-openblas32), in a stand-in library."""
     ref = run([WHEELPROBE], tmp, shim=False)
     r = run([WHEELPROBE], tmp, BLASSHIM_KERNEL=kernel, BLASSHIM_REPORT=tmp / "r.jsonl")
     assert r.returncode == 0 and r.stderr == "" and "WRONG" not in r.stdout
@@ -128,21 +130,25 @@ def test_wheel_ilp64_spellings(tmp, kernel):
     assert [c["api"] for c in gemm] == WHEEL_APIS
     assert {c["kernel"] for c in gemm} == {kernel}   # the kernels run behind every spelling
     assert all((c["m"], c["n"], c["k"]) in ((70, 50, 60), (50, 70, 60)) for c in gemm)
+    assert [(c["transa"], c["lda"]) for c in gemm][4:] == [("T", 60), ("N", 70)]
     dots = [c for c in calls if c["routine"] == "ddot"]
-    assert sorted(c["api"] for c in dots) == ["cblas64", "scipy_cblas64"]
+    assert sorted(c["api"] for c in dots) == ["cblas64", "scipy_cblas", "scipy_cblas64"]
     assert all(c["kernel"] == "system" and c["n"] == 60 for c in dots)
 
 
-def test_ilp64_spelling_without_a_library_runs_naive(tmp):
-    """A program calling cblas_dgemm64_ with no library providing it (LP64 BLAS only)."""
+@pytest.mark.parametrize("name,api,int_t", [("cblas_dgemm64_", "cblas64", "int64_t"),
+                                            ("scipy_cblas_dgemm", "scipy_cblas", "int32_t")])
+def test_wheel_spelling_without_a_library_runs_naive(tmp, name, api, int_t):
+    """A program calling a wheel's spelling with no library providing it (LP64 BLAS only)."""
     code = r'''
 #include <stdint.h>
 #include <stdio.h>
 #include <dlfcn.h>
-typedef void (*f)(int, int, int, int64_t, int64_t, int64_t, double, const double *, int64_t,
-                  const double *, int64_t, double, double *, int64_t);
+typedef INT I;
+typedef void (*f)(int, int, int, I, I, I, double, const double *, I, const double *, I, double,
+                  double *, I);
 int main(void) {
-    f g = (f)dlsym(RTLD_DEFAULT, "cblas_dgemm64_");
+    f g = (f)dlsym(RTLD_DEFAULT, NAME);
     double a[4] = {1, 2, 3, 4}, b[4] = {1, 0, 0, 1}, c[4] = {0};
     if (!g) { puts("absent"); return 0; }
     g(102, 111, 111, 2, 2, 2, 1.0, a, 2, b, 2, 0.0, c, 2);
@@ -152,10 +158,23 @@ int main(void) {
 '''
     (tmp / "p.c").write_text(code)
     import subprocess
-    subprocess.run(["gcc", "-o", str(tmp / "p"), str(tmp / "p.c"), "-ldl"], check=True)
+    subprocess.run(["gcc", f"-DINT={int_t}", f'-DNAME="{name}"', "-o", str(tmp / "p"),
+                    str(tmp / "p.c"), "-ldl"], check=True)
     r = run([tmp / "p"], tmp, BLASSHIM_REPORT=tmp / "r.jsonl")
     assert r.returncode == 0 and r.stdout == "1 2 3 4\n"
     assert r.stderr.splitlines() == [
-        "blasshim: cblas64 dgemm: no loaded library provides this spelling; it runs on the naive kernel"]
+        f"blasshim: {api} dgemm: no loaded library provides this spelling; it runs on the naive kernel"]
     (c,) = Report(tmp / "r.jsonl").calls
-    assert (c["api"], c["kernel"]) == ("cblas64", "naive")
+    assert (c["api"], c["kernel"]) == (api, "naive")
+
+
+def test_quiet_path_report_off(tmp):
+    """Report off: every routine goes straight to the real one, results unchanged, no report;
+    a routine no library provides is still named once (the quiet path needs a real routine)."""
+    ref = run([BLASPROBE], tmp, shim=False)
+    r = run([BLASPROBE], tmp, BLASSHIM_REPORT="off")
+    assert r.returncode == 0 and r.stderr == "" and r.stdout == ref.stdout
+    assert list(tmp.glob("*.jsonl")) == []
+    r = run([BLASPROBE], tmp, BLASSHIM_REPORT="off", BLASSHIM_REAL_BLAS="none")
+    missing = [l for l in r.stderr.splitlines() if "no system BLAS provides it" in l]
+    assert len(missing) == len({(n, a) for n, a, _ in EXPECTED}) == len(set(missing))

@@ -1,10 +1,13 @@
-/* tests/integration/wheelprobe.c — a program calling BLAS the way pip NumPy wheels do, by the
- * ILP64 spellings (tests/integration/wheelabi.c provides them). Each product is checked against
- * a loop here ("ok"/"WRONG"); the last line is "calls N". */
+/* tests/integration/wheelprobe.c — a program calling BLAS the way pip NumPy and SciPy wheels
+ * do, by the ILP64 spellings and SciPy's LP64 scipy_ ones (tests/integration/wheelabi.c provides
+ * them). Each product is checked against a loop here ("ok"/"WRONG"); the last line is
+ * "calls N". */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <cblas.h> /* the enums; the spellings are declared here */
 
 typedef int64_t i64;
 void cblas_dgemm64_(int, int, int, i64, i64, i64, double, const double *, i64, const double *,
@@ -19,6 +22,12 @@ void scipy_dgemm_64_(const char *, const char *, const i64 *, const i64 *, const
                      const double *, double *, const i64 *, size_t, size_t);
 double cblas_ddot64_(i64, const double *, i64, const double *, i64);
 double scipy_cblas_ddot64_(i64, const double *, i64, const double *, i64);
+void scipy_cblas_dgemm(int, int, int, int32_t, int32_t, int32_t, double, const double *, int32_t,
+                       const double *, int32_t, double, double *, int32_t);
+void scipy_dgemm_(const char *, const char *, const int32_t *, const int32_t *, const int32_t *,
+                  const double *, const double *, const int32_t *, const double *,
+                  const int32_t *, const double *, double *, const int32_t *, size_t, size_t);
+double scipy_cblas_ddot(int32_t, const double *, int32_t, const double *, int32_t);
 
 enum { M = 70, N = 50, K = 60 };
 static double a[M * K], b[K * N], c[M * N], want[M * N];
@@ -52,15 +61,29 @@ int main(void)
     reference();
     const i64 m = M, n = N, k = K;
     const double one = 1, zero = 0;
-    cblas_dgemm64_(102, 111, 111, M, N, K, 1.0, a, M, b, K, 0.0, c, M);
+    const int32_t m32 = M, n32 = N, k32 = K;
+    cblas_dgemm64_(CblasColMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0, a, M, b, K, 0.0, c, M);
     check("cblas_dgemm64_");
-    scipy_cblas_dgemm64_(101, 111, 111, N, M, K, 1.0, b, K, a, M, 0.0, c, M); /* row-major C^T */
+    /* row-major C^T */
+    scipy_cblas_dgemm64_(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, M, K, 1.0, b, K, a, M, 0.0,
+                         c, M);
     check("scipy_cblas_dgemm64_");
     dgemm_64_("N", "N", &m, &n, &k, &one, a, &m, b, &k, &zero, c, &m, 1, 1);
     check("dgemm_64_");
     scipy_dgemm_64_("N", "N", &m, &n, &k, &one, a, &m, b, &k, &zero, c, &m, 1, 1);
     check("scipy_dgemm_64_");
-    printf("ddot %.17g %.17g\n", cblas_ddot64_(K, a, 1, b, 1), scipy_cblas_ddot64_(K, a, 1, b, 1));
-    printf("calls 6\n");
+    /* SciPy's LP64 spellings: a transposed A stored K x M, then the Fortran form */
+    static double at[K * M];
+    for (int i = 0; i < M; i++)
+        for (int p = 0; p < K; p++)
+            at[p + i * K] = a[i + p * M];
+    scipy_cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, M, N, K, 1.0, at, K, b, K, 0.0, c,
+                      M);
+    check("scipy_cblas_dgemm");
+    scipy_dgemm_("N", "N", &m32, &n32, &k32, &one, a, &m32, b, &k32, &zero, c, &m32, 1, 1);
+    check("scipy_dgemm_");
+    printf("ddot %.17g %.17g %.17g\n", cblas_ddot64_(K, a, 1, b, 1),
+           scipy_cblas_ddot64_(K, a, 1, b, 1), scipy_cblas_ddot(K, a, 1, b, 1));
+    printf("calls 9\n");
     return 0;
 }

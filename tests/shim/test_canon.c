@@ -7,16 +7,18 @@
 
 #include <cmocka.h>
 
+#include <cblas.h>
+
 #include "shim/canon.h"
 
 /* A valid 4x3x2 call: column-major A 4x2 (lda 4), B 2x3 (ldb 2), C 4x3 (ldc 4). */
-static bs_gemm_desc col_call(bs_api api)
+static bs_call col_call(bs_api api)
 {
-    bs_gemm_desc d = {.routine = BS_R_dgemm, .api = api, .m = 4, .n = 3, .k = 2,
-                      .lda = 4, .ldb = 2, .ldc = 4, .alpha = 1, .beta = 0};
+    bs_call d = {.routine = "dgemm", .api = api, .m = 4, .n = 3, .k = 2,
+                 .lda = 4, .ldb = 2, .ldc = 4, .alpha = 1, .beta = 0};
     if (api == BS_API_CBLAS) {
-        d.order_raw = 102;
-        d.transa_raw = d.transb_raw = 111;
+        d.order_raw = CblasColMajor;
+        d.transa_raw = d.transb_raw = CblasNoTrans;
     } else {
         d.transa_raw = d.transb_raw = 'n';
     }
@@ -24,7 +26,7 @@ static bs_gemm_desc col_call(bs_api api)
     return d;
 }
 
-static int check(bs_gemm_desc d, const char **param)
+static int check(bs_call d, const char **param)
 {
     bs_gemm_decode(&d);
     return bs_gemm_check(&d, param);
@@ -33,17 +35,18 @@ static int check(bs_gemm_desc d, const char **param)
 static void test_decode(void **state)
 {
     (void)state;
-    bs_gemm_desc d = {.api = BS_API_CBLAS, .order_raw = 101, .transa_raw = 113, .transb_raw = 112};
+    bs_call d = {.api = BS_API_CBLAS, .order_raw = CblasRowMajor, .transa_raw = CblasConjTrans,
+                 .transb_raw = CblasTrans};
     bs_gemm_decode(&d);
     assert_int_equal(d.order, 'R');
     assert_int_equal(d.transa, 'C');
     assert_int_equal(d.transb, 'T');
-    d = (bs_gemm_desc){.api = BS_API_FORTRAN, .transa_raw = 't', .transb_raw = 'x'};
+    d = (bs_call){.api = BS_API_FORTRAN, .transa_raw = 't', .transb_raw = 'x'};
     bs_gemm_decode(&d);
     assert_int_equal(d.order, 'C');
     assert_int_equal(d.transa, 'T');
     assert_int_equal(d.transb, '?');
-    d = (bs_gemm_desc){.api = BS_API_CBLAS, .order_raw = 7, .transa_raw = 111, .transb_raw = 0};
+    d = (bs_call){.api = BS_API_CBLAS, .order_raw = 7, .transa_raw = CblasNoTrans, .transb_raw = 0};
     bs_gemm_decode(&d);
     assert_int_equal(d.order, '?');
     assert_int_equal(d.transb, '?');
@@ -57,7 +60,7 @@ static void test_valid(void **state)
     assert_null(p);
     assert_int_equal(check(col_call(BS_API_FORTRAN), &p), 0);
     /* zero sizes are valid with leading dimensions of 1 */
-    bs_gemm_desc z = col_call(BS_API_FORTRAN);
+    bs_call z = col_call(BS_API_FORTRAN);
     z.m = z.n = z.k = 0;
     z.lda = z.ldb = z.ldc = 1;
     assert_int_equal(check(z, &p), 0);
@@ -74,10 +77,10 @@ static void test_invalid_numbers(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int api = 0; api < 2; api++) {
-            bs_gemm_desc d = col_call((bs_api)api);
+            bs_call d = col_call((bs_api)api);
             const char *f = cases[i].field;
             if (!strcmp(f, "transa")) d.transa_raw = api ? 'x' : 1;
-            if (!strcmp(f, "transb")) d.transb_raw = api ? 'q' : 114;
+            if (!strcmp(f, "transb")) d.transb_raw = api ? 'q' : CblasConjTrans + 1;
             if (!strcmp(f, "m")) d.m = -1;
             if (!strcmp(f, "n")) d.n = -3;
             if (!strcmp(f, "k")) d.k = -2;
@@ -87,8 +90,8 @@ static void test_invalid_numbers(void **state)
             assert_int_equal(check(d, &p), api == BS_API_CBLAS ? cases[i].cblas : cases[i].fortran);
             assert_string_equal(p, f);
         }
-    bs_gemm_desc d = col_call(BS_API_CBLAS);
-    d.order_raw = 100;
+    bs_call d = col_call(BS_API_CBLAS);
+    d.order_raw = CblasRowMajor - 1;
     assert_int_equal(check(d, &p), 1);
     assert_string_equal(p, "order");
 }
@@ -98,14 +101,14 @@ static void test_leading_dimensions(void **state)
 {
     (void)state;
     const char *p;
-    bs_gemm_desc d = col_call(BS_API_CBLAS); /* m 4, n 3, k 2 */
-    d.order_raw = 101;                        /* row-major: A 4x2 needs lda >= 2, B 2x3 ldb >= 3 */
+    bs_call d = col_call(BS_API_CBLAS); /* m 4, n 3, k 2 */
+    d.order_raw = CblasRowMajor; /* row-major: A 4x2 needs lda >= 2, B 2x3 ldb >= 3 */
     d.lda = 2, d.ldb = 3, d.ldc = 3;
     assert_int_equal(check(d, &p), 0);
     d.ldc = 2;
     assert_int_equal(check(d, &p), 14);
     d.ldc = 3;
-    d.transa_raw = 112; /* A stored 2x4 row-major: lda >= 4 */
+    d.transa_raw = CblasTrans; /* A stored 2x4 row-major: lda >= 4 */
     assert_int_equal(check(d, &p), 9);
     d.lda = 4;
     assert_int_equal(check(d, &p), 0);
@@ -114,8 +117,8 @@ static void test_leading_dimensions(void **state)
 static void test_canonical(void **state)
 {
     (void)state;
-    bs_gemm_desc d = {.api = BS_API_CBLAS, .order_raw = 101, .transa_raw = 113,
-                      .transb_raw = 111, .m = 4, .n = 3, .k = 2, .lda = 4, .ldb = 3, .ldc = 3};
+    bs_call d = {.api = BS_API_CBLAS, .order_raw = CblasRowMajor, .transa_raw = CblasConjTrans,
+                 .transb_raw = CblasNoTrans, .m = 4, .n = 3, .k = 2, .lda = 4, .ldb = 3, .ldc = 3};
     bs_gemm_decode(&d);
     bs_gemm_canon c;
     bs_gemm_canonical(&d, &c);
@@ -133,10 +136,25 @@ static void test_canonical(void **state)
     assert_int_equal(c.swap, 0);
     assert_int_equal(c.m, 4);
     assert_int_equal(c.lda, 4);
-    assert_string_equal(bs_gemm_symbol(&d), "dgemm_");
-    d.api = BS_API_CBLAS;
-    d.routine = BS_R_sgemm;
-    assert_string_equal(bs_gemm_symbol(&d), "cblas_sgemm");
+}
+
+/* The names and api labels of every spelling (shim/spellings.def). */
+static void test_spellings(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_string_equal(bs_spelled(b, sizeof b, "dgemm", BS_API_FORTRAN, BS_LP64), "dgemm_");
+    assert_string_equal(bs_spelled(b, sizeof b, "sgemm", BS_API_CBLAS, BS_LP64), "cblas_sgemm");
+    assert_string_equal(bs_spelled(b, sizeof b, "dgemm", BS_API_CBLAS, BS_ILP64), "cblas_dgemm64_");
+    assert_string_equal(bs_spelled(b, sizeof b, "dgemm", BS_API_FORTRAN, BS_SCIPY64),
+                        "scipy_dgemm_64_");
+    assert_string_equal(bs_api_name(BS_API_CBLAS, BS_LP64), "cblas");
+    assert_string_equal(bs_api_name(BS_API_FORTRAN, BS_SCIPY64), "scipy_fortran64");
+    assert_string_equal(bs_spelled(b, sizeof b, "zgemv", BS_API_CBLAS, BS_SCIPY), "scipy_cblas_zgemv");
+    assert_string_equal(bs_api_name(BS_API_FORTRAN, BS_SCIPY), "scipy_fortran");
+    assert_int_equal(bs_spelling_wide(BS_SCIPY), 0);
+    assert_int_equal(bs_spelling_wide(BS_LP64), 0);
+    assert_int_equal(bs_spelling_wide(BS_ILP64), 1);
 }
 
 int main(void)
@@ -147,6 +165,7 @@ int main(void)
         cmocka_unit_test(test_invalid_numbers),
         cmocka_unit_test(test_leading_dimensions),
         cmocka_unit_test(test_canonical),
+        cmocka_unit_test(test_spellings),
     };
     return cmocka_run_group_tests_name("canon", tests, NULL, NULL);
 }
