@@ -4,7 +4,9 @@
  * the caches, the threads), and it cannot be dlopen()ed into a running program (its
  * thread-local state is initial-exec), so the launcher asks it the way a run would: it starts
  * itself again as a probe, under LD_PRELOAD with the environment a run gets, and the probe
- * prints blasshim_info_json() (include/blasshim.h). One core's FMA peak is measured here. */
+ * prints blasshim_info_json() (include/blasshim.h). One core's FMA peak is the one
+ * blasshim-report holds reports against: its per-CPU-model cache (report/cache.c), read here,
+ * else measured now. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
@@ -70,6 +72,36 @@ static json_t *ask_library(const bs_args *a, const char *lib, const char *report
     return j;
 }
 
+/* The peak blasshim-report would use on this machine: its cache entry for this CPU model
+ * ($XDG_CACHE_HOME/blasshim/machines.json, else ~/.cache/blasshim/), else measured now. */
+static json_t *machine_peak(const char *cpu_model)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    char path[PATH_MAX] = "";
+    if (xdg && xdg[0] == '/')
+        snprintf(path, sizeof path, "%s/blasshim/machines.json", xdg);
+    else if (home && *home)
+        snprintf(path, sizeof path, "%s/.cache/blasshim/machines.json", home);
+    json_t *all = path[0] ? json_load_file(path, 0, NULL) : NULL;
+    json_t *e = cpu_model ? json_object_get(all, cpu_model) : NULL;
+    json_t *pk = json_object();
+    double s = json_number_value(json_object_get(e, "fp32_gflops"));
+    double d = json_number_value(json_object_get(e, "fp64_gflops"));
+    char source[PATH_MAX + 64];
+    if (d > 0) {
+        const char *when = json_string_value(json_object_get(e, "measured"));
+        snprintf(source, sizeof source, "cached %s in %s", when ? when : "", path);
+    } else {
+        bs_measure_peak(&s, &d);
+        snprintf(source, sizeof source, "measured now; blasshim-report caches it");
+    }
+    json_object_set_new(pk, "fp32", json_real(s));
+    json_object_set_new(pk, "fp64", json_real(d));
+    json_object_set_new(pk, "source", json_string(source));
+    json_decref(all);
+    return pk;
+}
+
 static const char *str(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
@@ -88,8 +120,35 @@ static void print_text(json_t *j)
 {
     printf("blasshim %s\n", str(j, "blasshim"));
     printf("%-12s %s\n", "library", str(j, "library"));
-    json_t *real = json_object_get(j, "real_blas");
-    printf("%-12s %s\n", "real BLAS", json_is_string(real) ? json_string_value(real) : "none");
+    json_t *real = json_object_get(j, "real_blas"), *b = json_object_get(j, "blas");
+    if (!json_is_string(real)) {
+        printf("%-12s none\n", "real BLAS");
+    } else {
+        json_t *threads = json_object_get(b, "threads"), *lib = json_object_get(b, "library");
+        printf("%-12s %s %s (%s", "real BLAS", str(b, "vendor"), str(b, "version"),
+               str(b, "parallel"));
+        if (json_is_string(json_object_get(b, "core")))
+            printf(", core %s", str(b, "core"));
+        if (json_is_integer(threads))
+            printf(", %lld thread%s", (long long)json_integer_value(threads),
+                   json_integer_value(threads) == 1 ? "" : "s");
+        printf(")\n%-12s %s", "", json_string_value(real));
+        if (strcmp(json_string_value(real), str(b, "file")) && json_object_get(b, "file"))
+            printf(" -> %s", str(b, "file"));
+        if (json_is_string(lib))
+            printf(" -> %s", json_string_value(lib));
+        putchar('\n');
+    }
+    printf("%-12s", "BLAS env");
+    const char *name;
+    json_t *val;
+    int any = 0;
+    json_object_foreach(json_object_get(j, "blas_env"), name, val)
+    {
+        if (strncmp(name, "BLASSHIM_", 9)) /* ours are shown below */
+            printf(" %s=%s", name, json_string_value(val)), any = 1;
+    }
+    puts(any ? "" : " (no OPENBLAS_*, GOTO*, OMP_*, MKL_*, BLIS_* variables set)");
     printf("%-12s %s, %lld CPUs online (host %s)\n", "CPU", str(j, "cpu_model"),
            (long long)json_integer_value(json_object_get(j, "ncpus")), str(j, "host"));
     json_t *c = json_object_get(j, "cache_bytes");
@@ -119,9 +178,9 @@ static void print_text(json_t *j)
     printf("%-12s %s (log: %s)\n", "report", json_is_string(rep) ? json_string_value(rep) : "off",
            str(j, "log"));
     json_t *pk = json_object_get(j, "peak_gflops_per_core");
-    printf("%-12s %.1f GFLOP/s fp32, %.1f GFLOP/s fp64 (one core, FMA loop, measured now)\n",
-           "peak", json_real_value(json_object_get(pk, "fp32")),
-           json_real_value(json_object_get(pk, "fp64")));
+    printf("%-12s %.1f GFLOP/s fp32, %.1f GFLOP/s fp64 per core (FMA loop, %s)\n", "peak",
+           json_real_value(json_object_get(pk, "fp32")),
+           json_real_value(json_object_get(pk, "fp64")), str(pk, "source"));
 }
 
 int bs_cmd_info(int argc, char **argv)
@@ -144,12 +203,8 @@ int bs_cmd_info(int argc, char **argv)
         bs_say("info: no answer from the library %s (run with it preloaded)", lib);
         return EXIT_LAUNCHER;
     }
-    double fp32, fp64;
-    bs_measure_peak(&fp32, &fp64);
-    json_t *pk = json_object();
-    json_object_set_new(pk, "fp32", json_real(fp32));
-    json_object_set_new(pk, "fp64", json_real(fp64));
-    json_object_set_new(j, "peak_gflops_per_core", pk);
+    json_object_set_new(j, "peak_gflops_per_core",
+                        machine_peak(json_string_value(json_object_get(j, "cpu_model"))));
     if (a.val[bs_opt_index("--json")]) {
         char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (s)

@@ -155,11 +155,12 @@ static const struct {
      "125 if blasshim itself failed, 126 if CMD cannot run, 127 if CMD is not found.",
      "blasshim run -k vectorized -o vec.jsonl -- python3 app.py"},
     {CMD_INFO, "info", "[OPTIONS]",
-     "What a run with these options would use: the library, the real BLAS it forwards to, the\n"
-     "CPU and its caches, the microkernels (ISA) and tiles, the kernel per routine, the\n"
-     "threads of the parallel kernel and where that number comes from, the report name, and\n"
-     "one core's FMA peak (measured now, ~0.1 s). Asked of the library itself, preloaded into\n"
-     "a small probe process with the same environment a run gets.",
+     "What a run with these options would use: the library, the real BLAS it forwards to (as\n"
+     "it describes itself) and the variables that change it, the CPU and its caches, the\n"
+     "microkernels (ISA) and tiles, the kernel per routine, the threads of the parallel kernel\n"
+     "and where that number comes from, the report name, and one core's FMA peak as\n"
+     "blasshim-report holds reports against it (its cache, else measured now). Asked of the\n"
+     "library itself, preloaded into a small probe process with the environment a run gets.",
      "blasshim info --threads 4 --json"},
 };
 

@@ -328,7 +328,7 @@ def test_info_says_what_a_run_uses(tmp):
     r = launch(["run", "-q"] + args + ["--", PYTHON, "-c", GEMMS], tmp)
     (name,) = written(r.stderr)
     h = Report(tmp / name).header
-    for key in ("blasshim", "kernels", "real_blas", "isa", "isas_supported", "blocking",
+    for key in ("blasshim", "kernels", "real_blas", "blas", "isa", "isas_supported", "blocking",
                 "num_threads", "num_threads_from", "cpu_model", "ncpus", "log"):
         assert j[key] == h[key], key
     assert j["report"] == str(tmp / "x-%p.jsonl")
@@ -337,13 +337,25 @@ def test_info_says_what_a_run_uses(tmp):
                                       "auto"]
     assert all(j["cache_bytes"][c] >= 0 for c in ("l1d", "l2", "l3"))
     assert j["peak_gflops_per_core"]["fp64"] >= 0
+    # the peak is the one blasshim-report caches for this CPU model, when there is one
+    cache = tmp / "cache"
+    (cache / "blasshim").mkdir(parents=True)
+    (cache / "blasshim" / "machines.json").write_text(json.dumps({j["cpu_model"]: {
+        "fp32_gflops": 123.5, "fp64_gflops": 61.75, "measured": "2026-01-02T03:04:05Z"}}))
+    cached = json.loads(launch(["info", "--json"], tmp, XDG_CACHE_HOME=cache).stdout)
+    assert cached["peak_gflops_per_core"] == {
+        "fp32": 123.5, "fp64": 61.75,
+        "source": f"cached 2026-01-02T03:04:05Z in {cache}/blasshim/machines.json"}
     text = launch(["info"] + args, tmp, OMP_NUM_THREADS="2").stdout.decode()
-    for label in ("library", "real BLAS", "CPU", "caches", "ISA", "tiles", "kernels",
-                  "threads", "report", "peak"):
+    for label in ("library", "real BLAS", "BLAS env", "CPU", "caches", "ISA", "tiles",
+                  "kernels", "threads", "report", "peak"):
         assert re.search(rf"^{label} +\S", text, re.M), label
+    blas = j["blas"]
+    assert f"real BLAS    {blas['vendor']} {blas['version']} ({blas['parallel']}" in text
     assert "threads      3 (from BLASSHIM_NUM_THREADS)" in text
-    text = launch(["info"], tmp, OMP_NUM_THREADS="1").stdout.decode()
+    text = launch(["info"], tmp, OMP_NUM_THREADS="1", OPENBLAS_CORETYPE="Haswell").stdout.decode()
     assert "threads      1 (from OMP_NUM_THREADS)" in text and not list(tmp.glob("*system*"))
+    assert re.search(r"^BLAS env +OMP_NUM_THREADS=1 OPENBLAS_CORETYPE=Haswell$", text, re.M)
 
 
 def test_report_is_blasshim_report(tmp):
