@@ -163,7 +163,8 @@ EXAMPLE_SRCS := $(wildcard examples/*.c examples/*.py examples/*.f90 examples/*.
 INSTALLED = $(DESTDIR)$(PREFIX)/lib/libblasshim.so $(DESTDIR)$(PREFIX)/bin/blasshim \
             $(DESTDIR)$(PREFIX)/bin/blasshim-report $(DESTDIR)$(PREFIX)/include/blasshim.h \
             $(DESTDIR)$(PREFIX)/lib/pkgconfig/blasshim.pc \
-            $(DESTDIR)$(PREFIX)/libexec/blasshim/gemm_bench $(DOCDIR)/README.md \
+            $(DESTDIR)$(PREFIX)/libexec/blasshim/gemm_bench \
+            $(DESTDIR)$(PREFIX)/libexec/blasshim/libblasshim.so $(DOCDIR)/README.md \
             $(EXAMPLE_SRCS:%=$(DOCDIR)/%)
 
 .PHONY: install uninstall help
@@ -173,6 +174,7 @@ install: all $(BUILD)/gemm_bench
 	install -m 755 $(BUILD)/libblasshim.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/blasshim $(BUILD)/blasshim-report $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(BUILD)/gemm_bench $(DESTDIR)$(PREFIX)/libexec/blasshim/
+	ln -sf ../../lib/libblasshim.so $(DESTDIR)$(PREFIX)/libexec/blasshim/libblasshim.so
 	install -m 644 include/blasshim.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 README.md $(DOCDIR)/
 	install -m 644 $(EXAMPLE_SRCS) $(DOCDIR)/examples/

@@ -221,7 +221,7 @@ static const char *const main_help =
     "                                     threads and peak a run would use\n"
     "  bench [ARGS...]                    the kernels against the system BLAS (what make bench\n"
     "                                     runs): --quick --only s|d --threads N --block MC,KC,NC\n"
-    "                                     --shape MxNxK\n\n"
+    "                                     --shape MxNxK --sweep --passes N\n\n"
     "options: -h, --help (also after each command)   --version\n\n"
     "example:\n"
     "  " LAUNCHER_NAME " run -o sys.jsonl -- python3 app.py\n"
@@ -230,7 +230,8 @@ static const char *const main_help =
 
 static const char *const bench_help =
     "usage: " LAUNCHER_NAME " bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC]\n"
-    "                      [--shape MxNxK]...\n\n"
+    "                      [--shape MxNxK]...\n"
+    "       " LAUNCHER_NAME " bench --sweep [--passes N] [--threads N] [--shape MxNxK]...\n\n"
     "Every kernel against the system BLAS (OpenBLAS with 1 thread and with all threads), side\n"
     "by side in one run, and this machine's FMA peak: what `make bench` runs. OpenBLAS's\n"
     "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are lifted for this command so it runs its own best\n"
@@ -241,6 +242,9 @@ static const char *const bench_help =
     "  --threads N          threads of the parallel kernel and of OpenBLAS-N\n"
     "  --block MC,KC,NC     tile sizes of the blocked kernels\n"
     "  --shape MxNxK        measure this shape (repeatable) instead of the list\n"
+    "  --sweep              the user's view: cblas_?gemm through the preloaded library, one\n"
+    "                       process per kernel, against OpenBLAS, over many shapes\n"
+    "  --passes N           --sweep: whole passes over the kernels, best kept (default 2)\n"
     "  -h, --help           this help\n"
     "  --version            blasshim's version\n\n"
     "example:\n  " LAUNCHER_NAME " bench --only d --shape 300x200x100\n";
@@ -311,7 +315,7 @@ static int cmd_bench(int argc, char **argv)
         return EXIT_LAUNCHER;
     unsetenv("OPENBLAS_CORETYPE");
     unsetenv("OPENBLAS_L2_SIZE");
-    argv[0] = "gemm_bench";
+    argv[0] = bench; /* --sweep re-runs it by this path and finds the library next to it */
     execv(bench, argv);
     bs_say("cannot run %s: %s", bench, strerror(errno));
     return EXIT_LAUNCHER;

@@ -408,6 +408,14 @@ def test_help_lists_exactly_what_the_code_accepts(tmp, cmd):
     assert r.returncode == 125 and f"unknown option {other}".encode() in r.stderr
 
 
+def test_bench_help_lists_the_benchmarks_options(tmp):
+    text = launch(["bench", "--help"], tmp).stdout.decode()
+    listed = set(re.findall(r"^  (--[a-z-]+)", text, re.M)) - {"--help", "--version"}
+    src = (ROOT / "bench" / "gemm_bench.c").read_text()
+    accepted = set(re.findall(r'!strcmp\(argv\[i\], "(--[a-z-]+)"\)', src)) - {"--sweep-child"}
+    assert listed == accepted
+
+
 @pytest.mark.parametrize("args", [["--version"], ["run", "--version"], ["info", "--version"],
                                   ["bench", "--version"]])
 def test_version_everywhere(tmp, args):
