@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/helptext.h"
 #include "include/blasshim.h"
 
 /* Every option of every subcommand. The order is the order of --help. */
@@ -164,24 +165,6 @@ static const struct {
      "blasshim info --threads 4 --json"},
 };
 
-/* Words of text from column `col` (already reached) to `width`, continuing lines indented. */
-static void wrap(const char *text, int col, int width)
-{
-    int at = col;
-    for (const char *p = text; *p;) {
-        size_t w = strcspn(p, " ");
-        if (at > col && at + 1 + (int)w > width) {
-            printf("\n%*s", col, "");
-            at = col;
-        }
-        printf(" %.*s", (int)w, p);
-        at += 1 + (int)w;
-        p += w;
-        p += strspn(p, " ");
-    }
-    putchar('\n');
-}
-
 void bs_print_help(unsigned cmd)
 {
     size_t h = cmd == CMD_RUN ? 0 : 1;
@@ -191,18 +174,10 @@ void bs_print_help(unsigned cmd)
         const bs_opt *o = &bs_opts[i];
         if (!(o->cmds & cmd))
             continue;
-        char left[48];
-        char sh[8] = "    ";
-        if (o->shrt)
-            snprintf(sh, sizeof sh, "-%c, ", o->shrt);
-        snprintf(left, sizeof left, "%s%s%s%s%s", sh, o->lng,
-                 o->kind == ARG_REQUIRED ? " " : o->kind == ARG_OPTIONAL ? "[=" : "",
-                 o->metavar ? o->metavar : "", o->kind == ARG_OPTIONAL ? "]" : "");
         char text[320];
         snprintf(text, sizeof text, "%s%s%s%s", o->help, o->var ? " [" : "", o->var ? o->var : "",
                  o->var ? "]" : "");
-        printf("  %-26s", left);
-        wrap(text, 28, 96);
+        bs_help_option(stdout, o->shrt, o->lng, o->metavar, o->kind == ARG_OPTIONAL, text);
     }
     printf("\nValues are checked by the library: a bad one gives one 'blasshim:' line and the\n"
            "default, as for the variables. Options take --opt VALUE or --opt=VALUE.\n\n"

@@ -42,42 +42,69 @@ static int print_compare_json(int64_t tb, int64_t tn, json_t *extra, const char 
     return emit_json(o, rows_key, rows, only_base, only_new);
 }
 
-/* compare --by line: the Python lines matched between the two runs */
-int compare_lines_cmd(gather *base, gather *next, int json)
+/* compare --by line / --by stack: the Python lines (or stacks) matched between the two runs */
+int compare_sites_cmd(gather *base, gather *next, int json, int by_stack)
 {
-    qsort(base->lines, base->nlines, sizeof *base->lines, site_by_wall_desc);
+    site_set *bs = by_stack ? &base->stacks : &base->lines;
+    site_set *ns = by_stack ? &next->stacks : &next->lines;
+    const char *what = by_stack ? "stack" : "line";
+    qsort(bs->v, bs->n, sizeof *bs->v, site_by_wall_desc);
     json_t *rows = json_array(), *only_base = json_array(), *only_new = json_array();
     int64_t tb = 0, tn = 0;
     if (!json)
-        printf("%9s %9s %12s %12s %9s  %s\n", "calls", "calls", "base ms", "new ms", "speedup", "line");
-    for (size_t i = 0; i < base->nlines; i++) {
-        const site *b = &base->lines[i];
-        int ix = map_get(&next->line_ix, b->caller, 0, 0);
+        printf("%9s %9s %12s %12s %9s  %s\n", "calls", "calls", "base ms", "new ms", "speedup",
+               by_stack ? "stack, outermost frame first" : "line");
+    for (size_t i = 0; i < bs->n; i++) {
+        const site *b = &bs->v[i];
+        json_t *id = by_stack ? stack_json(b->caller) : json_string(b->caller);
+        int ix = map_get(&ns->ix, b->caller, 0, 0);
         if (ix < 0) {
-            json_array_append_new(only_base, json_string(b->caller));
+            json_array_append_new(only_base, id);
             continue;
         }
-        site *n = &next->lines[ix];
+        site *n = &ns->v[ix];
         n->matched = 1;
         tb += b->wall;
         tn += n->wall;
         double sp = n->wall > 0 ? (double)b->wall / n->wall : 0;
-        json_array_append_new(rows, json_pack("{s:s,s:I,s:I,s:I,s:I,s:f}", "py_caller", b->caller,
+        json_array_append_new(rows, json_pack("{s:o,s:I,s:I,s:I,s:I,s:f}",
+                                              by_stack ? "py_stack" : "py_caller", id,
                                               "base_calls", (json_int_t)b->count, "new_calls",
                                               (json_int_t)n->count, "base_ns", (json_int_t)b->wall,
                                               "new_ns", (json_int_t)n->wall, "speedup", sp));
-        if (!json)
-            printf("%9lld %9lld %12.3f %12.3f %8.2fx  %s\n", (long long)b->count, (long long)n->count,
-                   b->wall / 1e6, n->wall / 1e6, sp, b->caller);
+        if (!json) {
+            printf("%9lld %9lld %12.3f %12.3f %8.2fx  %s\n", (long long)b->count,
+                   (long long)n->count, b->wall / 1e6, n->wall / 1e6, sp, by_stack ? "" : b->caller);
+            if (by_stack)
+                print_stack(b->caller, "           ");
+        }
     }
-    for (size_t i = 0; i < next->nlines; i++)
-        if (!next->lines[i].matched)
-            json_array_append_new(only_new, json_string(next->lines[i].caller));
+    for (size_t i = 0; i < ns->n; i++)
+        if (!ns->v[i].matched)
+            json_array_append_new(only_new, by_stack ? stack_json(ns->v[i].caller)
+                                                     : json_string(ns->v[i].caller));
     if (json)
-        return print_compare_json(tb, tn, NULL, "lines", rows, only_base, only_new);
-    printf("\nmatched lines: base %.3f ms, new %.3f ms, speedup %.2fx\n", tb / 1e6, tn / 1e6,
+        return print_compare_json(tb, tn, NULL, by_stack ? "stacks" : "lines", rows, only_base,
+                                  only_new);
+    printf("\nmatched %ss: base %.3f ms, new %.3f ms, speedup %.2fx\n", what, tb / 1e6, tn / 1e6,
            tn > 0 ? (double)tb / tn : 0);
-    if (base->nlines == 0 && next->nlines == 0)
+    const char *titles[2] = {"only in base", "only in new"};
+    json_t *lists[2] = {only_base, only_new};
+    for (int l = 0; l < 2; l++) {
+        if (json_array_size(lists[l]) == 0)
+            continue;
+        printf("\n%s %ss:\n", titles[l], what);
+        size_t i, j;
+        json_t *e, *f;
+        json_array_foreach(lists[l], i, e) {
+            if (json_is_string(e))
+                printf("  %s\n", json_string_value(e));
+            else
+                json_array_foreach(e, j, f)
+                    printf("%s%s\n", j ? "      " : "  - ", json_string_value(f));
+        }
+    }
+    if (bs->n == 0 && ns->n == 0)
         printf("(no Python lines in these reports: py_caller is recorded for calls from Python)\n");
     json_decref(rows), json_decref(only_base), json_decref(only_new);
     return 0;

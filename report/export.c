@@ -1,5 +1,6 @@
 /* report/export.c — the streaming exports: `csv` (one row per call, every field of
- * profiler/fields.def) and `trace` (Chrome trace events for Perfetto). */
+ * profiler/fields.def) and `trace` (Chrome trace events for Perfetto; `folded` is in
+ * stacks.c). */
 #include <string.h>
 
 #include "tool.h"
@@ -83,6 +84,7 @@ int csv_cmd(char **files, int nfiles, const char *out)
 typedef struct tracer {
     FILE *o;
     long events;
+    map threads; /* "pid/tid" of the threads named so far */
 } tracer;
 
 static void trace_event(tracer *t, json_t *e)
@@ -102,10 +104,27 @@ static void on_trace_header(void *ctx, const char *file, json_t *h)
                                (json_int_t)int_of(h, "pid"), "tid", (json_int_t)0, "args", "name", name));
 }
 
+/* the first event of a thread's track: a thread_name metadata event naming it */
+static void name_thread(tracer *t, int64_t pid, int64_t tid)
+{
+    char key[48], name[64];
+    snprintf(key, sizeof key, "%lld/%lld", (long long)pid, (long long)tid);
+    if (map_get(&t->threads, key, 0, 0) >= 0)
+        return;
+    map_get(&t->threads, key, 1, 1);
+    if (tid == pid)
+        snprintf(name, sizeof name, "main thread (tid %lld)", (long long)tid);
+    else
+        snprintf(name, sizeof name, "thread %lld", (long long)tid);
+    trace_event(t, json_pack("{s:s,s:s,s:I,s:I,s:{s:s}}", "name", "thread_name", "ph", "M", "pid",
+                             (json_int_t)pid, "tid", (json_int_t)tid, "args", "name", name));
+}
+
 static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
 {
     (void)file;
     const bs_record *r = &c->r;
+    name_thread(ctx, r->pid, r->tid);
     char name[96], dims[64];
     fmt_dims(dims, sizeof dims, r->m, r->n, r->k);
     snprintf(name, sizeof name, "%s %s", r->routine, dims);
@@ -119,6 +138,12 @@ static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
     json_object_set_new(args, "threads", r->threads >= 0 ? json_integer(r->threads) : json_null());
     if (r->caller)
         json_object_set_new(args, "caller", json_string(r->caller));
+    if (r->py_caller)
+        json_object_set_new(args, "py_caller", json_string(r->py_caller));
+    if (r->py_frame)
+        json_object_set_new(args, "py_frame", json_string(r->py_frame));
+    if (c->py_stack)
+        json_object_set_new(args, "py_stack", json_deep_copy(c->py_stack));
     json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:f}", "name", name, "cat", r->routine, "ph", "X",
                           "pid", (json_int_t)r->pid, "tid", (json_int_t)r->tid, "ts", r->ts_ns / 1e3,
                           "dur", r->wall_ns / 1e3);
@@ -129,6 +154,7 @@ static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
 static void on_trace_mark(void *ctx, const char *file, json_t *m)
 {
     (void)file;
+    name_thread(ctx, int_of(m, "pid"), int_of(m, "tid"));
     json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:f}", "name", str_of(m, "name", ""), "ph", "i", "s", "p",
                           "pid", (json_int_t)int_of(m, "pid"), "tid", (json_int_t)int_of(m, "tid"),
                           "ts", int_of(m, "ts_ns") / 1e3);
@@ -137,7 +163,7 @@ static void on_trace_mark(void *ctx, const char *file, json_t *m)
 
 int trace_cmd(char **files, int nfiles, const char *out)
 {
-    tracer t = {open_out(out), 0};
+    tracer t = {.o = open_out(out)};
     fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", t.o);
     bs_reader_handler h = {&t, on_trace_header, on_trace_call, NULL, on_trace_mark, NULL};
     int rc = read_all(files, nfiles, &h, 0);

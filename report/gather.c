@@ -1,5 +1,5 @@
 /* report/gather.c — the reports read into one view: per process, per shape (routine, kernel,
- * transposes, m x n x k), per native call site and per Python line. Streams: memory grows
+ * transposes, m x n x k), per native call site, per Python line and per Python stack. Streams: memory grows
  * with the distinct shapes and sites, never with the calls. */
 #include <stdlib.h>
 #include <string.h>
@@ -153,26 +153,28 @@ static shape *shape_of(gather *g, const char *routine, const char *kernel, const
     return &g->shapes[ix];
 }
 
-static void add_to(site **arr, size_t *n, size_t *cap, map *ix_map, const char *key,
-                   int64_t count, int64_t wall, int64_t flops)
+static void add_to(site_set *s, const char *key, int64_t count, int64_t wall, int64_t flops)
 {
-    int ix = map_get(ix_map, key, 1, (int)*n);
-    if (ix == (int)*n) {
-        *arr = grow(*arr, cap, *n + 1, sizeof **arr);
-        snprintf((*arr)[(*n)++].caller, sizeof (*arr)[0].caller, "%s", key);
+    int ix = map_get(&s->ix, key, 1, (int)s->n);
+    if (ix == (int)s->n) {
+        s->v = grow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+        snprintf(s->v[s->n++].caller, sizeof s->v[0].caller, "%s", key);
     }
-    (*arr)[ix].count += count;
-    (*arr)[ix].wall += wall;
-    (*arr)[ix].flops += flops;
+    s->v[ix].count += count;
+    s->v[ix].wall += wall;
+    s->v[ix].flops += flops;
 }
 
-static void add_site(gather *g, const char *caller, const char *py_caller, int64_t count,
-                     int64_t wall, int64_t flops)
+static void add_site(gather *g, const char *caller, const char *py_caller, json_t *py_stack,
+                     int64_t count, int64_t wall, int64_t flops)
 {
-    add_to(&g->sites, &g->nsites, &g->capsites, &g->site_ix,
-           caller ? caller : "(no call site recorded)", count, wall, flops);
-    if (py_caller) /* a Python line: the "hot lines" */
-        add_to(&g->lines, &g->nlines, &g->caplines, &g->line_ix, py_caller, count, wall, flops);
+    add_to(&g->sites, caller ? caller : "(no call site recorded)", count, wall, flops);
+    if (!py_caller)
+        return;
+    add_to(&g->lines, py_caller, count, wall, flops); /* a Python line: the "hot lines" */
+    char key[sizeof g->stacks.v[0].caller];
+    stack_key(key, sizeof key, py_caller, py_stack);
+    add_to(&g->stacks, key, count, wall, flops);
 }
 
 static void on_header(void *ctx, const char *file, json_t *h)
@@ -285,7 +287,7 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     if (r->wall_ns > s->max) s->max = r->wall_ns;
     s->hist[bs_hist_bucket(r->wall_ns)]++;
     s->hist_count++;
-    add_site(g, r->caller, r->py_caller, 1, r->wall_ns, flops);
+    add_site(g, r->caller, r->py_caller, c->py_stack, 1, r->wall_ns, flops);
     g->calls++;
     g->wall += r->wall_ns;
     g->flops += flops;
@@ -315,7 +317,7 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     if (mn < s->min) s->min = mn;
     if (mx > s->max) s->max = mx;
     add_site(g, json_string_value(json_object_get(a, "caller")),
-             json_string_value(json_object_get(a, "py_caller")), count, wall, flops);
+             json_string_value(json_object_get(a, "py_caller")), NULL, count, wall, flops);
     g->calls += count;
     g->wall += wall;
     g->flops += flops;
@@ -368,8 +370,11 @@ void gather_free(gather *g)
 {
     for (size_t i = 0; i < g->nshapes; i++)
         samples_free(&g->shapes[i].warm), samples_free(&g->shapes[i].cold);
-    free(g->shapes), free(g->sites), free(g->lines), free(g->procs), free(g->phases);
-    map_free(&g->shape_ix), map_free(&g->site_ix), map_free(&g->line_ix);
+    free(g->shapes), free(g->procs), free(g->phases);
+    site_set *sets[] = {&g->sites, &g->lines, &g->stacks};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        free(sets[i]->v), map_free(&sets[i]->ix);
+    map_free(&g->shape_ix);
     map_free(&g->first_ix), map_free(&g->thread_ix);
     json_decref(g->headers);
     memset(g, 0, sizeof *g);

@@ -5,6 +5,7 @@
  *   blasshim-report compare --base A... --new B...   several runs a side, pooled
  *   blasshim-report csv REPORT... [-o FILE]      one row per call
  *   blasshim-report trace REPORT... [-o FILE]    Chrome trace events (Perfetto)
+ *   blasshim-report folded REPORT... [-o FILE]   collapsed stacks (flame graphs)
  *   blasshim-report plot REPORT... -o FILE.svg   a roofline chart
  *
  * Several files are one merged view (the processes or MPI ranks of one job). Reading streams:
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/helptext.h"
 #include "include/blasshim.h"
 #include "peak.h"
 #include "tool.h"
@@ -23,7 +25,7 @@
 /* ---- command line ------------------------------------------------------------------------ */
 
 /* The commands and every option: each command's parsing and --help come from these tables. */
-enum { C_SUMMARY = 1, C_COMPARE = 2, C_CSV = 4, C_TRACE = 8, C_PLOT = 16, C_ALL = 31 };
+enum { C_SUMMARY = 1, C_COMPARE = 2, C_CSV = 4, C_TRACE = 8, C_FOLDED = 16, C_PLOT = 32, C_ALL = 63 };
 
 static const struct command {
     const char *name;
@@ -53,6 +55,11 @@ static const struct command {
      "Chrome trace-event JSON: one event per call on a track per process and thread, marks as\n"
      "instant events; open it in https://ui.perfetto.dev or chrome://tracing.",
      "blasshim-report trace -o trace.json run.jsonl"},
+    {"folded", C_FOLDED, "folded [OPTIONS] REPORT...",
+     "Collapsed stacks, the format flamegraph.pl, speedscope and inferno read: one line per\n"
+     "distinct stack, the Python frames outermost first, then the routine and its shape, then\n"
+     "the BLAS wall time in ns. Lines sorted; weights sum to the reports' BLAS time.",
+     "blasshim-report folded run.jsonl | flamegraph.pl > flame.svg"},
     {"plot", C_PLOT, "plot [OPTIONS] -o FILE.svg REPORT...",
      "A roofline in SVG: each shape's GFLOP/s against its flops per byte of A, B and C, circle\n"
      "area by share of BLAS time; fp32 and fp64 compute roofs and a memory roof (peak and\n"
@@ -62,8 +69,8 @@ static const struct command {
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 typedef enum {
-    O_JSON, O_TOP, O_PEAK, O_REMEASURE, O_BY, O_BASE, O_NEW, O_KEEP_COLD, O_OUTPUT, O_BANDWIDTH,
-    O_HELP, O_VERSION, O_COUNT
+    O_JSON, O_TOP, O_PEAK, O_REMEASURE, O_BY_SUMMARY, O_BY_COMPARE, O_BASE, O_NEW, O_KEEP_COLD,
+    O_NATIVE, O_OUTPUT, O_BANDWIDTH, O_HELP, O_VERSION, O_COUNT
 } opt_id;
 
 static const struct option {
@@ -81,14 +88,18 @@ static const struct option {
                 "machine's, cached"},
     [O_REMEASURE] = {"--remeasure", 0, NULL, C_SUMMARY | C_PLOT,
                      "measure this machine's peak (and bandwidth) again, refreshing the cache"},
-    [O_BY] = {"--by", 0, "shape|line", C_COMPARE,
-              "match shapes (default) or the Python lines (py_caller)"},
+    [O_BY_SUMMARY] = {"--by", 0, "line|stack", C_SUMMARY,
+                      "the hot Python lines (py_caller, default) or whole stacks (py_stack)"},
+    [O_BY_COMPARE] = {"--by", 0, "shape|line|stack", C_COMPARE,
+                      "match shapes (default), Python lines (py_caller) or stacks (py_stack)"},
     [O_BASE] = {"--base", 0, NULL, C_COMPARE, "the reports that follow are the baseline side"},
     [O_NEW] = {"--new", 0, NULL, C_COMPARE, "the reports that follow are the new side"},
     [O_KEEP_COLD] = {"--keep-cold", 0, NULL, C_COMPARE,
                      "keep each shape's first (cold) call in the statistics"},
-    [O_OUTPUT] = {"--output", 'o', "FILE", C_CSV | C_TRACE | C_PLOT,
-                  "write to FILE (csv, trace: default standard output)"},
+    [O_NATIVE] = {"--native", 0, NULL, C_FOLDED,
+                  "the native frames (frames, else caller) between the Python ones and the routine"},
+    [O_OUTPUT] = {"--output", 'o', "FILE", C_CSV | C_TRACE | C_FOLDED | C_PLOT,
+                  "write to FILE (csv, trace, folded: default standard output)"},
     [O_BANDWIDTH] = {"--bandwidth", 0, "GB/s", C_PLOT,
                      "memory bandwidth of the memory roof; default: memcpy, measured and cached"},
     [O_HELP] = {"--help", 'h', NULL, C_ALL, "this help"},
@@ -104,6 +115,7 @@ static const char *const main_help =
     "  compare --base A... --new B...  several runs a side, pooled\n"
     "  csv REPORT...               one row per call\n"
     "  trace REPORT...             Chrome trace events for Perfetto\n"
+    "  folded REPORT...            collapsed stacks for flame graphs\n"
     "  plot -o FILE.svg REPORT...  a roofline chart\n\n"
     "blasshim-report COMMAND --help: that command's options. --version: the version.\n"
     "Options take --opt VALUE or --opt=VALUE. Exit status: 0 good, 1 some lines malformed\n"
@@ -117,12 +129,7 @@ static void print_help(const struct command *c)
         const struct option *o = &options[i];
         if (!(o->cmds & c->bit))
             continue;
-        char left[40], sh[8] = "    ";
-        if (o->shrt)
-            snprintf(sh, sizeof sh, "-%c, ", o->shrt);
-        snprintf(left, sizeof left, "%s%s%s%s", sh, o->lng, o->metavar ? " " : "",
-                 o->metavar ? o->metavar : "");
-        printf("  %-26s %s\n", left, o->help);
+        bs_help_option(stdout, o->shrt, o->lng, o->metavar, 0, o->help);
     }
     printf("\nexample:\n  %s\n", c->example);
 }
@@ -158,7 +165,7 @@ static int parse_peak(const char *s, peaks *pk)
 /* summary and plot: the peak (and bandwidth) to hold the calls against */
 static int summary_or_plot(const char *cmd, char **files, int nfiles, int json, int top,
                            const char *out, peaks *pk, int have_peak, double bandwidth,
-                           int remeasure)
+                           int remeasure, int by_stack)
 {
     gather g = {.by_kernel = 1};
     int rc = gather_reports(&g, files, nfiles);
@@ -167,7 +174,7 @@ static int summary_or_plot(const char *cmd, char **files, int nfiles, int json, 
         machine_numbers(g.cpu_model, remeasure, !have_peak, want_bw, pk, &bandwidth) != 0)
         rc = 2;
     if (rc < 2) {
-        int r = plot ? plot_cmd(&g, out, pk, bandwidth, want_bw) : summary_cmd(&g, json, top, pk);
+        int r = plot ? plot_cmd(&g, out, pk, bandwidth, want_bw) : summary_cmd(&g, json, top, pk, by_stack);
         if (r > rc)
             rc = r;
     }
@@ -175,14 +182,15 @@ static int summary_or_plot(const char *cmd, char **files, int nfiles, int json, 
     return rc;
 }
 
-static int compare(char **files, int nbase, int nnew, int json, int by_line, int keep_cold)
+/* by: 0 shapes, 1 Python lines, 2 Python stacks */
+static int compare(char **files, int nbase, int nnew, int json, int by, int keep_cold)
 {
     gather base = {.keep_samples = 1}, next = {.keep_samples = 1};
     int r1 = gather_reports(&base, files, nbase), r2 = gather_reports(&next, files + nbase, nnew);
     int rc = r1 > r2 ? r1 : r2;
     if (rc < 2)
-        rc = (by_line ? compare_lines_cmd(&base, &next, json)
-                      : compare_cmd(&base, &next, json, keep_cold))
+        rc = (by ? compare_sites_cmd(&base, &next, json, by == 2)
+                 : compare_cmd(&base, &next, json, keep_cold))
                  ? 2
                  : rc;
     gather_free(&base);
@@ -198,16 +206,19 @@ static int match_option(const struct command *c, int argc, char **argv, int *i, 
     const char *a = argv[*i];
     int id = -1;
     *val = NULL;
-    for (int j = 0; j < O_COUNT && id < 0; j++) {
-        size_t n = strlen(options[j].lng);
-        if (!strncmp(a, options[j].lng, n) && (a[n] == '\0' || a[n] == '=')) {
-            id = j;
-            if (a[n] == '=')
-                *val = a + n + 1;
-        } else if (options[j].shrt && a[1] == options[j].shrt && a[0] == '-') {
-            id = j;
-            if (a[2])
-                *val = a + 2;
+    /* two commands may spell different options alike (--by): this command's row wins */
+    for (int pass = 0; pass < 2 && id < 0; pass++) {
+        for (int j = 0; j < O_COUNT && id < 0; j++) {
+            size_t n = strlen(options[j].lng);
+            if (pass == 0 && !(options[j].cmds & c->bit))
+                continue;
+            if (!strncmp(a, options[j].lng, n) && (a[n] == '\0' || a[n] == '=')) {
+                id = j;
+                *val = a[n] == '=' ? a + n + 1 : NULL;
+            } else if (options[j].shrt && a[1] == options[j].shrt && a[0] == '-') {
+                id = j;
+                *val = a[2] ? a + 2 : NULL;
+            }
         }
     }
     if (id < 0 || !(options[id].cmds & c->bit))
@@ -243,7 +254,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = c->name;
     const int is_compare = c->bit == C_COMPARE, is_plot = c->bit == C_PLOT;
-    int json = 0, top = 10, by_line = 0, keep_cold = 0, remeasure = 0;
+    int json = 0, top = 10, by = 0, keep_cold = 0, remeasure = 0, native = 0;
     const char *out = NULL;
     peaks pk = {0, 0, 0, "given with --peak"};
     int have_peak = 0;
@@ -277,10 +288,15 @@ int main(int argc, char **argv)
         case O_JSON:
             json = 1;
             break;
-        case O_BY:
-            if (strcmp(v, "line") && strcmp(v, "shape"))
-                rc = usage_error(cmd, "--by takes shape or line", NULL);
-            by_line = !strcmp(v, "line");
+        case O_BY_SUMMARY:
+        case O_BY_COMPARE: /* by: 0 shapes, 1 Python lines, 2 Python stacks */
+            by = !strcmp(v, "line") ? 1 : !strcmp(v, "stack") ? 2 : !strcmp(v, "shape") ? 0 : -1;
+            if (by < 0 || (by == 0 && c->bit != C_COMPARE))
+                rc = usage_error(cmd, c->bit == C_COMPARE ? "--by takes shape, line or stack"
+                                                          : "--by takes line or stack", NULL);
+            break;
+        case O_NATIVE:
+            native = 1;
             break;
         case O_BASE:
         case O_NEW:
@@ -340,11 +356,13 @@ int main(int argc, char **argv)
         rc = csv_cmd(files, nfiles, out);
     else if (c->bit == C_TRACE)
         rc = trace_cmd(files, nfiles, out);
+    else if (c->bit == C_FOLDED)
+        rc = folded_cmd(files, nfiles, out, native);
     else if (is_compare)
-        rc = compare(files, nsided[1], nsided[2], json, by_line, keep_cold);
+        rc = compare(files, nsided[1], nsided[2], json, by, keep_cold);
     else
         rc = summary_or_plot(cmd, files, nfiles, json, top, out, &pk, have_peak, bandwidth,
-                             remeasure);
+                             remeasure, by == 2);
     free(files);
     for (int i = 0; i < 3; i++)
         free(sided[i]);

@@ -237,4 +237,7 @@ void bs_config_read(void)
         else
             bs_warn("BLASSHIM_PYSTACK=%s is not a frame count (1 to %d); using 1", v, BS_MAX_FRAMES);
     }
+    bs_cfg.pycaller_user =
+        two_way("BLASSHIM_PYCALLER", "innermost", "user", 1, "naming the user's own code");
+    bs_cfg.pylib = env("BLASSHIM_PYLIB");
 }

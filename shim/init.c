@@ -78,7 +78,7 @@ static void init_once(void)
         hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);
     }
     bs_backtrace_setup(bs_cfg.backtrace);
-    bs_py_setup(bs_cfg.python, bs_cfg.pystack);
+    bs_py_setup(bs_cfg.python, bs_cfg.pystack, bs_cfg.pycaller_user, bs_cfg.pylib);
     bs_report_setup(bs_cfg.report, &hi, bs_cfg.summary, bs_cfg.start_paused);
     bs_gemm_init();
     bs_quiet_update();

@@ -10,7 +10,7 @@ import pytest
 from conftest import BUILD, PYTHON, ROOT, run
 
 TOOL = BUILD / "blasshim-report"
-COMMANDS = ["summary", "compare", "csv", "trace", "plot"]
+COMMANDS = ["summary", "compare", "csv", "trace", "folded", "plot"]
 PEAK = "200,100"
 SHAPES = """
 import numpy as np
@@ -47,8 +47,12 @@ def code_options():
                       r"([A-Z_ |]+),", src, re.M)
     assert len(rows) >= 8, "the option table was not found"
     bits = {"C_SUMMARY": {"summary"}, "C_COMPARE": {"compare"}, "C_CSV": {"csv"},
-            "C_TRACE": {"trace"}, "C_PLOT": {"plot"}, "C_ALL": set(COMMANDS)}
-    return {opt: set().union(*(bits[b.strip()] for b in cmds.split("|"))) for opt, cmds in rows}
+            "C_TRACE": {"trace"}, "C_FOLDED": {"folded"}, "C_PLOT": {"plot"},
+            "C_ALL": set(COMMANDS)}
+    out = {}
+    for opt, cmds in rows:   # a name may have a row per command (--by)
+        out.setdefault(opt, set()).update(*(bits[b.strip()] for b in cmds.split("|")))
+    return out
 
 
 def test_every_command_has_its_own_help():
