@@ -27,8 +27,8 @@ typedef struct bs_opt {
     const char *help;
 } bs_opt;
 
-extern const bs_opt bs_opts[];
-enum { OPT_COUNT = 16 };
+enum { OPT_COUNT = 16 }; /* the rows of bs_opts (checked where it is defined) */
+extern const bs_opt bs_opts[OPT_COUNT];
 
 /* The options given, by index into bs_opts (NULL: not given). */
 typedef struct bs_args {

@@ -16,7 +16,7 @@
 #include "include/blasshim.h"
 
 /* Every option of every subcommand. The order is the order of --help. */
-const bs_opt bs_opts[OPT_COUNT] = {
+const bs_opt bs_opts[] = {
     {"--kernel", 'k', ARG_REQUIRED, "KERNEL", "BLASSHIM_KERNEL", NULL, CMD_RUN | CMD_INFO,
      "kernel for sgemm/dgemm: system (the real BLAS), naive, blocked, vectorized, parallel, auto"},
     {"--output", 'o', ARG_REQUIRED, "REPORT", "BLASSHIM_REPORT", NULL, CMD_RUN | CMD_INFO,
@@ -49,6 +49,7 @@ const bs_opt bs_opts[OPT_COUNT] = {
     {"--help", 'h', ARG_NONE, NULL, NULL, "1", CMD_RUN | CMD_INFO, "this help"},
     {"--version", 0, ARG_NONE, NULL, NULL, "1", CMD_RUN | CMD_INFO, "blasshim's version"},
 };
+_Static_assert(sizeof bs_opts / sizeof bs_opts[0] == OPT_COUNT, "OPT_COUNT (launcher.h) is the rows");
 
 void bs_say(const char *fmt, ...)
 {
