@@ -35,7 +35,8 @@ EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe
 all: $(BUILD)/libblasshim.so $(BUILD)/blasshim-report
 
 # ---- the blasshim launcher; `make` also builds the examples (issue 15) ----
-LAUNCHER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard launcher/*.c)) $(BUILD)/obj/report/peak.o
+LAUNCHER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard launcher/*.c)) \
+                 $(BUILD)/obj/report/peak.o
 all: $(BUILD)/blasshim $(filter $(BUILD)/examples/%,$(EXAMPLES))
 $(BUILD)/blasshim: $(LAUNCHER_OBJS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(shell pkg-config --libs jansson) -ldl

@@ -49,7 +49,7 @@ const bs_opt bs_opts[] = {
     {"--help", 'h', ARG_NONE, NULL, NULL, "1", CMD_RUN | CMD_INFO, "this help"},
     {"--version", 0, ARG_NONE, NULL, NULL, "1", CMD_RUN | CMD_INFO, "blasshim's version"},
 };
-_Static_assert(sizeof bs_opts / sizeof bs_opts[0] == OPT_COUNT, "OPT_COUNT (launcher.h) is the rows");
+_Static_assert(sizeof bs_opts / sizeof bs_opts[0] == OPT_COUNT, "OPT_COUNT: the rows");
 
 void bs_say(const char *fmt, ...)
 {
@@ -190,7 +190,8 @@ static const char *const main_help =
     "usage: " LAUNCHER_NAME " COMMAND [OPTIONS] [ARGS...]\n\n"
     "Profile the BLAS calls of an unmodified program (NumPy, PyTorch, C, Fortran, R, ...).\n\n"
     "commands:\n"
-    "  run [OPTIONS] [--] CMD [ARGS...]   run CMD under the shim; name its reports, summarise them\n"
+    "  run [OPTIONS] [--] CMD [ARGS...]   run CMD under the shim; name its reports and\n"
+    "                                     summarise them\n"
     "  report [COMMAND] [OPTIONS] REPORT...  read reports: summary, compare, csv, trace, plot\n"
     "                                     (the same program as blasshim-report)\n"
     "  info [OPTIONS] [--json]            the library, real BLAS, CPU, ISAs, tiles, kernels,\n"

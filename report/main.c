@@ -25,7 +25,9 @@
 /* ---- command line ------------------------------------------------------------------------ */
 
 /* The commands and every option: each command's parsing and --help come from these tables. */
-enum { C_SUMMARY = 1, C_COMPARE = 2, C_CSV = 4, C_TRACE = 8, C_FOLDED = 16, C_PLOT = 32, C_ALL = 63 };
+enum {
+    C_SUMMARY = 1, C_COMPARE = 2, C_CSV = 4, C_TRACE = 8, C_FOLDED = 16, C_PLOT = 32, C_ALL = 63
+};
 
 static const struct command {
     const char *name;
@@ -97,7 +99,8 @@ static const struct option {
     [O_KEEP_COLD] = {"--keep-cold", 0, NULL, C_COMPARE,
                      "keep each shape's first (cold) call in the statistics"},
     [O_NATIVE] = {"--native", 0, NULL, C_FOLDED,
-                  "the native frames (frames, else caller) between the Python ones and the routine"},
+                  "the native frames (frames, else caller) between the Python frames and "
+                  "the routine"},
     [O_OUTPUT] = {"--output", 'o', "FILE", C_CSV | C_TRACE | C_FOLDED | C_PLOT,
                   "write to FILE (csv, trace, folded: default standard output)"},
     [O_BANDWIDTH] = {"--bandwidth", 0, "GB/s", C_PLOT,

@@ -82,12 +82,15 @@ def test_install_then_profile_elsewhere_with_the_installed_files_only(tmp):
                        cwd=work, env=launcher_env(OPENBLAS_CORETYPE="Haswell", **env),
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and re.search(r"^dgemm 32x32x32 ", r.stdout, re.M), r.stderr
-    # --sweep preloads the installed library into children of the installed benchmark
-    r = subprocess.run(["blasshim", "bench", "--sweep", "--passes", "1", "--shape", "16x16x16"],
-                       cwd=work, env=launcher_env(**env), capture_output=True, text=True,
-                       timeout=300)
-    assert r.returncode == 0 and "failed" not in r.stderr, r.stderr
-    assert re.search(r"^dgemm 16x16x16 +\d", r.stdout, re.M), r.stdout
+    # --sweep preloads the installed library into children of the installed benchmark (which
+    # set LD_PRELOAD to the library alone: under `make asan` the sanitized library then lacks
+    # its runtime in front, so the sweep is only checked in the plain build)
+    if not os.environ.get("BS_TEST_PRELOAD_FIRST"):
+        sweep = ["blasshim", "bench", "--sweep", "--passes", "1", "--shape", "16x16x16"]
+        r = subprocess.run(sweep, cwd=work, env=launcher_env(**env), capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 0 and "failed" not in r.stderr, r.stderr
+        assert re.search(r"^dgemm 16x16x16 +\d", r.stdout, re.M), r.stdout
 
     make("uninstall", f"PREFIX={prefix}")
     assert files_under(prefix) == []

@@ -276,8 +276,8 @@ def test_every_run_option_has_a_check_here():
 def test_readme_lists_the_run_options_of_the_help():
     opts, _ = help_options("run")
     readme = (ROOT / "README.md").read_text()
-    table = re.findall(r"^\| (?:`-\w`, )?`(--[a-z-]+)[^|]*` \|", readme.split("| `blasshim run` option")[1]
-                       .split("\n\n")[0], re.M)
+    section = readme.split("| `blasshim run` option")[1].split("\n\n")[0]
+    table = re.findall(r"^\| (?:`-\w`, )?`(--[a-z-]+)[^|]*` \|", section, re.M)
     assert set(table) == set(opts) - {"--help", "--version"}
 
 
