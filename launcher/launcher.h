@@ -63,7 +63,8 @@ void bs_set_child_env(const bs_args *a, const char *lib, const char *report);
 
 /* The report name pattern a run uses: -o, else $BLASSHIM_REPORT, else
  * blasshim-<kernel>-%p.jsonl; a relative name made absolute against the current directory.
- * NULL when the report is off. Returns -1 on a usage error. */
+ * `off` and `stderr` stay as they are, with *off set (no file to list). Returns -1 on a usage
+ * error. */
 int bs_report_pattern(const bs_args *a, char *out, size_t cap, int *off);
 
 int bs_cmd_run(int argc, char **argv);

@@ -20,8 +20,9 @@ const bs_opt bs_opts[] = {
     {"--kernel", 'k', ARG_REQUIRED, "KERNEL", "BLASSHIM_KERNEL", NULL, CMD_RUN | CMD_INFO,
      "kernel for sgemm/dgemm: system (the real BLAS), naive, blocked, vectorized, parallel, auto"},
     {"--output", 'o', ARG_REQUIRED, "REPORT", "BLASSHIM_REPORT", NULL, CMD_RUN | CMD_INFO,
-     "report name (tokens %p pid, %h host, %r MPI rank, %t start time; off: none); default "
-     "blasshim-KERNEL-%p.jsonl in the current directory"},
+     "report name (tokens %p pid, %h host, %r MPI rank, %t start time; off: none; stderr: "
+     "streamed to the command's stderr); default blasshim-KERNEL-%p.jsonl in the current "
+     "directory"},
     {"--summary", 0, ARG_NONE, NULL, "BLASSHIM_LOG", "summary", CMD_RUN | CMD_INFO,
      "aggregate lines at exit instead of a line per call (long runs)"},
     {"--threads", 't', ARG_REQUIRED, "N", "BLASSHIM_NUM_THREADS", NULL, CMD_RUN | CMD_INFO,

@@ -34,9 +34,10 @@ int bs_report_pattern(const bs_args *a, char *out, size_t cap, int *off)
     const char *name = a->val[bs_opt_index("--output")];
     if (!name)
         name = getenv("BLASSHIM_REPORT");
-    *off = name && !strcasecmp(name, "off");
+    /* off: no report; stderr: streamed to the command's stderr (no file either way) */
+    *off = name && (!strcasecmp(name, "off") || !strcmp(name, "stderr"));
     if (*off) {
-        snprintf(out, cap, "off");
+        snprintf(out, cap, "%s", strcasecmp(name, "off") ? name : "off");
         return 0;
     }
     char dflt[128];
@@ -280,7 +281,7 @@ int bs_cmd_run(int argc, char **argv)
     if (pid == 0) {
         close(errpipe[0]);
         sigprocmask(SIG_SETMASK, &old, NULL);
-        bs_set_child_env(&a, lib, off ? NULL : report);
+        bs_set_child_env(&a, lib, report);
         execvp(a.rest[0], a.rest);
         int e = errno;
         ssize_t w = write(errpipe[1], &e, sizeof e);

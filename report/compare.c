@@ -64,8 +64,8 @@ int compare_sites_cmd(gather *base, gather *next, int json, int by_stack)
         }
         site *n = &ns->v[ix];
         n->matched = 1;
-        tb += b->wall;
-        tn += n->wall;
+        add_sat(&tb, b->wall);
+        add_sat(&tn, n->wall);
         double sp = n->wall > 0 ? (double)b->wall / n->wall : 0;
         json_array_append_new(rows, json_pack("{s:o,s:I,s:I,s:I,s:I,s:f}",
                                               by_stack ? "py_stack" : "py_caller", id,

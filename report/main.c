@@ -14,6 +14,7 @@
  * FILE:LINE on stderr, skipped), 2 a usage error or a file that cannot be used.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,16 +145,22 @@ static int usage_error(const char *cmd, const char *msg, const char *arg)
     return 2;
 }
 
+/* GFLOP/s of one core, GB/s of memory: finite, positive and at most this (inf or 1e308 made
+ * the plot's axes span without bound) */
+#define MAX_RATE 1e6
+
+static int rate_ok(double v) { return isfinite(v) && v > 0 && v <= MAX_RATE; }
+
 static int parse_peak(const char *s, peaks *pk)
 {
     char *end;
     double a = strtod(s, &end), b = a;
-    if (end == s || a <= 0)
+    if (end == s || !rate_ok(a))
         return -1;
     if (*end == ',') {
         const char *rest = end + 1;
         b = strtod(rest, &end);
-        if (end == rest || b <= 0)
+        if (end == rest || !rate_ok(b))
             return -1;
     } else {
         b = a / 2; /* one number: fp32; fp64 runs at half the lanes */
@@ -323,12 +330,14 @@ int main(int argc, char **argv)
         }
         case O_PEAK:
             if (parse_peak(v, &pk) != 0)
-                rc = usage_error(cmd, "--peak needs GFLOP/s, e.g. 200 or 200,100", NULL);
+                rc = usage_error(cmd, "--peak needs GFLOP/s (above 0, at most 1e6), e.g. 200 or "
+                                      "200,100", NULL);
             have_peak = 1;
             break;
         case O_BANDWIDTH:
-            if ((bandwidth = strtod(v, &end)) <= 0 || *end)
-                rc = usage_error(cmd, "--bandwidth needs GB/s, e.g. 20", NULL);
+            if (!rate_ok(bandwidth = strtod(v, &end)) || *end)
+                rc = usage_error(cmd, "--bandwidth needs GB/s (above 0, at most 1e6), e.g. 20",
+                                 NULL);
             break;
         default:
             rc = 2;

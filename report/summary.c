@@ -134,14 +134,14 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
             j++;
         if (j == nby && nby < 64) {
             memset(&by[nby], 0, sizeof by[0]);
-            snprintf(by[j].routine, sizeof by[j].routine, "%s", s->routine);
-            snprintf(by[j].kernel, sizeof by[j].kernel, "%s", s->kernel);
+            copy_text(by[j].routine, sizeof by[j].routine, s->routine);
+            copy_text(by[j].kernel, sizeof by[j].kernel, s->kernel);
             nby++;
         }
         if (j < nby) {
-            by[j].count += s->count;
-            by[j].wall += s->wall;
-            by[j].flops += s->flops;
+            add_sat(&by[j].count, s->count);
+            add_sat(&by[j].wall, s->wall);
+            add_sat(&by[j].flops, s->flops);
         }
     }
     const int64_t ptime = process_time(g);

@@ -198,11 +198,14 @@ def table_names():
 def test_only_blas_symbols_and_the_api_are_exported():
     names = exported()
     # the documented API: every function include/blasshim.h declares
-    api = set(re.findall(r"^[a-z].*\b(blasshim_\w+)\(", (ROOT / "include" / "blasshim.h").read_text(),
-                         re.M))
+    header = (ROOT / "include" / "blasshim.h").read_text()
+    api = set(re.findall(r"^[a-z].*\b(blasshim_\w+)\(", header, re.M))
     assert {"blasshim_mark", "blasshim_pause", "blasshim_resume", "blasshim_info_json"} <= api
-    assert api <= names
-    assert names - api == table_names()
+    # the report's way out of a process image (profiler/report.c): lines on disk first
+    life = {"execve", "execv", "execvp", "execvpe", "execl", "execlp", "execle", "fexecve",
+            "execveat", "_exit", "_Exit"}
+    assert api | life <= names
+    assert names - api - life == table_names()
 
 
 def test_every_cblas_routine_of_the_system_header_is_exported():

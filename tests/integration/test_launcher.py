@@ -202,15 +202,28 @@ def test_a_fixed_name_is_replaced_and_a_run_without_blas_says_so(tmp):
 
 
 def test_only_a_regular_file_is_replaced(tmp):
-    """-o /dev/null must not delete the device (blasshim may run as root); a symlink stays."""
+    """-o /dev/null must not delete the device (blasshim may run as root), nor -o a symlink
+    the link; the shim then refuses both (a device; a link unless BLASSHIM_REPORT_FOLLOW=1)."""
     import stat
     r = launch(["run", "-q", "-o", "/dev/null", "--", PYTHON, "-c", GEMMS], tmp)
     assert r.returncode == 0 and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert b"blasshim: no report written as /dev/null" in r.stderr
     (tmp / "target.jsonl").write_text("")
     (tmp / "link.jsonl").symlink_to("target.jsonl")
     r = launch(["run", "-q", "-o", "link.jsonl", "--", PYTHON, "-c", GEMMS], tmp)
     assert r.returncode == 0 and (tmp / "link.jsonl").is_symlink()
-    assert Report(tmp / "target.jsonl").calls
+    assert (tmp / "target.jsonl").read_text() == ""
+    r = launch(["run", "-q", "-o", "link.jsonl", "--", PYTHON, "-c", GEMMS], tmp,
+               BLASSHIM_REPORT_FOLLOW="1")
+    assert written(r.stderr) == ["link.jsonl"] and Report(tmp / "target.jsonl").calls
+
+
+def test_report_streamed_to_stderr(tmp):
+    r = launch(["run", "-o", "stderr", "--", PYTHON, "-c", GEMMS], tmp)
+    assert r.returncode == 0 and not list(tmp.iterdir())
+    lines = [json.loads(l) for l in r.stderr.splitlines() if l.startswith(b"{")]
+    assert lines[0]["type"] == "header" and lines[0]["report"] == "stderr"
+    assert b"report written" not in r.stderr and b"no report" not in r.stderr
 
 
 # ---- every option reaches its variable ------------------------------------------------------
