@@ -64,8 +64,8 @@ int compare_sites_cmd(gather *base, gather *next, int json, int by_stack)
         }
         site *n = &ns->v[ix];
         n->matched = 1;
-        tb += b->wall;
-        tn += n->wall;
+        add_sat(&tb, b->wall);
+        add_sat(&tn, n->wall);
         double sp = n->wall > 0 ? (double)b->wall / n->wall : 0;
         json_array_append_new(rows, json_pack("{s:o,s:I,s:I,s:I,s:I,s:f}",
                                               by_stack ? "py_stack" : "py_caller", id,
@@ -175,7 +175,8 @@ static void side_of(const shape *s, int keep_cold, side_stats *o)
     for (int i = 0; i < 2; i++)
         for (int b = 0; set[i] && b < BS_HIST_BUCKETS; b++)
             h[b] += set[i]->hist[b];
-    double q[2] = {bs_hist_quantile(h, n, 0.5, (double)hi), bs_hist_quantile(h, n, 0.95, (double)hi)};
+    double q[2] = {bs_hist_quantile(h, n, 0.5, (double)hi),
+                   bs_hist_quantile(h, n, 0.95, (double)hi)};
     for (int i = 0; i < 2; i++) /* a bucket's middle can lie past the extremes seen */
         q[i] = q[i] < (double)lo ? (double)lo : q[i] > (double)hi ? (double)hi : q[i];
     o->median_ns = q[0], o->p95_ns = q[1];
@@ -184,7 +185,9 @@ static void side_of(const shape *s, int keep_cold, side_stats *o)
 /* the time a row's side stands for: the median, or the mean when there are no call times */
 static double center(const side_stats *st, const shape *s)
 {
-    return isnan(st->median_ns) ? (s->count ? (double)s->wall / (double)s->count : 0) : st->median_ns;
+    if (!isnan(st->median_ns))
+        return st->median_ns;
+    return s->count ? (double)s->wall / (double)s->count : 0;
 }
 
 static void judge(compare_row *r)
@@ -304,8 +307,9 @@ static void add_diff(compare_result *r, const gather *base, const gather *next, 
     snprintf(d->what, sizeof d->what, "%s", what);
     d->base = vb, d->next = vn;
     if (variable && (!vb || !vn))
-        snprintf(d->text, sizeof d->text, "%s ran %s with %s=%s; %s did not set it", vb ? "base" : "new",
-                 subject_of(vb ? base : next, what), what, vb ? vb : vn, vb ? "new" : "base");
+        snprintf(d->text, sizeof d->text, "%s ran %s with %s=%s; %s did not set it",
+                 vb ? "base" : "new", subject_of(vb ? base : next, what), what, vb ? vb : vn,
+                 vb ? "new" : "base");
     else if (variable)
         snprintf(d->text, sizeof d->text, "base ran %s with %s=%s; new with %s=%s",
                  subject_of(base, what), what, vb, what, vn);
@@ -448,18 +452,21 @@ static int print_compare_result_json(const compare_result *r, const gather *base
         json_object_set_new(e, "new", side_json(&w->n));
         json_object_set_new(e, "speedup", json_real(w->speedup));
         json_object_set_new(e, "significant", json_boolean(w->significant));
-        json_object_set_new(e, "not_significant_because", w->why ? json_string(w->why) : json_null());
+        json_object_set_new(e, "not_significant_because",
+                            w->why ? json_string(w->why) : json_null());
         json_array_append_new(rows, e);
     }
     for (size_t i = 0; i < r->nonly_base; i++)
         json_array_append_new(ob, shape_json(r->only_base[i]));
     for (size_t i = 0; i < r->nonly_new; i++)
         json_array_append_new(on, shape_json(r->only_new[i]));
-    for (size_t i = 0; i < r->ndiffs; i++)
-        json_array_append_new(diffs, json_pack("{s:s,s:o,s:o,s:s}", "what", r->diffs[i].what, "base",
-                                               r->diffs[i].base ? json_string(r->diffs[i].base) : json_null(),
-                                               "new", r->diffs[i].next ? json_string(r->diffs[i].next) : json_null(),
-                                               "text", r->diffs[i].text));
+    for (size_t i = 0; i < r->ndiffs; i++) {
+        const compare_diff *d = &r->diffs[i];
+        json_array_append_new(diffs, json_pack("{s:s,s:o,s:o,s:s}", "what", d->what, "base",
+                                               d->base ? json_string(d->base) : json_null(), "new",
+                                               d->next ? json_string(d->next) : json_null(), "text",
+                                               d->text));
+    }
     json_t *o = json_pack("{s:s,s:s,s:b,s:o}", "base_label", r->base_label, "new_label",
                           r->new_label, "keep_cold", keep_cold, "differences", diffs);
     json_object_set_new(o, "base_ns", json_real(r->base_ns));
@@ -467,9 +474,11 @@ static int print_compare_result_json(const compare_result *r, const gather *base
     json_object_set_new(o, "speedup", json_real(r->new_ns > 0 ? r->base_ns / r->new_ns : 0));
     json_object_set_new(o, "significant_base_ns", json_real(r->sig_base_ns));
     json_object_set_new(o, "significant_new_ns", json_real(r->sig_new_ns));
-    json_object_set_new(o, "significant_share", json_real(r->base_ns > 0 ? r->sig_base_ns / r->base_ns : 0));
-    json_object_set_new(o, "significant_speedup",
-                        r->sig_new_ns > 0 ? json_real(r->sig_base_ns / r->sig_new_ns) : json_null());
+    json_object_set_new(o, "significant_share",
+                        json_real(r->base_ns > 0 ? r->sig_base_ns / r->base_ns : 0));
+    json_object_set_new(o, "significant_speedup", r->sig_new_ns > 0
+                                                      ? json_real(r->sig_base_ns / r->sig_new_ns)
+                                                      : json_null());
     json_object_set_new(o, "base_total_ns", json_integer(base->wall));
     json_object_set_new(o, "new_total_ns", json_integer(next->wall));
     return emit_json(o, "shapes", rows, ob, on);
@@ -546,18 +555,20 @@ int compare_cmd(gather *base, gather *next, int json, int keep_cold)
            SIGNIFICANT_MIN_CALLS);
     int approx = 0;
     for (size_t i = 0; i < r.nrows; i++)
-        approx |= (r.rows[i].b.used && !r.rows[i].b.exact) || (r.rows[i].n.used && !r.rows[i].n.exact);
+        approx |= (r.rows[i].b.used && !r.rows[i].b.exact) ||
+                  (r.rows[i].n.used && !r.rows[i].n.exact);
     if (approx)
         printf("* from the histogram (±10 %%): more than %d calls of the shape.\n", SAMPLE_CAP);
-    printf("\nmatched shapes, each at its median times its calls in base: base %.3f ms, new %.3f ms, "
-           "speedup %.2fx\n",
+    printf("\nmatched shapes, each at its median times its calls in base: "
+           "base %.3f ms, new %.3f ms, speedup %.2fx\n",
            r.base_ns / 1e6, r.new_ns / 1e6, r.new_ns > 0 ? r.base_ns / r.new_ns : 0);
     if (r.sig_new_ns > 0)
         printf("  %.1f%% of that base time is in significant rows; they alone: speedup %.2fx\n",
                r.base_ns > 0 ? 100 * r.sig_base_ns / r.base_ns : 0, r.sig_base_ns / r.sig_new_ns);
     else
         printf("  no row is significant: the speedup above is within the noise\n");
-    printf("all calls as measured: base %.3f ms, new %.3f ms\n", base->wall / 1e6, next->wall / 1e6);
+    printf("all calls as measured: base %.3f ms, new %.3f ms\n", base->wall / 1e6,
+           next->wall / 1e6);
     const char *titles[2] = {"only in base", "only in new"};
     const shape **lists[2] = {r.only_base, r.only_new};
     size_t counts[2] = {r.nonly_base, r.nonly_new};
@@ -569,7 +580,8 @@ int compare_cmd(gather *base, gather *next, int json, int keep_cold)
             const shape *s = lists[l][i];
             char dims[64];
             fmt_dims(dims, sizeof dims, s->m, s->n, s->k);
-            printf("  %s %s %s%s (%lld calls)\n", s->routine, dims, s->ta, s->tb, (long long)s->count);
+            printf("  %s %s %s%s (%lld calls)\n", s->routine, dims, s->ta, s->tb,
+                   (long long)s->count);
         }
     }
     compare_result_free(&r);

@@ -89,6 +89,8 @@ typedef struct tracer {
 
 static void trace_event(tracer *t, json_t *e)
 {
+    if (!e) /* not representable (cannot happen with a report the reader accepted) */
+        return;
     fputs(t->events++ ? ",\n" : "\n", t->o);
     json_dumpf(e, t->o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(e);
@@ -98,8 +100,10 @@ static void on_trace_header(void *ctx, const char *file, json_t *h)
 {
     (void)file;
     const char *prog = json_string_value(json_array_get(json_object_get(h, "argv"), 0));
-    char name[256];
-    snprintf(name, sizeof name, "%s (pid %lld)", prog ? prog : "?", (long long)int_of(h, "pid"));
+    char name[256], pid[32];
+    snprintf(pid, sizeof pid, " (pid %lld)", (long long)int_of(h, "pid"));
+    copy_text(name, sizeof name - strlen(pid), prog ? prog : "?"); /* whole characters */
+    strcat(name, pid);
     trace_event(ctx, json_pack("{s:s,s:s,s:I,s:I,s:{s:s}}", "name", "process_name", "ph", "M", "pid",
                                (json_int_t)int_of(h, "pid"), "tid", (json_int_t)0, "args", "name", name));
 }

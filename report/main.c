@@ -13,6 +13,7 @@
  * status: 0 all good (a cut-off last line included), 1 some lines were malformed (each named
  * FILE:LINE on stderr, skipped), 2 a usage error or a file that cannot be used.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,16 +59,22 @@ static int usage_error(const char *cmd, const char *msg, const char *arg)
     return 2;
 }
 
+/* GFLOP/s of one core, GB/s of memory: finite, positive and at most this (inf or 1e308 made
+ * the plot's axes span without bound) */
+#define MAX_RATE 1e6
+
+static int rate_ok(double v) { return isfinite(v) && v > 0 && v <= MAX_RATE; }
+
 static int parse_peak(const char *s, peaks *pk)
 {
     char *end;
     double a = strtod(s, &end), b = a;
-    if (end == s || a <= 0)
+    if (end == s || !rate_ok(a))
         return -1;
     if (*end == ',') {
         const char *rest = end + 1;
         b = strtod(rest, &end);
-        if (end == rest || b <= 0)
+        if (end == rest || !rate_ok(b))
             return -1;
     } else {
         b = a / 2; /* one number: fp32; fp64 runs at half the lanes */
@@ -179,12 +186,14 @@ int main(int argc, char **argv)
                 return usage_error(cmd, "--top needs a positive number", NULL);
         } else if (!strcmp(a, "--peak") && (is_summary || is_plot)) {
             if (++i >= argc || parse_peak(argv[i], &pk) != 0)
-                return usage_error(cmd, "--peak needs GFLOP/s, e.g. 200 or 200,100", NULL);
+                return usage_error(cmd, "--peak needs GFLOP/s (above 0, at most 1e6), e.g. 200 or "
+                                        "200,100", NULL);
             have_peak = 1;
         } else if (!strcmp(a, "--bandwidth") && is_plot) {
             char *end;
-            if (++i >= argc || (bandwidth = strtod(argv[i], &end)) <= 0 || *end)
-                return usage_error(cmd, "--bandwidth needs GB/s, e.g. 20", NULL);
+            if (++i >= argc || !rate_ok(bandwidth = strtod(argv[i], &end)) || *end)
+                return usage_error(cmd, "--bandwidth needs GB/s (above 0, at most 1e6), e.g. 20",
+                                   NULL);
         } else if (a[0] == '-' && a[1]) {
             return usage_error(cmd, "unknown option ", a);
         } else {
@@ -196,13 +205,15 @@ int main(int argc, char **argv)
         return usage_error(cmd, "no report given", NULL);
     if (is_compare && (nsided[1] || nsided[2])) {
         if (nsided[0] || !nsided[1] || !nsided[2])
-            return usage_error(cmd, "give reports after both --base and --new, and none before", NULL);
+            return usage_error(cmd, "give reports after both --base and --new, and none before",
+                               NULL);
         nfiles = 0;
         for (int s = 1; s < 3; s++)
             for (int i = 0; i < nsided[s]; i++)
                 files[nfiles++] = sided[s][i];
     } else if (is_compare && nfiles != 2) {
-        return usage_error(cmd, "compare takes two reports, BASE NEW, or --base A... --new B...", NULL);
+        return usage_error(cmd, "compare takes two reports, BASE NEW, or --base A... --new B...",
+                           NULL);
     } else if (is_compare) {
         nsided[1] = nsided[2] = 1;
     }
@@ -219,8 +230,8 @@ int main(int argc, char **argv)
     else if (is_compare)
         rc = compare(files, nsided[1], nsided[2], json, by, keep_cold);
     else
-        rc = summary_or_plot(cmd, files, nfiles, json, top, out, &pk, have_peak, bandwidth, remeasure,
-                             by == 2);
+        rc = summary_or_plot(cmd, files, nfiles, json, top, out, &pk, have_peak, bandwidth,
+                             remeasure, by == 2);
     free(files);
     for (int i = 0; i < 3; i++)
         free(sided[i]);

@@ -112,7 +112,7 @@ static void fold(folder *f, const char *py_caller, json_t *py_stack, const char 
         f->weight = grow(f->weight, &f->capw, f->n + 1, sizeof *f->weight);
         f->keys[f->n++] = strdup(line);
     }
-    f->weight[ix] += wall > 0 ? wall : 0;
+    add_sat(&f->weight[ix], wall > 0 ? wall : 0);
 }
 
 static void on_folded_call(void *ctx, const char *file, const bs_call_view *c)

@@ -22,12 +22,13 @@ static json_t *verify_json(const gather *g)
         if (!s->verified)
             continue;
         nonfinite += s->nonfinite;
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:f,s:I}", "routine",
-                                             s->routine, "kernel", s->kernel, "transa", str_json(s->ta),
-                                             "transb", str_json(s->tb), "m", dim_json(s->m), "n",
-                                             dim_json(s->n), "k", dim_json(s->k), "verified",
-                                             (json_int_t)s->verified, "worst_max_rel_err", s->worst_err,
-                                             "nonfinite", (json_int_t)s->nonfinite));
+        json_t *e = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "routine", s->routine, "kernel",
+                              s->kernel, "transa", str_json(s->ta), "transb", str_json(s->tb),
+                              "m", dim_json(s->m), "n", dim_json(s->n), "k", dim_json(s->k));
+        json_object_set_new(e, "verified", json_integer(s->verified));
+        json_object_set_new(e, "worst_max_rel_err", json_real(s->worst_err));
+        json_object_set_new(e, "nonfinite", json_integer(s->nonfinite));
+        json_array_append_new(arr, e);
     }
     return json_pack("{s:I,s:I,s:o}", "calls_verified", (json_int_t)g->verified, "nonfinite_calls",
                      (json_int_t)nonfinite, "shapes", arr);
@@ -133,14 +134,14 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
             j++;
         if (j == nby && nby < 64) {
             memset(&by[nby], 0, sizeof by[0]);
-            snprintf(by[j].routine, sizeof by[j].routine, "%s", s->routine);
-            snprintf(by[j].kernel, sizeof by[j].kernel, "%s", s->kernel);
+            copy_text(by[j].routine, sizeof by[j].routine, s->routine);
+            copy_text(by[j].kernel, sizeof by[j].kernel, s->kernel);
             nby++;
         }
         if (j < nby) {
-            by[j].count += s->count;
-            by[j].wall += s->wall;
-            by[j].flops += s->flops;
+            add_sat(&by[j].count, s->count);
+            add_sat(&by[j].wall, s->wall);
+            add_sat(&by[j].flops, s->flops);
         }
     }
     const int64_t ptime = process_time(g);

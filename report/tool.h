@@ -152,6 +152,10 @@ const char *or_dash(const char *s);
 json_t *dim_json(int64_t v);     /* absent sizes are null in --json output */
 json_t *str_json(const char *s); /* and "-" transposes */
 int64_t int_of(json_t *o, const char *key);
+/* Copy src into dst (cap bytes), cut at a character boundary: the text stays valid UTF-8. */
+void copy_text(char *dst, size_t cap, const char *src);
+/* *acc += v, saturating at INT64_MAX / INT64_MIN instead of overflowing */
+void add_sat(int64_t *acc, int64_t v);
 const char *str_of(json_t *o, const char *key, const char *dflt);
 
 /* per-core peak of each type, GFLOP/s */
