@@ -5,12 +5,11 @@ build=${1:-build}
 out="$build/demo"
 mkdir -p "$out"
 rm -f "$out"/*.jsonl
-lib="$(pwd)/$build/libblasshim.so"
 report="$build/blasshim-report"
 for kernel in system vectorized; do
-    echo "== examples/mlp.py with BLASSHIM_KERNEL=$kernel"
-    LD_PRELOAD="$lib" BLASSHIM_KERNEL=$kernel BLASSHIM_PYSTACK=8 \
-        BLASSHIM_REPORT="$out/$kernel.jsonl" /usr/bin/python3 examples/mlp.py || exit 1
+    echo "== $build/blasshim run -q -k $kernel -o $out/$kernel.jsonl -- /usr/bin/python3 examples/mlp.py"
+    BLASSHIM_PYSTACK=8 "$build/blasshim" run -q -k $kernel -o "$out/$kernel.jsonl" -- /usr/bin/python3 examples/mlp.py \
+        || exit 1
 done
 for kernel in system vectorized; do
     echo

@@ -112,7 +112,7 @@ static void draw_box(FILE *o, double x, double w, int depth, int height, const c
 static void draw_node(FILE *o, const fnode *n, double x, int depth, int height, double scale,
                       double total, int *boxes)
 {
-    sort_rows(n->kids, n->nkids, sizeof *n->kids, by_ns_desc);
+    sort_n(n->kids, n->nkids, sizeof *n->kids, by_ns_desc);
     double cx = x;
     int64_t narrow_ns = 0;
     size_t narrow = 0;

@@ -553,7 +553,7 @@ static void sec_phases(FILE *o, gather *g)
           "(span: from the mark to the thread's next one).</p>\n<table id=\"phases\">",
           o);
     th_row(o, cols, "nntnnnn");
-    sort_rows(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
+    sort_n(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
     for (size_t i = 0; i < g->nphases && i < MAX_PHASE_ROWS; i++) {
         const phase *p = &g->phases[i];
         const int64_t span = phase_span(p);
@@ -702,9 +702,9 @@ static void write_page(FILE *o, gather *g, const folder *f, const timeline *t, g
                        int compare, const char (*cfg)[200], const page_numbers *pn,
                        const html_opts *op)
 {
-    sort_rows(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
-    sort_rows(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
-    sort_rows(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
+    sort_n(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
+    sort_n(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
+    sort_n(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
     char progs[400] = ""; /* the programs' names, a few: 200 + ", " + a 127-byte name fit */
     size_t used = 0;
     for (size_t i = 0; i < g->nprocs && used < 200; i++)

@@ -9,6 +9,18 @@
 
 #define STACK_SEP '\n'
 
+/* A copy cut at buf[used], with rest the first byte not copied: when the cut fell inside a
+ * character, back off to its start (bytes from start on are this copy's), so the text stays
+ * valid UTF-8. Returns the new end. */
+static size_t whole_chars(const char *buf, size_t used, size_t start, const char *rest)
+{
+    if (((unsigned char)*rest & 0xC0) != 0x80)
+        return used; /* the cut fell between characters */
+    while (used > start && ((unsigned char)buf[used - 1] & 0xC0) == 0x80)
+        used--;
+    return used > start ? used - 1 : start; /* and the character's lead byte */
+}
+
 /* frame i (innermost first) of a call: py_stack's, else py_caller for the only one */
 static const char *frame_at(const char *py_caller, json_t *py_stack, size_t i)
 {
@@ -28,7 +40,7 @@ void stack_key(char *buf, size_t cap, const char *py_caller, json_t *py_stack)
     while (keep < n) {
         const char *f = frame_at(py_caller, py_stack, keep);
         size_t len = strlen(f ? f : "?") + 1;
-        if (need + len > cap)
+        if (need + len > cap && keep > 0) /* the innermost is kept, cut if need be */
             break;
         need += len;
         keep++;
@@ -37,8 +49,11 @@ void stack_key(char *buf, size_t cap, const char *py_caller, json_t *py_stack)
     for (size_t i = keep; i-- > 0;) {
         const char *f = frame_at(py_caller, py_stack, i);
         f = f ? f : "?";
+        const size_t start = used;
         for (; *f && used + 1 < cap; f++) /* a frame never holds the separator */
             buf[used++] = *f == STACK_SEP ? '?' : *f;
+        if (*f) /* only a single frame longer than cap is cut */
+            used = whole_chars(buf, used, start, f);
         if (i > 0 && used + 1 < cap)
             buf[used++] = STACK_SEP;
     }
@@ -72,8 +87,11 @@ static void put_frame(char *buf, size_t cap, size_t *used, const char *s)
 {
     if (*used > 0 && *used + 1 < cap)
         buf[(*used)++] = ';';
+    const size_t start = *used;
     for (; *s && *used + 1 < cap; s++)
         buf[(*used)++] = *s == ';' ? ':' : *s == '\n' ? ';' : *s;
+    if (*s)
+        *used = whole_chars(buf, *used, start, s);
     buf[*used] = '\0';
 }
 
@@ -165,7 +183,7 @@ int folded_cmd(char **files, int nfiles, const char *out, int native)
         return 2;
     }
     memcpy(sorted, f.keys, f.n * sizeof *sorted);
-    qsort(sorted, f.n, sizeof *sorted, by_text);
+    sort_n(sorted, f.n, sizeof *sorted, by_text);
     FILE *o = open_out(out);
     for (size_t i = 0; i < f.n; i++)
         fprintf(o, "%s %lld\n", sorted[i], (long long)f.weight[map_get(&f.ix, sorted[i], 0, 0)]);

@@ -54,7 +54,7 @@ static void print_verify(const gather *g)
 
 static json_t *phases_json(gather *g)
 {
-    sort_rows(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
+    sort_n(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
     json_t *arr = json_array();
     for (size_t i = 0; i < g->nphases; i++) {
         const phase *p = &g->phases[i];
@@ -71,7 +71,7 @@ static json_t *phases_json(gather *g)
 
 static void print_phases(gather *g)
 {
-    sort_rows(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
+    sort_n(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
     printf("\nphases: the BLAS calls of each thread between its marks (span: mark to next mark)\n");
     printf("%8s %8s %-24s %9s %11s %9s %11s\n", "pid", "tid", "from mark", "calls", "BLAS ms",
            "GFLOP/s", "span ms");
@@ -101,10 +101,10 @@ static const char *const peak_rule =
 
 int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
 {
-    sort_rows(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
-    sort_rows(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
-    sort_rows(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
-    sort_rows(g->stacks.v, g->stacks.n, sizeof *g->stacks.v, site_by_wall_desc);
+    sort_n(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
+    sort_n(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
+    sort_n(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
+    sort_n(g->stacks.v, g->stacks.n, sizeof *g->stacks.v, site_by_wall_desc);
     rk by[64];
     const int nby = by_routine_kernel(g, by, 64);
     const int64_t ptime = process_time(g);

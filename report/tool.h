@@ -8,6 +8,7 @@
 #define BS_REPORT_TOOL_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -211,8 +212,6 @@ int flame_svg(FILE *o, const folder *f); /* flame.c; 0 when there is no time to 
 
 FILE *open_out(const char *path); /* "-" or NULL: stdout; exits 2 when it cannot */
 int close_out(FILE *f, const char *path);
-/* qsort that takes an empty array too (a gather's arrays are NULL until something is added) */
-void sort_rows(void *rows, size_t n, size_t size, int (*cmp)(const void *, const void *));
 int by_wall_desc(const void *a, const void *b);      /* shapes, costliest first */
 int site_by_wall_desc(const void *a, const void *b); /* sites, costliest first */
 double gflops(int64_t flops, int64_t wall);
@@ -235,6 +234,12 @@ json_t *str_json(const char *s); /* and "-" transposes */
 int64_t int_of(json_t *o, const char *key);
 /* Copy src into dst (cap bytes), cut at a character boundary: the text stays valid UTF-8. */
 void copy_text(char *dst, size_t cap, const char *src);
+/* qsort, except that an empty array may be NULL (qsort's base must never be, UBSan says) */
+static inline void sort_n(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(v, n, size, cmp);
+}
 /* *acc += v, saturating at INT64_MAX / INT64_MIN instead of overflowing */
 void add_sat(int64_t *acc, int64_t v);
 const char *str_of(json_t *o, const char *key, const char *dflt);

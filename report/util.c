@@ -158,12 +158,6 @@ int by_routine_kernel(const gather *g, rk *by, int cap)
     return nby;
 }
 
-void sort_rows(void *rows, size_t n, size_t size, int (*cmp)(const void *, const void *))
-{
-    if (n > 1) /* qsort wants an array even for none: rows is NULL before the first */
-        qsort(rows, n, size, cmp);
-}
-
 int phase_by_thread(const void *a, const void *b)
 {
     const phase *x = a, *y = b;
