@@ -7,8 +7,9 @@ mkdir -p "$out"
 rm -f "$out"/*.jsonl
 report="$build/blasshim-report"
 for kernel in system vectorized; do
-    echo "== $build/blasshim run -q -k $kernel -o $out/$kernel.jsonl -- /usr/bin/python3 examples/mlp.py"
-    BLASSHIM_PYSTACK=8 "$build/blasshim" run -q -k $kernel -o "$out/$kernel.jsonl" -- /usr/bin/python3 examples/mlp.py \
+    echo "== $build/blasshim run -q -k $kernel --pystack 8 -o $out/$kernel.jsonl -- /usr/bin/python3 examples/mlp.py"
+    "$build/blasshim" run -q -k $kernel --pystack 8 -o "$out/$kernel.jsonl" -- \
+        /usr/bin/python3 examples/mlp.py \
         || exit 1
 done
 for kernel in system vectorized; do
