@@ -2,7 +2,8 @@
  * over a per-routine table of typed operations (shim/gemm_typed.h). The exported entry points,
  * every spelling, are generated with all the other routines' (tools/gen_wrappers.py): they
  * describe the call in a bs_call and hand it to bs_gemm_call — or, when nothing is to be
- * recorded and the system kernel runs, jump straight to the real routine (the quiet path).
+ * recorded and the system kernel runs, jump straight to the real routine (the quiet path), or
+ * when a kernel of ours runs, go straight to it (the quiet kernel path, shim/gemm_quick.h).
  *
  * Path of one call: guard (a call from inside the real BLAS goes straight to it) ->
  * decode + validate (invalid: forward to the real BLAS so its xerbla reports) ->
@@ -102,6 +103,11 @@ static void *copy_c(const bs_gemm_ops *o, const bs_call *d, const void *c)
     return copy;
 }
 
+/* Per routine, the kernel when a call has nothing to do but run it (report off or paused,
+ * a kernel of ours, no verify, no test fault), else NULL; set by bs_quiet_update, so only
+ * after set-up. The entry points' quiet kernel path (shim/gemm_quick.h) reads it. */
+const bs_kernel *_Atomic bs_quiet_kernel[BS_R_COUNT];
+
 void bs_gemm_call(bs_routine r, bs_call *d, const void *a, const void *b, void *c)
 {
     const bs_gemm_ops *o = &ops[r];
@@ -171,6 +177,10 @@ void bs_quiet_update(void)
     const int rec = bs_report_enabled();
     for (int r = 0; r < BS_R_COUNT; r++) {
         const int direct = !rec && !bs_cfg.kernel[r] && !bs_cfg.test_fault;
+        const int quiet =
+            !rec && bs_cfg.kernel[r] && !bs_cfg.test_fault && bs_cfg.verify_every <= 0;
+        atomic_store_explicit(&bs_quiet_kernel[r], quiet ? bs_cfg.kernel[r] : NULL,
+                              memory_order_release);
         for (int sp = 0; sp < BS_SPELLINGS; sp++)
             for (int api = 0; api < 2; api++)
                 atomic_store_explicit(&bs_direct[r][sp][api],

@@ -1,25 +1,21 @@
 /* shim/gemm_typed.h — the typed parts of the kernel routines' call path, one instantiation
  * per element type (shim/gemm.c defines T and P, then includes this file): the kernel call on
- * the canonical form, verify mode's comparison, the test fault, and the forwarders to the real
+ * the canonical form (shim/gemm_quick.h), verify mode's comparison, the test fault, and the forwarders to the real
  * routine (shim/gemm_forward.h, once per integer width). Everything else is untyped, in
  * bs_gemm_call. */
 #define GT_CAT2(a, b) a##b
 #define GT_CAT(a, b) GT_CAT2(a, b)
 #define GT_FN(x) GT_CAT(GT_CAT(bs_, P), GT_CAT(gemm_, x)) /* bs_dgemm_kernel, ... */
 
+#include "gemm_quick.h"
+
 /* A kernel on the canonical column-major form. */
-static void GT_FN(kernel)(const bs_kernel *k, const bs_call *d, const void *a_, const void *b_,
-                          void *c_, bs_kernel_info *info)
+static void GT_FN(kernel)(const bs_kernel *k, const bs_call *d, const void *a, const void *b,
+                          void *c, bs_kernel_info *info)
 {
-    const T *a = a_, *b = b_;
-    T *c = c_;
     bs_gemm_canon cn;
     bs_gemm_canonical(d, &cn);
-    GT_CAT(GT_CAT(bs_, P), gemm_args) g = {
-        .transa = cn.transa, .transb = cn.transb, .m = cn.m, .n = cn.n, .k = cn.k,
-        .alpha = (T)d->alpha, .a = cn.swap ? b : a, .lda = cn.lda, .b = cn.swap ? a : b,
-        .ldb = cn.ldb, .beta = (T)d->beta, .c = c, .ldc = d->ldc};
-    k->GT_CAT(P, gemm)(&g, info);
+    GT_FN(run)(k, &cn, (T)d->alpha, a, b, (T)d->beta, c, d->ldc, info);
 }
 
 /* Verify mode: C's m x n block (in the caller's order) against the real BLAS's result. */

@@ -142,6 +142,9 @@ void bs_gemm_call(bs_routine r, bs_call *d, const void *a, const void *b, void *
  * test fault), else NULL. Both are set at the end of set-up and on pause/resume. */
 extern atomic_int bs_recording;
 extern void *_Atomic bs_direct[BS_R_COUNT][BS_SPELLINGS][2];
+/* bs_quiet_kernel: per kernel routine, the kernel of ours a call may go straight to (0
+ * recording, no verify, no test fault), else NULL (shim/gemm_quick.h). */
+extern const bs_kernel *_Atomic bs_quiet_kernel[BS_R_COUNT];
 void bs_quiet_update(void);
 static inline int bs_quiet(void)
 {

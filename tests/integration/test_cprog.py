@@ -117,6 +117,32 @@ def test_invalid_call_goes_to_the_real_blas(tmp):
     assert reports_in(tmp) == []   # an invalid call is not a gemm the program did
 
 
+@pytest.mark.parametrize("kernel", ["vectorized", "naive", "parallel"])
+def test_quiet_kernel_path_matches_system_blas(tmp, kernel):
+    """Report off with a kernel of ours: the entry points' quiet kernel path (decode, validate,
+    canonical form, kernel) over both APIs, both orders, every transpose pair and the scalars;
+    no report, nothing on stderr."""
+    ref = run([PROBE, "cases"], tmp, shim=False)
+    r = run([PROBE, "cases"], tmp, BLASSHIM_KERNEL=kernel, BLASSHIM_REPORT="off")
+    assert r.returncode == 0 and r.stderr == ""
+    assert_cases_close(r.stdout, ref.stdout)
+    assert reports_in(tmp) == []
+
+
+def test_quiet_kernel_path_forwards_an_invalid_call(tmp):
+    """An invalid call leaves the quiet kernel path for the full one: forwarded to the real
+    BLAS, whose xerbla reports it, C unchanged; with no real BLAS, the shim's own line."""
+    ref = run([PROBE, "invalid"], tmp, shim=False)
+    r = run([PROBE, "invalid"], tmp, BLASSHIM_KERNEL="vectorized", BLASSHIM_REPORT="off")
+    assert r.returncode == ref.returncode and r.stdout == ref.stdout
+    assert shim_lines(r.stderr) == [] and "C unchanged" in r.stdout
+    r = run([PROBE, "invalid"], tmp, BLASSHIM_KERNEL="vectorized", BLASSHIM_REAL_BLAS="none",
+            BLASSHIM_REPORT="off")
+    assert r.returncode == 0 and "C unchanged" in r.stdout
+    (line,) = shim_lines(r.stderr)
+    assert line.startswith("blasshim: cblas_dgemm: parameter 4 (m) has an illegal value")
+
+
 def test_invalid_call_without_real_blas(tmp):
     r = run([PROBE, "invalid"], tmp, BLASSHIM_REAL_BLAS="none", BLASSHIM_REPORT="off")
     assert r.returncode == 0 and "C unchanged" in r.stdout

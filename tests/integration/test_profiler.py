@@ -144,6 +144,33 @@ def test_regions_from_c(tmp, start):
     assert m1["ts_ns"] <= proc["calls"][0]["ts_ns"] and m2["ts_ns"] <= proc["calls"][2]["ts_ns"]
 
 
+@pytest.mark.parametrize("verify", ["1", "0"])
+def test_report_off_keeps_verify_and_test_fault(tmp, verify):
+    """Report off with a kernel: verify and the test fault still take the full path, not the
+    quiet kernel path (which neither verifies nor spoils)."""
+    ref = run([PROBE, "cases"], tmp, shim=False)
+    r = run([PROBE, "cases"], tmp, BLASSHIM_KERNEL="vectorized", BLASSHIM_VERIFY=verify,
+            BLASSHIM_TEST_FAULT=1, BLASSHIM_REPORT="off")
+    assert r.returncode == 0 and r.stdout != ref.stdout  # spoiled either way
+    lines = r.stderr.splitlines()
+    if verify == "1":
+        (line,) = lines
+        assert line.startswith("blasshim: verify: ") and "differs from the system BLAS" in line
+    else:
+        assert lines == []
+    assert reports_in(tmp) == []
+
+
+def test_regions_with_a_kernel(tmp):
+    """Pause/resume switch the quiet kernel path off and on: the paused calls run on the
+    kernel unrecorded, the others are recorded with it."""
+    r = run([PROBE, "regions"], tmp, BLASSHIM_KERNEL="vectorized", BLASSHIM_REPORT=tmp / "r.jsonl")
+    assert r.returncode == 0 and "api found" in r.stdout
+    proc = Report(tmp / "r.jsonl").only()
+    assert [c["routine"] for c in proc["calls"]] == ["dgemm"] * 2 + ["sgemm"] * 4
+    assert {c["kernel"] for c in proc["calls"]} == {"vectorized"}
+
+
 def test_regions_program_runs_without_the_shim(tmp):
     r = run([PROBE, "regions"], tmp, shim=False)
     assert r.returncode == 0 and "api absent" in r.stdout
