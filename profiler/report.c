@@ -52,6 +52,7 @@ static struct {
     bs_header_info info;
     char info_strings[BS_HEADER_MAX_ROUTINES * 2 + 4][PATH_MAX / 4];
     atomic_llong seq;
+    int64_t top_calls, top_wall_ns, top_flops; /* calls of depth 0: the summary's totals */
     int64_t last_flush_ns;
     size_t len;
     char buf[BUF_CAP];
@@ -267,6 +268,11 @@ static void aggregate_locked(const bs_record *r)
         snprintf(a->routine, sizeof a->routine, "%s", r->routine);
         snprintf(a->kernel, sizeof a->kernel, "%s", r->kernel);
     }
+    if (r->depth == 0) { /* a nested call's time is already in its parent's */
+        R.top_calls++;
+        R.top_wall_ns += r->wall_ns;
+        R.top_flops += r->flops > 0 ? r->flops : 0;
+    }
     a->rp = r->routine;
     a->kp = r->kernel;
     a->calls++;
@@ -286,11 +292,16 @@ static void maybe_flush_locked(int64_t now_ns)
         flush_locked();
 }
 
+int64_t bs_report_next_seq(void) { return atomic_fetch_add(&R.seq, 1) + 1; }
+
 void bs_report_call(bs_record *r)
 {
     if (!bs_report_enabled())
         return;
-    r->seq = R.summary_mode ? 0 : atomic_fetch_add(&R.seq, 1) + 1;
+    if (R.summary_mode)
+        r->seq = 0;
+    else if (r->seq <= 0)
+        r->seq = bs_report_next_seq();
     r->pid = bs_proc.pid;
     static __thread char line[16384];
     size_t n = R.summary_mode ? 0 : bs_format_call(r, line, sizeof line);
@@ -348,7 +359,7 @@ static void write_summary_locked(void)
 {
     if (R.summary_mode)
         bs_agg_emit(emit_locked);
-    int64_t calls = 0, wall = 0, flops = 0;
+    const int64_t calls = R.top_calls, wall = R.top_wall_ns, flops = R.top_flops;
     json_t *by = json_array();
     for (int i = 0; i < R.nagg; i++) {
         const agg *a = &R.aggs[i];
@@ -360,9 +371,6 @@ static void write_summary_locked(void)
         json_object_set_new(e, "flops", json_integer(a->flops));
         json_object_set_new(e, "gflops", gflops_json(a->flops, a->wall_ns));
         json_array_append_new(by, e);
-        calls += a->calls;
-        wall += a->wall_ns;
-        flops += a->flops;
     }
     json_t *s = json_object();
     json_object_set_new(s, "type", json_string("summary"));
@@ -410,6 +418,7 @@ static void fork_child(void)
     if (st == ST_OPEN)
         atomic_store(&R.state, ST_UNOPENED);
     atomic_store(&R.seq, 0);
+    R.top_calls = R.top_wall_ns = R.top_flops = 0;
     R.nagg = 0;
     R.agg_overflow = 0;
     bs_agg_reset();

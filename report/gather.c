@@ -172,10 +172,14 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     if (r->wall_ns > s->max) s->max = r->wall_ns;
     s->hist[bs_hist_bucket(r->wall_ns)]++;
     s->hist_count++;
-    add_site(g, r->caller, r->py_caller, 1, r->wall_ns, flops);
-    g->calls++;
-    g->wall += r->wall_ns;
-    g->flops += flops;
+    if (r->depth > 0) { /* inside a LAPACK call, whose time already holds it: counted once */
+        g->nested++;
+    } else {
+        add_site(g, r->caller, r->py_caller, 1, r->wall_ns, flops);
+        g->calls++;
+        g->wall += r->wall_ns;
+        g->flops += flops;
+    }
     if (r->ts_ns + r->wall_ns > p->last_end)
         p->last_end = r->ts_ns + r->wall_ns;
 }

@@ -40,6 +40,7 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
         json_t *o = json_object();
         json_object_set_new(o, "processes", json_integer((json_int_t)g->nprocs));
         json_object_set_new(o, "calls", json_integer(g->calls));
+        json_object_set_new(o, "nested_calls", json_integer(g->nested));
         json_object_set_new(o, "blas_ns", json_integer(g->wall));
         json_object_set_new(o, "process_ns", json_integer(ptime));
         json_object_set_new(o, "blas_share", ptime > 0 ? json_real((double)g->wall / ptime) : json_null());
@@ -93,6 +94,9 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
     }
     printf("%zu process%s, %lld BLAS calls, %.3f ms in BLAS", g->nprocs, g->nprocs == 1 ? "" : "es",
            (long long)g->calls, g->wall / 1e6);
+    if (g->nested)
+        printf(" (and %lld calls made inside LAPACK calls, whose time holds theirs)",
+               (long long)g->nested);
     if (ptime > 0)
         printf(" = %.1f%% of %.3f s of process time", 100.0 * g->wall / ptime, ptime / 1e9);
     printf(", %.2f GFLOP/s overall", gflops(g->flops, g->wall));

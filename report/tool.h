@@ -65,7 +65,8 @@ typedef struct gather {
     map line_ix;
     proc *procs;
     size_t nprocs, capprocs;
-    int64_t calls, wall, flops, marks;
+    int64_t calls, wall, flops, marks; /* top-level calls: a nested call's time is its parent's */
+    int64_t nested;                    /* calls made inside a LAPACK call (depth > 0) */
     int by_kernel; /* shapes keyed with the kernel (summary) or without (compare) */
 } gather;
 
