@@ -157,3 +157,22 @@ def test_numpy_linalg(tmp, setup):
     if setup == "reference":   # the reference solvers' BLAS calls, nested under them
         nested = {c["routine"] for c in calls if c["depth"] > 0}
         assert {"dgemm", "dtrsm"} <= nested
+
+
+def test_nested_gemm_runs_on_the_selected_kernel(tmp):
+    """The reference LAPACK's dgemm calls, made inside dgetrf, run on vectorized, recorded once
+    each with their parent; the factorizations agree with the system BLAS's to rounding."""
+    env = SETUPS["reference"]
+    ref = run([LAPACKPROBE], tmp, shim=False, **env)
+    r = run([LAPACKPROBE], tmp, BLASSHIM_KERNEL="vectorized", BLASSHIM_REPORT=tmp / "r.jsonl",
+            **env)
+    assert r.returncode == 0 and r.stderr == ""
+    for want, got in zip(ref.stdout.splitlines(), r.stdout.splitlines()):
+        w, g = want.split(), got.split()
+        assert w[:-1] == g[:-1]   # the routine and info
+        assert math.isclose(float(w[-1]), float(g[-1]), rel_tol=1e-9, abs_tol=1e-9), (want, got)
+    calls = Report(tmp / "r.jsonl").calls
+    check_nesting(calls)
+    gemm = [c for c in calls if c["routine"] == "dgemm"]
+    assert gemm and all(c["kernel"] == "vectorized" and c["depth"] >= 1 for c in gemm)
+    assert [c["routine"] for c in calls if c["depth"] == 0] == [r for r, _, _ in EXPECTED]
