@@ -11,8 +11,58 @@ typedef struct rk {
     int64_t count, wall, flops;
 } rk;
 
+static int lapack_by_wall_desc(const void *a, const void *b)
+{
+    const lapack *x = a, *y = b;
+    return (y->wall > x->wall) - (y->wall < x->wall);
+}
+
+static int kid_by_wall_desc(const void *a, const void *b)
+{
+    const kid *x = a, *y = b;
+    return (y->wall > x->wall) - (y->wall < x->wall);
+}
+
+static json_t *lapack_json(const gather *g)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < g->nlapacks; i++) {
+        const lapack *l = &g->lapacks[i];
+        json_t *kids = json_array();
+        for (int k = 0; k < l->nkids; k++)
+            json_array_append_new(kids, json_pack("{s:s,s:I,s:I}", "routine", l->kids[k].routine,
+                                                  "calls", (json_int_t)l->kids[k].count, "wall_ns",
+                                                  (json_int_t)l->kids[k].wall));
+        json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "routine", l->routine,
+                                             "calls", (json_int_t)l->count, "wall_ns",
+                                             (json_int_t)l->wall, "failed", (json_int_t)l->failed,
+                                             "children_ns", (json_int_t)l->kids_wall, "children",
+                                             kids));
+    }
+    return arr;
+}
+
+/* Per LAPACK routine: its time, the time of the calls made directly inside it and theirs. */
+static void print_lapack(const gather *g)
+{
+    printf("\nLAPACK calls, and the calls made directly inside them\n");
+    printf("%-8s %9s %11s %11s %7s  %s\n", "routine", "calls", "total ms", "inside ms", "failed",
+           "made inside (ms)");
+    for (size_t i = 0; i < g->nlapacks; i++) {
+        const lapack *l = &g->lapacks[i];
+        printf("%-8s %9lld %11.3f %11.3f %7lld  ", l->routine, (long long)l->count, l->wall / 1e6,
+               l->kids_wall / 1e6, (long long)l->failed);
+        for (int k = 0; k < l->nkids; k++)
+            printf("%s%s %.3f", k ? ", " : "", l->kids[k].routine, l->kids[k].wall / 1e6);
+        printf("%s\n", l->nkids ? "" : "-");
+    }
+}
+
 int summary_cmd(gather *g, int json, int top, const peaks *pk)
 {
+    qsort(g->lapacks, g->nlapacks, sizeof *g->lapacks, lapack_by_wall_desc);
+    for (size_t i = 0; i < g->nlapacks; i++)
+        qsort(g->lapacks[i].kids, (size_t)g->lapacks[i].nkids, sizeof(kid), kid_by_wall_desc);
     qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
     qsort(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
     qsort(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
@@ -55,6 +105,7 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
             json_array_append_new(arr, e);
         }
         json_object_set_new(o, "by_kernel", arr);
+        json_object_set_new(o, "lapack", lapack_json(g));
         arr = json_array();
         for (size_t i = 0; i < g->nshapes && (int)i < top; i++) {
             const shape *s = &g->shapes[i];
@@ -110,6 +161,9 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
         printf("%-8s %-11s %9lld %11.3f %6.1f%% %9.2f\n", by[j].routine, by[j].kernel,
                (long long)by[j].count, by[j].wall / 1e6, g->wall ? 100.0 * by[j].wall / g->wall : 0,
                gflops(by[j].flops, by[j].wall));
+
+    if (g->nlapacks)
+        print_lapack(g);
 
     printf("\ntop shapes by total time\n");
     printf("%-6s %-20s %-2s %-10s %8s %10s %9s %9s %9s %10s %8s %6s\n", "gemm", "m x n x k", "op",

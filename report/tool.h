@@ -46,6 +46,29 @@ typedef struct site {
     int matched; /* compare --by line: found in the other run */
 } site;
 
+/* A LAPACK routine: its calls, those that failed (info != 0), and the calls made directly
+ * inside them (children), by routine. */
+#define LAPACK_KIDS 8
+typedef struct kid {
+    char routine[16];
+    int64_t count, wall;
+} kid;
+typedef struct lapack {
+    char routine[16];
+    int64_t count, wall, failed, kids_wall;
+    kid kids[LAPACK_KIDS]; /* the first distinct child routines; the rest in kids_wall only */
+    int nkids;
+} lapack;
+
+/* The children of a LAPACK call whose own line has not been read yet (it comes after them):
+ * one per call in progress when its children were written, so few. */
+typedef struct pending {
+    size_t proc;
+    int64_t seq, wall;
+    kid kids[LAPACK_KIDS];
+    int nkids;
+} pending;
+
 typedef struct proc {
     int64_t pid;
     char file[256], prog[128];
@@ -67,6 +90,10 @@ typedef struct gather {
     size_t nprocs, capprocs;
     int64_t calls, wall, flops, marks; /* top-level calls: a nested call's time is its parent's */
     int64_t nested;                    /* calls made inside a LAPACK call (depth > 0) */
+    lapack *lapacks;
+    size_t nlapacks, caplapacks;
+    pending *pend;
+    size_t npend, cappend;
     int by_kernel; /* shapes keyed with the kernel (summary) or without (compare) */
 } gather;
 

@@ -109,6 +109,29 @@ def test_c_program_calling_lapack(tmp, setup):
     s = json.loads(out)
     assert s["calls"] == len(top) and s["nested_calls"] == len(nested)
     assert s["blas_ns"] == sum(c["wall_ns"] for c in top)
+    # per LAPACK routine: calls, failures, and the calls made directly inside, recomputed here
+    lap = {e["routine"]: e for e in s["lapack"]}
+    by_seq = {c["seq"]: c for c in calls}
+    for routine in ("dgesv", "dpotrf", "dgeqrf", "zgesv"):
+        mine = [c for c in calls if c["routine"] == routine]
+        kids = [c for c in calls if c["parent"] is not None and by_seq[c["parent"]]["routine"] == routine]
+        e = lap[routine]
+        assert (e["calls"], e["wall_ns"]) == (len(mine), sum(c["wall_ns"] for c in mine))
+        assert e["failed"] == sum(c["info"] != 0 for c in mine)
+        assert e["children_ns"] == sum(c["wall_ns"] for c in kids)
+        assert {k["routine"]: k["calls"] for k in e["children"]} == \
+            {r: sum(c["routine"] == r for c in kids) for r in {c["routine"] for c in kids}}
+    assert lap["dgesv"]["failed"] == 1 and lap["dpotrf"]["failed"] == 1
+    if setup == "reference":
+        assert {k["routine"] for k in lap["dgesv"]["children"]} == {"dgetrf", "dgetrs"}
+    # the trace nests the children inside their parent's event, and names a failed call
+    trace = subprocess.run([TOOL, "trace", tmp / "r.jsonl", "-o", tmp / "t.json"],
+                           capture_output=True, text=True)
+    assert trace.returncode == 0
+    events = [e for e in json.loads((tmp / "t.json").read_text())["traceEvents"] if e["ph"] == "X"]
+    assert len(events) == len(calls)
+    assert sum(e["name"].endswith(" info=6") for e in events) == sum(c["info"] == 6 for c in calls) >= 1
+    assert sum(e["args"].get("parent") is not None for e in events) == len(nested)
 
 
 NUMPY = """
