@@ -17,16 +17,18 @@ typedef struct entry {
     int used;
     const char *routine, *kernel, *order, *transa, *transb, *caller, *py_caller; /* interned */
     int64_t m, n, k;
+    int nested; /* made inside a LAPACK call (depth > 0): its time is in its parent's too */
     int64_t count, wall, min, max, flops;
     uint32_t hist[BS_HIST_BUCKETS];
 } entry;
 
-static entry *table; /* SLOTS + 1: the last one is "other" */
+static entry *table; /* SLOTS + 2: the last two are "other", top-level and nested */
 static int entries;
 
 static int same(const entry *e, const bs_record *r)
 {
-    return e->m == r->m && e->n == r->n && e->k == r->k && e->routine == r->routine &&
+    return e->m == r->m && e->n == r->n && e->k == r->k && e->nested == (r->depth > 0) &&
+           e->routine == r->routine &&
            e->kernel == r->kernel && e->order == r->order && e->transa == r->transa &&
            e->transb == r->transb && e->caller == r->caller && e->py_caller == r->py_caller;
 }
@@ -37,7 +39,7 @@ static uint64_t hash(const bs_record *r)
                               (uint64_t)(uintptr_t)r->routine, (uint64_t)(uintptr_t)r->kernel,
                               (uint64_t)(uintptr_t)r->transa ^ ((uint64_t)(uintptr_t)r->transb << 1),
                               (uint64_t)(uintptr_t)r->order, (uint64_t)(uintptr_t)r->caller,
-                              (uint64_t)(uintptr_t)r->py_caller};
+                              (uint64_t)(uintptr_t)r->py_caller, (uint64_t)(r->depth > 0)};
     return bs_hash_words(parts, sizeof parts / sizeof parts[0]);
 }
 
@@ -48,7 +50,7 @@ static bs_slot test(const void *ctx, size_t i)
 
 void bs_agg_add(const bs_record *r)
 {
-    if (!table && !(table = calloc(SLOTS + 1, sizeof *table)))
+    if (!table && !(table = calloc(SLOTS + 2, sizeof *table)))
         return;
     int found;
     const long i = bs_hash_probe(SLOTS, hash(r), test, r, &found);
@@ -60,13 +62,14 @@ void bs_agg_add(const bs_record *r)
         e->transa = r->transa, e->transb = r->transb, e->caller = r->caller;
         e->py_caller = r->py_caller;
         e->m = r->m, e->n = r->n, e->k = r->k;
+        e->nested = r->depth > 0;
         e->min = INT64_MAX;
         entries++;
     }
     if (!e) {
-        e = &table[SLOTS]; /* other */
+        e = &table[SLOTS + (r->depth > 0)]; /* other */
         if (!e->used)
-            e->used = 1, e->min = INT64_MAX;
+            e->used = 1, e->nested = r->depth > 0, e->min = INT64_MAX;
     }
     e->count++;
     e->wall += r->wall_ns;
@@ -87,13 +90,13 @@ void bs_agg_emit(void (*emit)(json_t *rec))
 {
     if (!table)
         return;
-    for (size_t i = 0; i <= SLOTS; i++) {
+    for (size_t i = 0; i <= SLOTS + 1; i++) {
         const entry *e = &table[i];
         if (!e->used || e->count == 0)
             continue;
         json_t *o = json_object();
         json_object_set_new(o, "type", json_string("aggregate"));
-        if (i == SLOTS) {
+        if (i >= SLOTS) {
             json_object_set_new(o, "other", json_true());
         } else {
             json_object_set_new(o, "routine", json_string(e->routine));
@@ -108,6 +111,8 @@ void bs_agg_emit(void (*emit)(json_t *rec))
             if (e->py_caller)
                 json_object_set_new(o, "py_caller", json_string(e->py_caller));
         }
+        if (e->nested)
+            json_object_set_new(o, "nested", json_true());
         json_object_set_new(o, "count", json_integer(e->count));
         json_object_set_new(o, "wall_ns", json_integer(e->wall));
         json_object_set_new(o, "min_ns", json_integer(e->min));
@@ -126,6 +131,6 @@ void bs_agg_emit(void (*emit)(json_t *rec))
 void bs_agg_reset(void)
 {
     if (table)
-        memset(table, 0, (SLOTS + 1) * sizeof *table);
+        memset(table, 0, (SLOTS + 2) * sizeof *table);
     entries = 0;
 }

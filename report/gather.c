@@ -268,6 +268,10 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
     if (mn < s->min) s->min = mn;
     if (mx > s->max) s->max = mx;
+    if (json_is_true(json_object_get(a, "nested"))) { /* inside LAPACK calls: counted there */
+        g->nested += count;
+        return;
+    }
     add_site(g, json_string_value(json_object_get(a, "caller")),
              json_string_value(json_object_get(a, "py_caller")), count, wall, flops);
     g->calls += count;

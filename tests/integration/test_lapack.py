@@ -199,3 +199,22 @@ def test_nested_gemm_runs_on_the_selected_kernel(tmp):
     gemm = [c for c in calls if c["routine"] == "dgemm"]
     assert gemm and all(c["kernel"] == "vectorized" and c["depth"] >= 1 for c in gemm)
     assert [c["routine"] for c in calls if c["depth"] == 0] == [r for r, _, _ in EXPECTED]
+
+
+def test_summary_mode_counts_nested_calls_apart(tmp):
+    """BLASSHIM_LOG=summary: the aggregates of calls made inside LAPACK calls say nested; the
+    summary line and the tool count the program's calls only."""
+    env = SETUPS["reference"]
+    calls = run([LAPACKPROBE], tmp, BLASSHIM_REPORT=tmp / "c.jsonl", **env)
+    r = run([LAPACKPROBE], tmp, BLASSHIM_LOG="summary", BLASSHIM_REPORT=tmp / "s.jsonl", **env)
+    assert calls.returncode == 0 and r.returncode == 0 and r.stderr == ""
+    every = Report(tmp / "c.jsonl").calls
+    aggs = Report(tmp / "s.jsonl").only()["aggregates"]   # Report checks the summary's totals
+    nested = [a for a in aggs if a.get("nested")]
+    assert sum(a["count"] for a in nested) == sum(c["depth"] > 0 for c in every) > 0
+    assert sum(a["count"] for a in aggs if not a.get("nested")) == len(EXPECTED)
+    assert {a["routine"] for a in nested} >= {"dgetrf", "dgemm", "dtrsm"}
+    out = subprocess.run([TOOL, "summary", "--json", tmp / "s.jsonl"], capture_output=True,
+                         text=True, check=True).stdout
+    s = json.loads(out)
+    assert (s["calls"], s["nested_calls"]) == (len(EXPECTED), sum(a["count"] for a in nested))
