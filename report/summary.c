@@ -60,12 +60,17 @@ static void print_lapack(const gather *g)
 
 int summary_cmd(gather *g, int json, int top, const peaks *pk)
 {
-    qsort(g->lapacks, g->nlapacks, sizeof *g->lapacks, lapack_by_wall_desc);
+    /* (qsort's array must not be NULL, even when empty: a C program has no Python lines) */
+    if (g->nlapacks)
+        qsort(g->lapacks, g->nlapacks, sizeof *g->lapacks, lapack_by_wall_desc);
     for (size_t i = 0; i < g->nlapacks; i++)
         qsort(g->lapacks[i].kids, (size_t)g->lapacks[i].nkids, sizeof(kid), kid_by_wall_desc);
-    qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
-    qsort(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
-    qsort(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
+    if (g->nshapes)
+        qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
+    if (g->nsites)
+        qsort(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
+    if (g->nlines)
+        qsort(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
     rk by[64];
     int nby = 0;
     for (size_t i = 0; i < g->nshapes; i++) {
