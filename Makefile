@@ -139,7 +139,7 @@ $(BUILD)/gemm_bench: bench/gemm_bench.c $(filter $(BUILD)/obj/kernels/%,$(LIB_OB
 
 bench:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory $(BUILD)/gemm_bench
+	@$(MAKE) --no-print-directory $(BUILD)/gemm_bench $(BUILD)/libblasshim.so
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BUILD)/gemm_bench $(BENCH_ARGS)
 
 $(BUILD)/overhead: bench/overhead.c

@@ -4,11 +4,13 @@
  * The kernels are called directly (no shim in between); OpenBLAS through its own cblas_?gemm
  * with 1 thread and with all threads. The machine's peak is measured by an FMA loop. */
 #include <dlfcn.h>
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kernels/gemm.h"
@@ -78,6 +80,222 @@ static double measure(int kern, int dbl, int m, int n, int k, void *a, void *b, 
     return 2.0 * m * n * (double)k / best * 1e-9;
 }
 
+/* ---- --sweep: the user's view, through the exported cblas_?gemm of the preloaded shim ---- */
+/* Each contender runs in a process of its own (a child re-executing this program with
+ * --sweep-child NAME): the shim preloaded with BLASSHIM_REPORT=off and a kernel, or OpenBLAS
+ * alone. A child prints one line per shape and type: the best batch time of each thing it
+ * measures. Within a child, what it compares is interleaved batch by batch. */
+
+/* The shapes of issue #11: its table, every n from 1 to 65 and the listed squares, the ML
+ * shapes. m, n, k. */
+static int sweep_shapes(int (*out)[3], int cap)
+{
+    static const int squares[] = {96,  100, 127, 128, 129, 150, 192, 200, 255,  256,
+                                   257, 300, 384, 500, 512, 513, 768, 1000, 1024};
+    static const int other[][3] = {{1, 512, 512},   {2, 128, 128},    {64, 1, 512},
+                                   {512, 1, 512},   {64, 10, 64},     {10, 64, 64},
+                                   {128, 128, 2},   {3136, 64, 576},  {2048, 10, 64},
+                                   {784, 128, 32},  {32, 128, 784},   {4096, 64, 64},
+                                   {64, 4096, 64},  {576, 64, 3136}};
+    int n = 0;
+    for (int i = 1; i <= 65 && n < cap; i++, n++)
+        out[n][0] = out[n][1] = out[n][2] = i;
+    for (size_t i = 0; i < sizeof squares / sizeof squares[0] && n < cap; i++, n++)
+        out[n][0] = out[n][1] = out[n][2] = squares[i];
+    for (size_t i = 0; i < sizeof other / sizeof other[0] && n < cap; i++, n++)
+        out[n][0] = other[i][0], out[n][1] = other[i][1], out[n][2] = other[i][2];
+    return n;
+}
+
+#define SWEEP_MAX 128
+enum { SW_VEC, SW_OB1, SW_PAR, SW_OB2, SW_AUTO, SW_PARBUSY, SW_COLS };
+static const char *const sw_names[SW_COLS] = {"vectorized", "OpenBLAS-1", "parallel",
+                                              "OpenBLAS-2", "auto",       "par+OBbusy"};
+
+/* The children: which columns each fills, with what kernel under the shim (NULL: no shim). */
+static const struct {
+    const char *name, *kernel;
+    int cols[2], ncols;
+} children[] = {
+    {"vec", "vectorized", {SW_VEC, SW_OB1}, 2},
+    {"par", "parallel", {SW_PAR}, 1},
+    {"ob2", NULL, {SW_OB2}, 1},
+    {"auto", "auto", {SW_AUTO}, 1},
+    {"parbusy", "parallel", {SW_PARBUSY}, 1},
+};
+
+typedef void (*dsyrk_fn)(int, int, int, int, int, double, const double *, int, double, double *,
+                         int);
+
+/* One batch of calls (>= 200 us of work, `reps` calls), seconds per call. who: 0 the shim's
+ * exported symbol, 1 OpenBLAS's own. */
+static double sweep_batch(int who, int dbl, int m, int n, int k, long reps, void *a, void *b,
+                          void *c, cblas_s sh_s, cblas_d sh_d)
+{
+    double t = now();
+    for (long i = 0; i < reps; i++) {
+        if (dbl)
+            (who ? ob_dgemm : sh_d)(102, 111, 111, m, n, k, 1.0, a, m, b, k, 0.0, c, m);
+        else
+            (who ? ob_sgemm : sh_s)(102, 111, 111, m, n, k, 1.0f, a, m, b, k, 0.0f, c, m);
+    }
+    return (now() - t) / reps;
+}
+
+static int sweep_child(const char *name)
+{
+    int ci = -1;
+    for (size_t i = 0; i < sizeof children / sizeof children[0]; i++)
+        if (!strcmp(children[i].name, name)) ci = (int)i;
+    if (ci < 0) return 2;
+    /* the shim's exported entry points when it is preloaded; OpenBLAS's own otherwise */
+    cblas_s sh_s = children[ci].kernel ? (cblas_s)dlsym(RTLD_DEFAULT, "cblas_sgemm") : NULL;
+    cblas_d sh_d = children[ci].kernel ? (cblas_d)dlsym(RTLD_DEFAULT, "cblas_dgemm") : NULL;
+    dsyrk_fn sh_syrk = (dsyrk_fn)dlsym(RTLD_DEFAULT, "cblas_dsyrk");
+    if (children[ci].kernel && (!sh_s || !sh_d || !sh_syrk)) return 1;
+    const int only_ob = !children[ci].kernel, busy = !strcmp(name, "parbusy");
+    if (ob_threads) ob_threads(only_ob ? nthreads : 1);
+    /* the "busy" case: a NumPy-like loop where syrk (forwarded by the shim to the real BLAS,
+     * which runs it on all its threads) alternates with our gemm */
+    static double sy_a[192 * 192], sy_c[192 * 192];
+    for (int i = 0; i < 192 * 192; i++) sy_a[i] = (double)(i % 11) / 11;
+    static int shapes[SWEEP_MAX][3];
+    const int ns = sweep_shapes(shapes, SWEEP_MAX);
+    for (int dbl = 0; dbl < 2; dbl++)
+        for (int s = 0; s < ns; s++) {
+            const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+            const double mnk = (double)m * n * k;
+            if (busy && mnk < 128.0 * 128 * 128) continue;
+            const size_t es = dbl ? 8 : 4;
+            void *a = aligned_alloc(64, ((size_t)m * k * es + 63) / 64 * 64);
+            void *b = aligned_alloc(64, ((size_t)k * n * es + 63) / 64 * 64);
+            void *c = aligned_alloc(64, ((size_t)m * n * es + 63) / 64 * 64);
+            for (size_t i = 0; i < (size_t)m * k; i++)
+                dbl ? (((double *)a)[i] = (double)(i % 13) / 13) : (((float *)a)[i] = (float)(i % 13) / 13);
+            for (size_t i = 0; i < (size_t)k * n; i++)
+                dbl ? (((double *)b)[i] = (double)(i % 7) / 7) : (((float *)b)[i] = (float)(i % 7) / 7);
+            const int nw = children[ci].ncols;
+            long reps[2];
+            double best[2] = {1e30, 1e30};
+            for (int w = 0; w < nw; w++) { /* warm-up, and a batch of >= 200 us */
+                const int who = only_ob || w == 1;
+                double one = sweep_batch(who, dbl, m, n, k, 1, a, b, c, sh_s, sh_d);
+                one = sweep_batch(who, dbl, m, n, k, 1, a, b, c, sh_s, sh_d);
+                reps[w] = one >= 200e-6 ? 1 : (long)(200e-6 / (one > 1e-9 ? one : 1e-9)) + 1;
+            }
+            for (int r = 0; r < 9; r++)
+                for (int w = 0; w < nw; w++) {
+                    if (busy)
+                        sh_syrk(102, 121, 111, 192, 192, 1.0, sy_a, 192, 0.0, sy_c, 192);
+                    double t = sweep_batch(only_ob || w == 1, dbl, m, n, k, reps[w], a, b, c,
+                                           sh_s, sh_d);
+                    if (t < best[w]) best[w] = t;
+                }
+            printf("%d %d", dbl, s);
+            for (int w = 0; w < nw; w++) printf(" %d %.9g", children[ci].cols[w], best[w]);
+            printf("\n");
+            fflush(stdout);
+            free(a), free(b), free(c);
+        }
+    return 0;
+}
+
+/* Run one child with the shim preloaded (or not), and fill its columns from what it prints. */
+static int sweep_run(const char *self, const char *shim, int ci, double (*t)[SWEEP_MAX][SW_COLS])
+{
+    int fd[2];
+    if (pipe(fd) != 0) return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]), close(fd[1]);
+        if (children[ci].kernel) {
+            setenv("LD_PRELOAD", shim, 1);
+            setenv("BLASSHIM_KERNEL", children[ci].kernel, 1);
+            setenv("BLASSHIM_REPORT", "off", 1);
+            char nt[16];
+            snprintf(nt, sizeof nt, "%d", nthreads);
+            setenv("BLASSHIM_NUM_THREADS", nt, 1);
+        }
+        execl(self, self, "--sweep-child", children[ci].name, (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    FILE *in = fdopen(fd[0], "r");
+    char line[256];
+    while (in && fgets(line, sizeof line, in)) {
+        int dbl, s, col, used;
+        double sec;
+        char *p = line;
+        if (sscanf(p, "%d %d%n", &dbl, &s, &used) != 2 || dbl < 0 || dbl > 1 || s < 0 ||
+            s >= SWEEP_MAX)
+            continue;
+        p += used;
+        while (sscanf(p, "%d %lf%n", &col, &sec, &used) == 2 && col >= 0 && col < SW_COLS) {
+            if (sec < t[dbl][s][col]) t[dbl][s][col] = sec;
+            p += used;
+        }
+    }
+    if (in) fclose(in);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int sweep(const char *self, int passes)
+{
+    char shim[4096];
+    snprintf(shim, sizeof shim, "%s", self);
+    char *slash = strrchr(shim, '/');
+    snprintf(slash ? slash + 1 : shim, sizeof shim - (size_t)(slash ? slash + 1 - shim : 0),
+             "libblasshim.so");
+    char *abs = realpath(shim, NULL);
+    if (!abs) { fprintf(stderr, "gemm_bench: %s not found (make all)\n", shim); return 1; }
+    static double t[2][SWEEP_MAX][SW_COLS];
+    for (int d = 0; d < 2; d++)
+        for (int s = 0; s < SWEEP_MAX; s++)
+            for (int c = 0; c < SW_COLS; c++) t[d][s][c] = 1e30;
+    /* whole passes over the children, alternating processes; each cell keeps its best */
+    for (int p = 0; p < passes; p++)
+        for (size_t ci = 0; ci < sizeof children / sizeof children[0]; ci++)
+            if (sweep_run(self, abs, (int)ci, t) != 0)
+                fprintf(stderr, "gemm_bench: sweep child %s failed\n", children[ci].name);
+    free(abs);
+    static int shapes[SWEEP_MAX][3];
+    const int ns = sweep_shapes(shapes, SWEEP_MAX);
+    printf("through the shim's cblas_?gemm (BLASSHIM_REPORT=off) vs OpenBLAS's own, column-major "
+           "NN, alpha 1, beta 0;\nbest of 9 batches of >= 200 us x %d passes; GFLOP/s, and "
+           "ratios (> 1: ours faster)\n", passes);
+    for (int dbl = 0; dbl < 2; dbl++) {
+        printf("\n%-5s %-14s", "", "m x n x k");
+        for (int c = 0; c < SW_COLS; c++) printf(" %10s", sw_names[c]);
+        printf(" %8s %8s %8s %9s\n", "vec/OB1", "par/OB2", "busy/par", "auto/best");
+        double lv = 0, lp = 0;
+        int nv = 0, np = 0;
+        for (int s = 0; s < ns; s++) {
+            const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+            const double fl = 2.0 * m * n * (double)k * 1e-9;
+            char label[32];
+            snprintf(label, sizeof label, "%dx%dx%d", m, n, k);
+            printf("%-5s %-14s", dbl ? "dgemm" : "sgemm", label);
+            const double *x = t[dbl][s];
+            for (int c = 0; c < SW_COLS; c++)
+                x[c] < 1e29 ? printf(" %10.2f", fl / x[c]) : printf(" %10s", "-");
+            const double rv = x[SW_OB1] / x[SW_VEC], rp = x[SW_OB2] / x[SW_PAR];
+            const double bestvp = x[SW_VEC] < x[SW_PAR] ? x[SW_VEC] : x[SW_PAR];
+            printf(" %7.2fx %7.2fx", rv, rp);
+            x[SW_PARBUSY] < 1e29 ? printf(" %7.2fx", x[SW_PAR] / x[SW_PARBUSY]) : printf(" %8s", "-");
+            printf(" %8.2fx\n", bestvp / x[SW_AUTO]);
+            lv += log(rv), nv++;
+            if ((double)m * n * k >= 128.0 * 128 * 128) lp += log(rp), np++;
+        }
+        printf("%s geometric mean: vectorized/OpenBLAS-1 %.2fx over %d shapes; "
+               "parallel/OpenBLAS-2 %.2fx over the %d with m*n*k >= 128^3\n",
+               dbl ? "dgemm" : "sgemm", exp(lv / nv), nv, np ? exp(lp / np) : 0.0, np);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int quick = 0, nuser = 0;
@@ -86,8 +304,13 @@ int main(int argc, char **argv)
     bs_kernel_params params = {0};
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0) nthreads = CPU_COUNT(&set);
+    int do_sweep = 0, passes = 2;
+    const char *child = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quick")) quick = 1;
+        else if (!strcmp(argv[i], "--sweep")) do_sweep = 1;
+        else if (!strcmp(argv[i], "--passes") && i + 1 < argc) passes = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--sweep-child") && i + 1 < argc) child = argv[++i];
         else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
         else if (!strcmp(argv[i], "--threads") && i + 1 < argc) nthreads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--shape") && i + 1 < argc && nuser < 32 &&
@@ -97,7 +320,7 @@ int main(int argc, char **argv)
             sscanf(argv[++i], "%ld,%ld,%ld", &params.mc, &params.kc, &params.nc);
         else {
             fprintf(stderr, "usage: gemm_bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC] "
-                            "[--shape MxNxK ...]\n");
+                            "[--shape MxNxK ...] | --sweep [--passes N] [--threads N]\n");
             return 2;
         }
     }
@@ -113,11 +336,18 @@ int main(int argc, char **argv)
     ob_dgemm = (cblas_d)dlsym(ob, "cblas_dgemm");
     *(void **)&ob_threads = dlsym(ob, "openblas_set_num_threads");
     *(void **)&ob_corename = dlsym(ob, "openblas_get_corename");
+    if (child)
+        return sweep_child(child);
+    if (do_sweep) {
+        printf("OpenBLAS core: %s; %d threads for parallel and OpenBLAS-2\n",
+               ob_corename ? ob_corename() : "?", nthreads);
+        return sweep(argv[0], passes < 1 ? 1 : passes);
+    }
 
     double ps, pd;
     bs_measure_peak(&ps, &pd);
-    bs_kernel_setup su;
-    bs_kernels_setup(&su);
+    bs_kernel_desc su;
+    bs_kernels_describe(&su);
     printf("machine peak (FMA loop, 1 core): %.1f GFLOP/s fp32, %.1f GFLOP/s fp64; %d threads\n",
            ps, pd, nthreads);
     printf("vectorized: %s microkernels, sgemm %dx%d tiles MC,KC,NC=%ld,%ld,%ld; dgemm %dx%d "

@@ -11,15 +11,17 @@ typedef struct bs_blocking {
 
 /* Everything one run of the loop nest needs besides the operands. */
 typedef struct bs_plan {
-    const bs_uarch *u;
+    const bs_family *fam;
     bs_blocking blk;
     int direct; /* take A unpacked when transa = 'N' (small problems, masked-load ISAs) */
 } bs_plan;
 
 /* C = alpha op(A) op(B) + beta C on the canonical form with the plan's microkernel; returns
- * the packing workspace used, in bytes. Handles zero sizes, alpha = 0 and k = 0 itself. */
-size_t bs_sgemm_blocked_run(const bs_sgemm_args *g, const bs_plan *p);
-size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *p);
+ * the packing workspace used, in bytes. Handles zero sizes, alpha = 0 and k = 0 itself. When
+ * the workspace cannot be allocated it runs with smaller tiles or, failing that, the naive
+ * kernel (info->ran = "naive"), and says so in info->warning; it sets nothing else of info. */
+size_t bs_sgemm_blocked_run(const bs_sgemm_args *g, const bs_plan *pl, bs_kernel_info *info);
+size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *pl, bs_kernel_info *info);
 
 /* This thread's packing workspace of at least `bytes` (64-byte aligned, reused across calls,
  * freed when the thread exits), or NULL if memory is short. */

@@ -15,24 +15,6 @@
 /* Index type of the kernels: wide enough for any LP64 or ILP64 BLAS dimension. */
 typedef ptrdiff_t bs_idx;
 
-/* One canonical argument struct per element type, from one template. */
-#define BS_GEMM_ARGS(T, P)                                                    \
-    typedef struct bs_##P##gemm_args {                                        \
-        char transa, transb; /* 'N' or 'T' */                                 \
-        bs_idx m, n, k;                                                       \
-        T alpha;                                                              \
-        const T *a;                                                           \
-        bs_idx lda;                                                           \
-        const T *b;                                                           \
-        bs_idx ldb;                                                           \
-        T beta;                                                               \
-        T *c;                                                                 \
-        bs_idx ldc;                                                           \
-    } bs_##P##gemm_args;
-BS_GEMM_ARGS(float, s)
-BS_GEMM_ARGS(double, d)
-#undef BS_GEMM_ARGS
-
 /* What a kernel tells the profiler about the call it just ran. */
 typedef struct bs_kernel_info {
     int threads;            /* threads that worked on the call */
@@ -40,10 +22,21 @@ typedef struct bs_kernel_info {
     const char *ran;        /* the kernel that actually ran, when it is another (auto) */
     int want_cpu;           /* in: the caller measures CPU time; report the helpers' too */
     long long helper_cpu_ns; /* out: CPU time of pool threads other than the caller */
+    const char *warning;    /* out: set when the call could not run as configured (memory was
+                               short: smaller tiles, or the naive kernel, see `ran`); the
+                               result is right all the same. The shim warns once. */
 } bs_kernel_info;
 
-typedef void (*bs_sgemm_fn)(const bs_sgemm_args *g, bs_kernel_info *info);
-typedef void (*bs_dgemm_fn)(const bs_dgemm_args *g, bs_kernel_info *info);
+/* Code that is the same for float and double is written once, as an include-template over
+ * T (the element type) and P (its BLAS prefix, s or d): the includer defines both, includes
+ * the template (each_type.h does it for both types), and BS_P(name) names the instance. */
+#define BS_CAT2(a, b) a##b
+#define BS_CAT(a, b) BS_CAT2(a, b)
+#define BS_P(name) BS_CAT(BS_CAT(bs_, P), name)
+
+/* bs_sgemm_args, bs_dgemm_args, bs_?gemm_fn and the kernels' entry points */
+#define BS_TEMPLATE "gemm_types.h"
+#include "each_type.h"
 
 typedef struct bs_kernel {
     const char *name;
@@ -73,24 +66,13 @@ typedef struct bs_kernel_params {
 const char *bs_kernels_configure(const bs_kernel_params *p);
 
 /* What the kernels run with, for the report header. */
-typedef struct bs_kernel_setup {
+typedef struct bs_kernel_desc {
     const char *isa;                 /* microkernel family of vectorized/parallel */
     const char *isas_supported;      /* e.g. "avx512,avx2,sse2,generic" */
     long s_blk[3], d_blk[3];         /* vectorized MC, KC, NC per type */
     int s_tile[2], d_tile[2];        /* vectorized MR x NR per type */
     int nthreads;
-} bs_kernel_setup;
-void bs_kernels_setup(bs_kernel_setup *out);
-
-/* The kernels themselves. */
-#define BS_KERNEL_DECL(name)                                                  \
-    void bs_sgemm_##name(const bs_sgemm_args *g, bs_kernel_info *info);       \
-    void bs_dgemm_##name(const bs_dgemm_args *g, bs_kernel_info *info);
-BS_KERNEL_DECL(naive)
-BS_KERNEL_DECL(blocked)
-BS_KERNEL_DECL(vectorized)
-BS_KERNEL_DECL(parallel)
-BS_KERNEL_DECL(auto)
-#undef BS_KERNEL_DECL
+} bs_kernel_desc;
+void bs_kernels_describe(bs_kernel_desc *out);
 
 #endif

@@ -37,5 +37,10 @@
 
 #pragma GCC pop_options
 
-const bs_uarch bs_uarch_avx2 = {"avx2", 1, 2 * 8, NR, sukr_avx2, 2 * 4, NR, dukr_avx2,
-                                2 * 8, NR, sukr_avx2, 2 * 4, NR, dukr_avx2};
+const bs_family bs_family_avx2 = {
+    .name = "avx2",
+    .needs = BS_CPU_AVX2 | BS_CPU_FMA,
+    .direct = 1,
+    .s = {.main = {2 * 8, NR, sukr_avx2}, .small = {2 * 8, NR, sukr_avx2}},
+    .d = {.main = {2 * 4, NR, dukr_avx2}, .small = {2 * 4, NR, dukr_avx2}},
+};

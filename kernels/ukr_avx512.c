@@ -51,5 +51,10 @@
 
 #pragma GCC pop_options
 
-const bs_uarch bs_uarch_avx512 = {"avx512", 1,  2 * 16, 12, sukr_avx512,    2 * 8, 12, dukr_avx512,
-                                  2 * 16, 8, sukr_avx512_n8, 2 * 8, 8, dukr_avx512_n8};
+const bs_family bs_family_avx512 = {
+    .name = "avx512",
+    .needs = BS_CPU_AVX512F | BS_CPU_FMA,
+    .direct = 1,
+    .s = {.main = {2 * 16, 12, sukr_avx512}, .small = {2 * 16, 8, sukr_avx512_n8}},
+    .d = {.main = {2 * 8, 12, dukr_avx512}, .small = {2 * 8, 8, dukr_avx512_n8}},
+};

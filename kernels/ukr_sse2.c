@@ -28,5 +28,10 @@
 #define UKR_NAME sukr_sse2
 #include "ukr_template.h"
 
-const bs_uarch bs_uarch_sse2 = {"sse2", 0, 2 * 4, NR, sukr_sse2, 2 * 2, NR, dukr_sse2,
-                                2 * 4, NR, sukr_sse2, 2 * 2, NR, dukr_sse2};
+const bs_family bs_family_sse2 = {
+    .name = "sse2",
+    .needs = 0, /* the x86-64 baseline */
+    .direct = 0,
+    .s = {.main = {2 * 4, NR, sukr_sse2}, .small = {2 * 4, NR, sukr_sse2}},
+    .d = {.main = {2 * 2, NR, dukr_sse2}, .small = {2 * 2, NR, dukr_sse2}},
+};

@@ -14,7 +14,6 @@ static inline int64_t bs_clock_ns(clockid_t id)
 }
 
 static inline int64_t bs_mono_ns(void) { return bs_clock_ns(CLOCK_MONOTONIC); }
-static inline int64_t bs_thread_cpu_ns(void) { return bs_clock_ns(CLOCK_THREAD_CPUTIME_ID); }
 
 /* Kernel thread id of the caller, cached per thread (and refreshed after fork). */
 int64_t bs_tid(void);

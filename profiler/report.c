@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "aggregate.h"
+#include "blasinfo.h"
 #include "clock.h"
 #include "process.h"
 #include "warn.h"
@@ -94,6 +95,7 @@ void bs_report_setup(const char *pattern, const bs_header_info *info, int summar
     R.info.isas_supported = keep(2 * BS_HEADER_MAX_ROUTINES + 2, info->isas_supported);
     R.info.blocking = keep(2 * BS_HEADER_MAX_ROUTINES + 3, info->blocking);
     R.info.num_threads = info->num_threads;
+    bs_blas_keep(&info->blas);
     pthread_mutex_unlock(&R.mu);
 }
 
@@ -171,6 +173,8 @@ static void write_header_locked(void)
         json_object_set_new(k, R.info.routine[i], json_string(R.info.kernel[i]));
     json_object_set_new(h, "kernels", k);
     json_object_set_new(h, "real_blas", R.info.real_blas ? bs_json_text(R.info.real_blas) : json_null());
+    json_object_set_new(h, "blas", bs_blas_json());
+    json_object_set_new(h, "blas_env", bs_blas_env_json());
     json_object_set_new(h, "isa", R.info.isa ? json_string(R.info.isa) : json_null());
     json_object_set_new(h, "isas_supported",
                         R.info.isas_supported ? json_string(R.info.isas_supported) : json_null());

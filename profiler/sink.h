@@ -8,6 +8,18 @@
 
 #include "schema.h"
 
+/* What the real BLAS says about itself (shim/realinfo.c fills it; strings NULL when unknown). */
+typedef struct bs_blas_identity {
+    const char *file;    /* the real BLAS's file, symlinks followed */
+    const char *library; /* the file that answered the vendor's queries (may differ: a wrapper) */
+    const char *vendor;  /* OpenBLAS, BLIS, MKL, reference, unknown */
+    const char *version;
+    const char *config;   /* openblas_get_config / the version string as the library gives it */
+    const char *core;     /* openblas_get_corename */
+    const char *parallel; /* sequential, pthreads, openmp */
+    int threads;          /* the library's thread count at set-up; -1 when it cannot tell */
+} bs_blas_identity;
+
 /* What the header line says about the configuration (the profiler knows no kernels). */
 #define BS_HEADER_MAX_ROUTINES 8
 typedef struct bs_header_info {
@@ -19,6 +31,7 @@ typedef struct bs_header_info {
     const char *isas_supported; /* what this CPU can run */
     const char *blocking;       /* tiles and block sizes, as text */
     int num_threads;            /* the parallel kernel's threads */
+    bs_blas_identity blas;      /* the real BLAS, as it describes itself */
 } bs_header_info;
 
 /* Configure the sink: pattern NULL = report off; summary_mode: aggregates instead of call

@@ -60,6 +60,14 @@ int map_get(map *m, const char *key, int add, int next)
     return next;
 }
 
+void map_put(map *m, const char *key, int val)
+{
+    if (map_get(m, key, 1, val) == val)
+        return;
+    int found;
+    m->vals[map_slot(m->keys, m->cap, key, &found)] = val;
+}
+
 void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
@@ -75,6 +83,30 @@ void *grow(void *p, size_t *cap, size_t need, size_t elem)
     memset((char *)q + *cap * elem, 0, (ncap - *cap) * elem);
     *cap = ncap;
     return q;
+}
+
+/* ---- call times ------------------------------------------------------------------------ */
+
+void samples_add(samples *s, int64_t ns)
+{
+    if (s->count == 0)
+        s->min = s->max = ns;
+    if (ns < s->min) s->min = ns;
+    if (ns > s->max) s->max = ns;
+    if (s->count < SAMPLE_CAP) {
+        s->v = grow(s->v, &s->cap, (size_t)s->count + 1, sizeof *s->v);
+        s->v[s->count] = ns;
+    }
+    s->hist[bs_hist_bucket(ns)]++;
+    s->sum += ns;
+    s->count++;
+}
+
+void samples_free(samples *s)
+{
+    free(s->v);
+    s->v = NULL;
+    s->cap = 0;
 }
 
 /* ---- gathering ----------------------------------------------------------------------- */
@@ -213,9 +245,70 @@ static void on_header(void *ctx, const char *file, json_t *h)
     proc *p = proc_of(g, file, json_integer_value(json_object_get(h, "pid")), 1);
     p->start_mono = json_integer_value(json_object_get(h, "start_mono_ns"));
     p->ncpus = json_integer_value(json_object_get(h, "ncpus"));
+    p->blas_threads = json_integer_value(json_object_get(json_object_get(h, "blas"), "threads"));
+    if (!g->headers)
+        g->headers = json_array();
+    json_array_append(g->headers, h);
+    const char *model = json_string_value(json_object_get(h, "cpu_model"));
+    if (model && !g->cpu_model[0])
+        snprintf(g->cpu_model, sizeof g->cpu_model, "%s", model);
     const char *prog = json_string_value(json_array_get(json_object_get(h, "argv"), 0));
     const char *base = prog ? strrchr(prog, '/') : NULL;
     snprintf(p->prog, sizeof p->prog, "%s", base ? base + 1 : prog ? prog : "?");
+}
+
+/* The first call of a shape in each process runs cold (page faults, the BLAS's thread pool
+ * and buffers starting): compare keeps it apart. */
+static void add_time(gather *g, proc *p, shape *s, int64_t ns)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%td|%td", p - g->procs, s - g->shapes);
+    int seen = map_get(&g->first_ix, key, 0, 0) >= 0;
+    if (!seen)
+        map_get(&g->first_ix, key, 1, 1);
+    samples_add(seen ? &s->warm : &s->cold, ns);
+}
+
+/* The kernels that ran the gemm calls name a side of a comparison (any calls when none). */
+static void note_kernel(gather *g, const char *routine, const char *kernel)
+{
+    int gemm = !strcmp(routine, "sgemm") || !strcmp(routine, "dgemm");
+    if (gemm && !g->kernels_gemm)
+        g->nkernels = 0, g->kernels_gemm = 1;
+    if (g->kernels_gemm && !gemm)
+        return;
+    for (int i = 0; i < g->nkernels; i++)
+        if (!strcmp(g->kernels[i], kernel))
+            return;
+    if (g->nkernels < 8)
+        snprintf(g->kernels[g->nkernels++], sizeof g->kernels[0], "%s", kernel);
+}
+
+/* the calls of a thread go to the phase its last mark opened */
+static phase *phase_of(gather *g, const char *file, int64_t pid, int64_t tid, const char *mark,
+                       int64_t ts)
+{
+    char key[300];
+    snprintf(key, sizeof key, "%s|%lld|%lld", file, (long long)pid, (long long)tid);
+    int ix = map_get(&g->thread_ix, key, 0, 0);
+    if (ix >= 0 && (!mark || g->nphases >= MAX_PHASES)) {
+        g->phases_cut |= mark != NULL;
+        return &g->phases[ix];
+    }
+    if (ix >= 0)
+        g->phases[ix].end_ts = ts;
+    if (g->nphases >= MAX_PHASES) {
+        g->phases_cut = 1;
+        return NULL;
+    }
+    g->phases = grow(g->phases, &g->capphases, g->nphases + 1, sizeof *g->phases);
+    phase *ph = &g->phases[g->nphases];
+    snprintf(ph->name, sizeof ph->name, "%s", mark ? mark : "(start)");
+    ph->pid = pid, ph->tid = tid, ph->order = (int64_t)g->nphases;
+    ph->start_ts = mark ? ts : -1;
+    ph->end_ts = -1;
+    map_put(&g->thread_ix, key, (int)g->nphases);
+    return &g->phases[g->nphases++];
 }
 
 static void on_call(void *ctx, const char *file, const bs_call_view *c)
@@ -231,7 +324,27 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     s->flops += flops;
     if (r->a_bytes >= 0 && r->b_bytes >= 0 && r->c_bytes >= 0)
         s->bytes += r->a_bytes + r->b_bytes + r->c_bytes;
-    s->thread_sum += r->threads > 0 ? r->threads : p->ncpus > 0 ? p->ncpus : 1;
+    /* the threads that worked on it: recorded, else (system, older reports) the real BLAS's
+     * count from the header, else every CPU */
+    s->thread_sum += r->threads > 0        ? r->threads
+                     : p->blas_threads > 0 ? p->blas_threads
+                     : p->ncpus > 0        ? p->ncpus
+                                           : 1;
+    if (g->keep_samples)
+        add_time(g, p, s, r->wall_ns);
+    if (r->max_rel_err >= 0) {
+        if (s->verified++ == 0 || r->max_rel_err > s->worst_err)
+            s->worst_err = r->max_rel_err;
+        s->nonfinite += r->nonfinite > 0;
+        g->verified++;
+    }
+    note_kernel(g, r->routine, r->kernel);
+    phase *ph = phase_of(g, file, r->pid, r->tid, NULL, r->ts_ns);
+    if (ph) {
+        ph->calls++;
+        ph->wall += r->wall_ns;
+        ph->flops += flops;
+    }
     if (r->wall_ns < s->min) s->min = r->wall_ns;
     if (r->wall_ns > s->max) s->max = r->wall_ns;
     s->hist[bs_hist_bucket(r->wall_ns)]++;
@@ -265,6 +378,8 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     s->wall += wall;
     s->flops += flops;
     s->thread_sum += count;
+    if (!json_is_true(json_object_get(a, "other")))
+        note_kernel(g, s->routine, str_of(a, "kernel", "?"));
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
     if (mn < s->min) s->min = mn;
     if (mx > s->max) s->max = mx;
@@ -289,8 +404,9 @@ static void on_summary(void *ctx, const char *file, json_t *s)
 
 static void on_mark(void *ctx, const char *file, json_t *m)
 {
-    (void)file, (void)m;
-    ((gather *)ctx)->marks++;
+    gather *g = ctx;
+    g->marks++;
+    phase_of(g, file, int_of(m, "pid"), int_of(m, "tid"), str_of(m, "name", "?"), int_of(m, "ts_ns"));
 }
 
 int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggregates)
@@ -309,6 +425,26 @@ int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggr
         rc = 2;
     }
     return rc;
+}
+
+static void map_free(map *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+void gather_free(gather *g)
+{
+    for (size_t i = 0; i < g->nshapes; i++)
+        samples_free(&g->shapes[i].warm), samples_free(&g->shapes[i].cold);
+    free(g->shapes), free(g->sites), free(g->lines), free(g->procs), free(g->phases);
+    map_free(&g->shape_ix), map_free(&g->site_ix), map_free(&g->line_ix);
+    map_free(&g->first_ix), map_free(&g->thread_ix);
+    json_decref(g->headers);
+    memset(g, 0, sizeof *g);
 }
 
 int gather_reports(gather *g, char **files, int nfiles)

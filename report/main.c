@@ -2,6 +2,7 @@
  *
  *   blasshim-report [summary] REPORT...          the run in a screenful
  *   blasshim-report compare BASE NEW             the same shapes in two runs, speedups
+ *   blasshim-report compare --base A... --new B...   several runs a side, pooled
  *   blasshim-report csv REPORT... [-o FILE]      one row per call
  *   blasshim-report trace REPORT... [-o FILE]    Chrome trace events (Perfetto)
  *   blasshim-report plot REPORT... -o FILE.svg   a roofline chart
@@ -25,17 +26,23 @@ static const char *const usage_text =
     "commands:\n"
     "  summary REPORT...           (the default) calls, BLAS time and its share, per routine and\n"
     "                              kernel; top shapes with mean/p50/p95/max, GFLOP/s, %% of peak;\n"
-    "                              top call sites; the hot Python lines (py_caller).\n"
-    "                              --json  --top N  --peak S[,D]\n"
-    "  compare BASE NEW            shapes matched between two runs: time per call, speedup,\n"
-    "                              totals, shapes found in one run only.  --json\n"
+    "                              top call sites; the hot Python lines (py_caller); verify\n"
+    "                              results; BLAS time between marks (phases).\n"
+    "                              --json  --top N  --peak S[,D]  --remeasure\n"
+    "  compare BASE NEW            shapes matched between two runs: median after the cold first\n"
+    "  compare --base A... --new B...  call, min, p95, speedup, significance; the baseline's\n"
+    "                              differences (real BLAS, its variables, CPU, threads) first.\n"
+    "                              Several files a side are pooled.  --json  --keep-cold\n"
     "                              --by line: match the Python lines instead of the shapes\n"
     "  csv REPORT... [-o FILE]     one row per call, every field\n"
     "  trace REPORT... [-o FILE]   Chrome trace events for Perfetto / chrome://tracing\n"
     "  plot REPORT... -o FILE.svg  roofline: GFLOP/s against flop per byte, per shape.\n"
-    "                              --peak S[,D]  --bandwidth GB/s\n\n"
-    "--peak: GFLOP/s of one core, fp32[,fp64] (default: measured here with an FMA loop).\n"
-    "--bandwidth: memory bandwidth for the plot's memory roof (default: memcpy measured here).\n"
+    "                              --peak S[,D]  --bandwidth GB/s  --remeasure\n\n"
+    "--peak: GFLOP/s of one core, fp32[,fp64]. Default: this machine's, measured once with an\n"
+    "  FMA loop and cached per CPU model in $XDG_CACHE_HOME/blasshim/machines.json\n"
+    "  (~/.cache/blasshim/); --remeasure measures again. A report from another CPU model uses\n"
+    "  that model's cached numbers, else asks for --peak.\n"
+    "--bandwidth: memory bandwidth for the plot's memory roof (default: memcpy, cached likewise).\n"
     "Exit status: 0 good, 1 some lines malformed (FILE:LINE on stderr), 2 unusable input or usage.\n";
 
 static int usage_error(const char *cmd, const char *msg, const char *arg)
@@ -62,7 +69,41 @@ static int parse_peak(const char *s, peaks *pk)
     if (*end)
         return -1;
     pk->s = a, pk->d = b, pk->measured = 0;
+    snprintf(pk->source, sizeof pk->source, "given with --peak");
     return 0;
+}
+
+/* summary and plot: the peak (and bandwidth) to hold the calls against */
+static int summary_or_plot(const char *cmd, char **files, int nfiles, int json, int top,
+                           const char *out, peaks *pk, int have_peak, double bandwidth,
+                           int remeasure)
+{
+    gather g = {.by_kernel = 1};
+    int rc = gather_reports(&g, files, nfiles);
+    const int plot = !strcmp(cmd, "plot"), want_bw = plot && bandwidth <= 0;
+    if (rc < 2 && (!have_peak || want_bw) &&
+        machine_numbers(g.cpu_model, remeasure, !have_peak, want_bw, pk, &bandwidth) != 0)
+        rc = 2;
+    if (rc < 2) {
+        int r = plot ? plot_cmd(&g, out, pk, bandwidth, want_bw) : summary_cmd(&g, json, top, pk);
+        if (r > rc)
+            rc = r;
+    }
+    gather_free(&g);
+    return rc;
+}
+
+static int compare(char **files, int nbase, int nnew, int json, int by_line, int keep_cold)
+{
+    gather base = {.keep_samples = 1}, next = {.keep_samples = 1};
+    int r1 = gather_reports(&base, files, nbase), r2 = gather_reports(&next, files + nbase, nnew);
+    int rc = r1 > r2 ? r1 : r2;
+    if (rc < 2)
+        rc = (by_line ? compare_lines_cmd(&base, &next, json) : compare_cmd(&base, &next, json, keep_cold))
+                 ? 2 : rc;
+    gather_free(&base);
+    gather_free(&next);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -81,37 +122,50 @@ int main(int argc, char **argv)
         if (first == 1 && argv[1][0] != '-' && !strchr(argv[1], '.') && !strchr(argv[1], '/'))
             return usage_error(NULL, "unknown command ", argv[1]);
     }
-    int json = 0, top = 10, by_line = 0;
+    const int is_compare = !strcmp(cmd, "compare"), is_summary = !strcmp(cmd, "summary"),
+              is_plot = !strcmp(cmd, "plot");
+    int json = 0, top = 10, by_line = 0, keep_cold = 0, remeasure = 0;
     const char *out = NULL;
-    peaks pk = {0, 0, 1};
+    peaks pk = {0, 0, 0, "given with --peak"};
     int have_peak = 0;
     double bandwidth = 0;
-    char **files = calloc((size_t)argc, sizeof *files);
-    int nfiles = 0;
+    /* compare: side 0 the plain files (BASE NEW), 1 after --base, 2 after --new */
+    char **files = calloc((size_t)argc, sizeof *files), **sided[3];
+    int nsided[3] = {0, 0, 0}, side = 0, nfiles = 0;
+    for (int i = 0; i < 3; i++)
+        sided[i] = calloc((size_t)argc, sizeof *sided[i]);
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(usage_text, stdout);
             free(files);
+            for (int s = 0; s < 3; s++)
+                free(sided[s]);
             return 0;
-        } else if (!strcmp(a, "--json") && (!strcmp(cmd, "summary") || !strcmp(cmd, "compare"))) {
+        } else if (!strcmp(a, "--json") && (is_summary || is_compare)) {
             json = 1;
-        } else if (!strcmp(a, "--by") && !strcmp(cmd, "compare")) {
+        } else if (!strcmp(a, "--by") && is_compare) {
             if (++i >= argc || (strcmp(argv[i], "line") && strcmp(argv[i], "shape")))
                 return usage_error(cmd, "--by takes shape or line", NULL);
             by_line = !strcmp(argv[i], "line");
-        } else if (!strcmp(a, "-o") && strcmp(cmd, "summary") && strcmp(cmd, "compare")) {
+        } else if ((!strcmp(a, "--base") || !strcmp(a, "--new")) && is_compare) {
+            side = a[2] == 'b' ? 1 : 2;
+        } else if (!strcmp(a, "--keep-cold") && is_compare) {
+            keep_cold = 1;
+        } else if (!strcmp(a, "--remeasure") && (is_summary || is_plot)) {
+            remeasure = 1;
+        } else if (!strcmp(a, "-o") && !is_summary && !is_compare) {
             if (++i >= argc)
                 return usage_error(cmd, "-o needs a file name", NULL);
             out = argv[i];
-        } else if (!strcmp(a, "--top") && !strcmp(cmd, "summary")) {
+        } else if (!strcmp(a, "--top") && is_summary) {
             if (++i >= argc || (top = atoi(argv[i])) < 1)
                 return usage_error(cmd, "--top needs a positive number", NULL);
-        } else if (!strcmp(a, "--peak") && (!strcmp(cmd, "summary") || !strcmp(cmd, "plot"))) {
+        } else if (!strcmp(a, "--peak") && (is_summary || is_plot)) {
             if (++i >= argc || parse_peak(argv[i], &pk) != 0)
                 return usage_error(cmd, "--peak needs GFLOP/s, e.g. 200 or 200,100", NULL);
             have_peak = 1;
-        } else if (!strcmp(a, "--bandwidth") && !strcmp(cmd, "plot")) {
+        } else if (!strcmp(a, "--bandwidth") && is_plot) {
             char *end;
             if (++i >= argc || (bandwidth = strtod(argv[i], &end)) <= 0 || *end)
                 return usage_error(cmd, "--bandwidth needs GB/s, e.g. 20", NULL);
@@ -119,13 +173,24 @@ int main(int argc, char **argv)
             return usage_error(cmd, "unknown option ", a);
         } else {
             files[nfiles++] = argv[i];
+            sided[side][nsided[side]++] = argv[i];
         }
     }
     if (nfiles == 0)
         return usage_error(cmd, "no report given", NULL);
-    if (!strcmp(cmd, "compare") && nfiles != 2)
-        return usage_error(cmd, "compare takes two reports, BASE and NEW", NULL);
-    if (!strcmp(cmd, "plot") && !out)
+    if (is_compare && (nsided[1] || nsided[2])) {
+        if (nsided[0] || !nsided[1] || !nsided[2])
+            return usage_error(cmd, "give reports after both --base and --new, and none before", NULL);
+        nfiles = 0;
+        for (int s = 1; s < 3; s++)
+            for (int i = 0; i < nsided[s]; i++)
+                files[nfiles++] = sided[s][i];
+    } else if (is_compare && nfiles != 2) {
+        return usage_error(cmd, "compare takes two reports, BASE NEW, or --base A... --new B...", NULL);
+    } else if (is_compare) {
+        nsided[1] = nsided[2] = 1;
+    }
+    if (is_plot && !out)
         return usage_error(cmd, "plot needs -o FILE.svg", NULL);
 
     int rc;
@@ -133,28 +198,12 @@ int main(int argc, char **argv)
         rc = csv_cmd(files, nfiles, out);
     else if (!strcmp(cmd, "trace"))
         rc = trace_cmd(files, nfiles, out);
-    else if (!strcmp(cmd, "compare")) {
-        gather base = {.by_kernel = 0}, next = {.by_kernel = 0};
-        int r1 = gather_reports(&base, files, 1), r2 = gather_reports(&next, files + 1, 1);
-        rc = r1 > r2 ? r1 : r2;
-        if (rc < 2)
-            rc = (by_line ? compare_lines_cmd(&base, &next, json) : compare_cmd(&base, &next, json))
-                     ? 2 : rc;
-    } else {
-        gather g = {.by_kernel = 1};
-        rc = gather_reports(&g, files, nfiles);
-        if (rc < 2) {
-            if (!have_peak)
-                bs_measure_peak(&pk.s, &pk.d);
-            int bw_measured = 0;
-            if (!strcmp(cmd, "plot") && bandwidth <= 0)
-                bandwidth = measure_bandwidth(), bw_measured = 1;
-            int r = !strcmp(cmd, "plot") ? plot_cmd(&g, out, &pk, bandwidth, bw_measured)
-                                         : summary_cmd(&g, json, top, &pk);
-            if (r > rc)
-                rc = r;
-        }
-    }
+    else if (is_compare)
+        rc = compare(files, nsided[1], nsided[2], json, by_line, keep_cold);
+    else
+        rc = summary_or_plot(cmd, files, nfiles, json, top, out, &pk, have_peak, bandwidth, remeasure);
     free(files);
+    for (int i = 0; i < 3; i++)
+        free(sided[i]);
     return rc;
 }

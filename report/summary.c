@@ -42,6 +42,83 @@ static json_t *lapack_json(const gather *g)
     return arr;
 }
 
+/* ---- verify results ---------------------------------------------------------------------- */
+
+static json_t *verify_json(const gather *g)
+{
+    json_t *arr = json_array();
+    int64_t nonfinite = 0;
+    for (size_t i = 0; i < g->nshapes; i++) {
+        const shape *s = &g->shapes[i];
+        if (!s->verified)
+            continue;
+        nonfinite += s->nonfinite;
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:f,s:I}", "routine",
+                                             s->routine, "kernel", s->kernel, "transa", str_json(s->ta),
+                                             "transb", str_json(s->tb), "m", dim_json(s->m), "n",
+                                             dim_json(s->n), "k", dim_json(s->k), "verified",
+                                             (json_int_t)s->verified, "worst_max_rel_err", s->worst_err,
+                                             "nonfinite", (json_int_t)s->nonfinite));
+    }
+    return json_pack("{s:I,s:I,s:o}", "calls_verified", (json_int_t)g->verified, "nonfinite_calls",
+                     (json_int_t)nonfinite, "shapes", arr);
+}
+
+static void print_verify(const gather *g)
+{
+    int64_t nonfinite = 0;
+    for (size_t i = 0; i < g->nshapes; i++)
+        nonfinite += g->shapes[i].nonfinite;
+    printf("\nverify: %lld of %lld calls checked against the system BLAS; %lld with NaN/Inf\n",
+           (long long)g->verified, (long long)g->calls, (long long)nonfinite);
+    printf("%-6s %-20s %-2s %-10s %9s %17s %10s\n", "gemm", "m x n x k", "op", "kernel", "verified",
+           "worst max_rel_err", "nonfinite");
+    for (size_t i = 0; i < g->nshapes; i++) {
+        const shape *s = &g->shapes[i];
+        if (!s->verified)
+            continue;
+        char dims[64], op[8];
+        fmt_dims(dims, sizeof dims, s->m, s->n, s->k);
+        snprintf(op, sizeof op, "%s%s", s->ta, s->tb);
+        printf("%-6s %-20s %-2s %-10s %9lld %17.3g %10lld\n", s->routine, dims, op, s->kernel,
+               (long long)s->verified, s->worst_err, (long long)s->nonfinite);
+    }
+}
+
+/* ---- phases: between the marks of each thread ------------------------------------------- */
+
+static int by_thread_then_order(const void *a, const void *b)
+{
+    const phase *x = a, *y = b;
+    if (x->pid != y->pid)
+        return x->pid < y->pid ? -1 : 1;
+    if (x->tid != y->tid)
+        return x->tid < y->tid ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int64_t phase_span(const phase *p)
+{
+    return p->start_ts >= 0 && p->end_ts >= 0 ? p->end_ts - p->start_ts : -1;
+}
+
+static json_t *phases_json(gather *g)
+{
+    qsort(g->phases, g->nphases, sizeof *g->phases, by_thread_then_order);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < g->nphases; i++) {
+        const phase *p = &g->phases[i];
+        int64_t span = phase_span(p);
+        json_t *e = json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:f}", "pid", (json_int_t)p->pid, "tid",
+                              (json_int_t)p->tid, "mark", p->name, "calls", (json_int_t)p->calls,
+                              "blas_ns", (json_int_t)p->wall, "flops", (json_int_t)p->flops,
+                              "gflops", gflops(p->flops, p->wall));
+        json_object_set_new(e, "span_ns", span >= 0 ? json_integer(span) : json_null());
+        json_array_append_new(arr, e);
+    }
+    return arr;
+}
+
 /* Per LAPACK routine: its time, the time of the calls made directly inside it and theirs. */
 static void print_lapack(const gather *g)
 {
@@ -57,6 +134,36 @@ static void print_lapack(const gather *g)
         printf("%s\n", l->nkids ? "" : "-");
     }
 }
+
+static void print_phases(gather *g)
+{
+    qsort(g->phases, g->nphases, sizeof *g->phases, by_thread_then_order);
+    printf("\nphases: the BLAS calls of each thread between its marks (span: mark to next mark)\n");
+    printf("%8s %8s %-24s %9s %11s %9s %11s\n", "pid", "tid", "from mark", "calls", "BLAS ms",
+           "GFLOP/s", "span ms");
+    for (size_t i = 0; i < g->nphases; i++) {
+        const phase *p = &g->phases[i];
+        char span[32];
+        int64_t sp = phase_span(p);
+        if (sp >= 0)
+            snprintf(span, sizeof span, "%.3f", sp / 1e6);
+        else
+            snprintf(span, sizeof span, "-");
+        printf("%8lld %8lld %-24s %9lld %11.3f %9.2f %11s\n", (long long)p->pid, (long long)p->tid,
+               p->name, (long long)p->calls, p->wall / 1e6, gflops(p->flops, p->wall), span);
+    }
+    if (g->phases_cut)
+        printf("(more than %d phases: the calls after the last one shown are in it)\n", MAX_PHASES);
+}
+
+static double mean_threads(const shape *s)
+{
+    return s->count > 0 ? (double)s->thread_sum / (double)s->count : 1;
+}
+
+static const char *const peak_rule =
+    "%peak = GFLOP/s / (one core's FMA peak x the threads that worked on the calls: `threads`; "
+    "for system the real BLAS's own count)";
 
 int summary_cmd(gather *g, int json, int top, const peaks *pk)
 {
@@ -125,6 +232,8 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
             json_object_set_new(e, "p50_ns", isnan(p50) ? json_null() : json_real(p50 * 1e3));
             json_object_set_new(e, "p95_ns", isnan(p95) ? json_null() : json_real(p95 * 1e3));
             double peak = peak_for(pk, s);
+            json_object_set_new(e, "threads", json_real(mean_threads(s)));
+            json_object_set_new(e, "peak_gflops", peak > 0 ? json_real(peak) : json_null());
             json_object_set_new(e, "peak_share", peak > 0 ? json_real(gflops(s->flops, s->wall) / peak)
                                                           : json_null());
             json_array_append_new(arr, e);
@@ -143,6 +252,13 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
                                                  (json_int_t)g->lines[i].wall, "flops",
                                                  (json_int_t)g->lines[i].flops));
         json_object_set_new(o, "top_lines", arr);
+        json_object_set_new(o, "peak", json_pack("{s:f,s:f,s:s,s:s}", "fp32_per_core", pk->s,
+                                                 "fp64_per_core", pk->d, "source", pk->source,
+                                                 "rule", peak_rule));
+        if (g->verified)
+            json_object_set_new(o, "verify", verify_json(g));
+        if (g->marks)
+            json_object_set_new(o, "phases", phases_json(g));
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(o);
@@ -158,8 +274,8 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
     printf(", %.2f GFLOP/s overall", gflops(g->flops, g->wall));
     if (g->marks)
         printf(", %lld mark%s", (long long)g->marks, g->marks == 1 ? "" : "s");
-    printf("\npeak per core (%s): %.1f GFLOP/s fp32, %.1f fp64\n\n",
-           pk->measured ? "measured here" : "--peak", pk->s, pk->d);
+    printf("\npeak per core: %.1f GFLOP/s fp32, %.1f fp64 (%s)\n", pk->s, pk->d, pk->source);
+    printf("%s\n\n", peak_rule);
 
     printf("%-8s %-11s %9s %11s %7s %9s\n", "routine", "kernel", "calls", "total ms", "share", "GFLOP/s");
     for (int j = 0; j < nby; j++)
@@ -171,8 +287,9 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
         print_lapack(g);
 
     printf("\ntop shapes by total time\n");
-    printf("%-6s %-20s %-2s %-10s %8s %10s %9s %9s %9s %10s %8s %6s\n", "gemm", "m x n x k", "op",
-           "kernel", "calls", "total ms", "mean us", "p50 us", "p95 us", "max us", "GFLOP/s", "%peak");
+    printf("%-6s %-20s %-2s %-10s %8s %10s %9s %9s %9s %10s %8s %7s %6s\n", "gemm", "m x n x k",
+           "op", "kernel", "calls", "total ms", "mean us", "p50 us", "p95 us", "max us", "GFLOP/s",
+           "threads", "%peak");
     for (size_t i = 0; i < g->nshapes && (int)i < top; i++) {
         const shape *s = &g->shapes[i];
         char dims[64], op[8], p50[24], p95[24];
@@ -181,9 +298,10 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
         fmt_us(p50, sizeof p50, quantile_us(s, 0.5));
         fmt_us(p95, sizeof p95, quantile_us(s, 0.95));
         double gf = gflops(s->flops, s->wall), peak = peak_for(pk, s);
-        printf("%-6s %-20s %-2s %-10s %8lld %10.3f %9.1f %9s %9s %10.1f %8.2f %5.0f%%\n", s->routine,
-               dims, op, s->kernel, (long long)s->count, s->wall / 1e6, s->wall / 1e3 / s->count,
-               p50, p95, s->max / 1e3, gf, peak > 0 ? 100 * gf / peak : 0);
+        printf("%-6s %-20s %-2s %-10s %8lld %10.3f %9.1f %9s %9s %10.1f %8.2f %7.3g %5.0f%%\n",
+               s->routine, dims, op, s->kernel, (long long)s->count, s->wall / 1e6,
+               s->wall / 1e3 / s->count, p50, p95, s->max / 1e3, gf, mean_threads(s),
+               peak > 0 ? 100 * gf / peak : 0);
     }
     if (g->nshapes > (size_t)top)
         printf("(%zu more shapes)\n", g->nshapes - (size_t)top);
@@ -196,6 +314,11 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
                    g->lines[i].wall / 1e6, g->wall ? 100.0 * g->lines[i].wall / g->wall : 0,
                    gflops(g->lines[i].flops, g->lines[i].wall), g->lines[i].caller);
     }
+
+    if (g->verified)
+        print_verify(g);
+    if (g->marks)
+        print_phases(g);
 
     printf("\ntop call sites by total time\n");
     printf("%9s %11s %7s  %s\n", "calls", "total ms", "share", "caller");

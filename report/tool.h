@@ -25,11 +25,26 @@ typedef struct map {
 
 /* Index stored for key, or -1; with add, stores next and returns it when absent. */
 int map_get(map *m, const char *key, int add, int next);
+/* Store val for key, added or replaced. */
+void map_put(map *m, const char *key, int val);
 
 /* p resized to hold need elements of elem bytes (new ones zeroed); exits on no memory. */
 void *grow(void *p, size_t *cap, size_t need, size_t elem);
 
 /* ---- what is gathered (gather.c) --------------------------------------------------------- */
+
+/* Wall times of calls, for medians: exact up to SAMPLE_CAP per set, then only the histogram
+ * (±10 %), so that memory stays bounded by the shapes, never by the calls. */
+#define SAMPLE_CAP 4096
+typedef struct samples {
+    int64_t *v; /* the first min(count, SAMPLE_CAP) times, ns, in the order read */
+    size_t cap;
+    int64_t count, sum, min, max;
+    uint32_t hist[BS_HIST_BUCKETS];
+} samples;
+
+void samples_add(samples *s, int64_t ns);
+void samples_free(samples *s);
 
 typedef struct shape {
     char routine[16], kernel[16], ta[4], tb[4];
@@ -38,6 +53,11 @@ typedef struct shape {
     int64_t hist_count; /* calls in the histogram (aggregates carry no samples) */
     uint32_t hist[BS_HIST_BUCKETS];
     int matched; /* compare: found in the other run */
+    /* compare (gather.samples): each process's first call of the shape apart ("cold") */
+    samples warm, cold;
+    /* verify mode: calls verified, the worst max_rel_err, calls with NaN/Inf */
+    int64_t verified, nonfinite;
+    double worst_err;
 } shape;
 
 typedef struct site {
@@ -73,8 +93,18 @@ typedef struct proc {
     int64_t pid;
     char file[256], prog[128];
     int64_t start_mono, elapsed, last_end, ncpus;
+    int64_t blas_threads; /* header blas.threads: the real BLAS's threads, or 0 */
     int has_summary;
 } proc;
+
+/* The calls of one thread between two of its marks (or before its first one). */
+#define MAX_PHASES 4096
+typedef struct phase {
+    char name[64]; /* the mark that opens it; "(start)" before the first */
+    int64_t pid, tid, order;
+    int64_t start_ts, end_ts; /* the marks around it, ns; -1 where there is none */
+    int64_t calls, wall, flops;
+} phase;
 
 typedef struct gather {
     shape *shapes;
@@ -95,7 +125,20 @@ typedef struct gather {
     pending *pend;
     size_t npend, cappend;
     int by_kernel; /* shapes keyed with the kernel (summary) or without (compare) */
+    int keep_samples; /* compare: keep call times (shape.warm, shape.cold) */
+    map first_ix;     /* (process, shape) pairs seen: the later calls are warm */
+    phase *phases;    /* per thread, between its marks */
+    size_t nphases, capphases;
+    map thread_ix; /* file|pid|tid -> its current phase */
+    int phases_cut; /* more than MAX_PHASES: later marks did not open a phase */
+    json_t *headers; /* every header read, in order */
+    char kernels[8][16]; /* the kernels that ran the side's gemm calls (else any calls) */
+    int nkernels, kernels_gemm;
+    int64_t verified;
+    char cpu_model[128]; /* the first header's */
 } gather;
+
+void gather_free(gather *g);
 
 /* The key of a shape in gather.shape_ix (kernel "" when not keyed by kernel). */
 void shape_key(char *buf, size_t cap, const char *routine, const char *kernel, const char *ta,
@@ -129,16 +172,66 @@ const char *str_of(json_t *o, const char *key, const char *dflt);
 /* per-core peak of each type, GFLOP/s */
 typedef struct peaks {
     double s, d;
-    int measured;
+    int measured;     /* 0: given with --peak */
+    char source[400]; /* where the numbers come from, for the output */
 } peaks;
 
 int single(const char *routine); /* single precision: s or c */
 double peak_for(const peaks *pk, const shape *s);
 
+/* ---- compare's numbers (compare.c), apart from its printing: the HTML page reuses them ---- */
+
+/* One side of a matched shape. The statistics are over the warm calls (each process's first
+ * call of the shape left out, unless keep_cold), or over the cold ones when there is nothing
+ * else; NaN when the side has no call times (summary-mode aggregates). */
+typedef struct side_stats {
+    int64_t calls;      /* every call of the shape on this side */
+    int64_t cold_calls; /* first calls (one per process) */
+    double cold_ns;     /* their mean, NaN when none */
+    int64_t used;       /* the calls the statistics are over */
+    double median_ns, min_ns, p95_ns;
+    int exact; /* from every time; 0: median and p95 from the histogram (±10 %) */
+    const char *kernel;
+} side_stats;
+
+#define SIGNIFICANT_MIN_CALLS 5
+typedef struct compare_row {
+    const shape *base, *next;
+    side_stats b, n;
+    double speedup;   /* base median / new median; 0 when not known */
+    int significant;  /* >= 5 calls a side and [min, p95] spreads apart */
+    const char *why;  /* why not: "fewer than 5 calls", "spreads overlap", "no call times" */
+} compare_row;
+
+/* A header fact that changes the baseline and differs between the sides. */
+typedef struct compare_diff {
+    char what[64];
+    char *base, *next; /* the side's value(s), " / " between several; NULL: not set */
+    char text[512];
+} compare_diff;
+
+typedef struct compare_result {
+    compare_row *rows; /* matched shapes, by base time, costliest first */
+    size_t nrows;
+    const shape **only_base, **only_new;
+    size_t nonly_base, nonly_new;
+    /* each shape's median times its base calls, summed: over all matched rows, and over the
+     * significant ones */
+    double base_ns, new_ns, sig_base_ns, sig_new_ns;
+    char base_label[96], new_label[96]; /* the sides by their kernels */
+    compare_diff *diffs;
+    size_t ndiffs;
+} compare_result;
+
+/* Match base's shapes in next (both gathered with keep_samples, by_kernel 0) and compute the
+ * rows, totals, labels and header differences. Sorts base->shapes. */
+void compare_rows(gather *base, gather *next, int keep_cold, compare_result *out);
+void compare_result_free(compare_result *r);
+
 /* ---- the commands ------------------------------------------------------------------------ */
 
 int summary_cmd(gather *g, int json, int top, const peaks *pk);
-int compare_cmd(gather *base, gather *next, int json);
+int compare_cmd(gather *base, gather *next, int json, int keep_cold);
 int compare_lines_cmd(gather *base, gather *next, int json);
 int csv_cmd(char **files, int nfiles, const char *out);
 int trace_cmd(char **files, int nfiles, const char *out);

@@ -141,6 +141,8 @@ void bs_gemm_call(bs_routine r, bs_call *d, const void *a, const void *b, void *
         k = bs_kernel_find("naive");
         o->kernel(k, d, a, b, c, &info);
     }
+    if (info.warning)
+        bs_kernel_warning_once(r, info.warning);
     if (rec)
         bs_probe_stop(&d->probe, &info);
     if (bs_cfg.test_fault && d->m > 0 && d->n > 0)

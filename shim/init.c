@@ -37,8 +37,8 @@ static void init_once(void)
 {
     bs_config_read();
     const char *isa_problem = bs_kernels_configure(&bs_cfg.kparams);
-    bs_kernel_setup ks;
-    bs_kernels_setup(&ks);
+    bs_kernel_desc ks;
+    bs_kernels_describe(&ks);
     if (isa_problem)
         bs_warn("BLASSHIM_ISA=%s: %s (this CPU runs: %s); using %s", bs_cfg.kparams.isa,
                 isa_problem, ks.isas_supported, ks.isa);
@@ -54,6 +54,7 @@ static void init_once(void)
     bs_header_info hi = {.n = BS_R_COUNT, .real_blas = bs_real_path(), .isa = ks.isa,
                          .isas_supported = ks.isas_supported, .blocking = blocking,
                          .num_threads = ks.nthreads};
+    bs_real_describe(&hi.blas);
     for (int r = 0; r < BS_R_COUNT; r++) {
         hi.routine[r] = bs_routine_names[r];
         hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);

@@ -3,6 +3,7 @@
  * call that no real BLAS can report. */
 #include <ctype.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 
 #include "blasint.h"
@@ -129,6 +130,8 @@ void bs_call_record(const bs_call *d, const char *kernel, const bs_kernel_info *
         r.b_bytes = row ? span(bc, br, d->ldb, d->elem) : span(br, bc, d->ldb, d->elem);
         r.c_bytes = row ? span(d->n, d->m, d->ldc, d->elem) : span(d->m, d->n, d->ldc, d->elem);
     }
+    if (r.threads < 0 && strcmp(r.kernel, "system") == 0)
+        r.threads = bs_real_threads(); /* what the real BLAS says it runs on */
     r.gflops = r.flops >= 0 && r.wall_ns > 0 ? (double)r.flops / (double)r.wall_ns : -1.0;
     bs_backtrace_capture(d->caller_ip, &r.caller, &r.frames);
     bs_py_capture(&r.py_caller, &r.py_stack);
@@ -161,6 +164,13 @@ void bs_warn_invalid(const char *symbol, int param_num, const char *param)
     bs_warn("%s: parameter %d (%s) has an illegal value and no system BLAS is there to report "
             "it; the call is skipped, C is unchanged",
             symbol, param_num, param);
+}
+
+void bs_kernel_warning_once(bs_routine r, const char *what)
+{
+    static atomic_int warned[BS_R_COUNT];
+    if (atomic_exchange(&warned[r], 1) == 0)
+        bs_warn("%s: %s (warned once)", bs_routine_names[r], what);
 }
 
 void bs_no_real_once(bs_routine r, const bs_call *d)

@@ -82,6 +82,12 @@ static inline void *bs_sym_get(bs_sym *s)
     return atomic_load_explicit(&s->fn, memory_order_relaxed);
 }
 
+/* ---- what the real BLAS is (shim/realinfo.c) ---- */
+/* Identify the real BLAS found by bs_real_init (read-only queries only); strings stay valid. */
+void bs_real_describe(bs_blas_identity *id);
+/* The real BLAS's thread count now, or -1 when it cannot tell (cheap: a getter call). */
+int bs_real_threads(void);
+
 /* ---- measuring one call (shim/probe.c) ---- */
 /* CPU time and memory cost a syscall each (~1.3 us here): measured only for calls of at least
  * this many flops (a 256^3 gemm: >= 80 us at 200 GFLOP/s), null below. */
@@ -115,6 +121,9 @@ void bs_verify_judge(const bs_call *d, const char *kernel, const bs_verdict *v);
 
 /* A kernel routine's call with no real routine of its spelling: warn once, naive runs it. */
 void bs_no_real_once(bs_routine r, const bs_call *d);
+
+/* A kernel could not run a call as configured (bs_kernel_info.warning): warn once per routine. */
+void bs_kernel_warning_once(bs_routine r, const char *what);
 
 /* An invalid call that no real BLAS can report: one warning naming the symbol, C untouched. */
 void bs_warn_invalid(const char *symbol, int param_num, const char *param);

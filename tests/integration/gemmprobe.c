@@ -3,6 +3,7 @@
  *   gemmprobe cases          gemm calls over both APIs, orders, transposes, scalars; prints C
  *   gemmprobe threads T N    T threads x N dgemm calls at once; checks each result
  *   gemmprobe fork           dgemm in the parent, a fork whose child makes sgemm calls
+ *   gemmprobe big N          an N x N dgemm, checked ("ok" or "WRONG")
  *   gemmprobe forkbig N      an N x N dgemm, fork, the same in the child, and once more in
  *                            the parent; each checked ("ok" or "WRONG")
  *   gemmprobe threadsfork    4 threads x 1000 dgemm, then a fork whose child makes 5 sgemm calls
@@ -275,6 +276,8 @@ int main(int argc, char **argv)
         rc = run_threads(argc > 2 ? atoi(argv[2]) : 4, argc > 3 ? atoi(argv[3]) : 1000);
     else if (!strcmp(mode, "fork"))
         rc = run_fork();
+    else if (!strcmp(mode, "big"))
+        rc = big_checked(argc > 2 ? atoi(argv[2]) : 300);
     else if (!strcmp(mode, "forkbig"))
         rc = run_forkbig(argc > 2 ? atoi(argv[2]) : 300);
     else if (!strcmp(mode, "threadsfork"))
@@ -286,7 +289,7 @@ int main(int argc, char **argv)
     else if (!strcmp(mode, "invalid"))
         rc = run_invalid();
     else if (strcmp(mode, "nocall") != 0) {
-        fprintf(stderr, "usage: gemmprobe cases|threads T N|fork|forkbig N|threadsfork|killself N|"
+        fprintf(stderr, "usage: gemmprobe cases|threads T N|fork|big N|forkbig N|threadsfork|killself N|"
                         "regions|invalid|nocall\n");
         return 2;
     }

@@ -6,6 +6,7 @@
  * zero sizes, padded leading dimensions (the padding must stay untouched), alpha/beta
  * including beta = 0 over a NaN-filled C and alpha = 0, float and double.
  */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "kernels/gemm.h"
+#include "kernels/ukernel.h"
 #include "shim/canon.h"
 
 static uint64_t rng = 88172645463325252ULL;
@@ -46,86 +48,13 @@ static int imax1(int v) { return v > 1 ? v : 1; }
 
 static int cblas_trans(char t) { return t == 'N' ? 111 : t == 'T' ? 112 : 113; }
 
-#define BS_TEST_GEMM(T, P, EPS)                                                               \
-    static int P##_run_case(const bs_kernel *kern, const gcase *g)                            \
-    {                                                                                         \
-        const int ar = g->ta == 'N' ? g->m : g->k, ac = g->ta == 'N' ? g->k : g->m;           \
-        const int br = g->tb == 'N' ? g->k : g->n, bc = g->tb == 'N' ? g->n : g->k;           \
-        /* leading dimension: the stored extent plus padding */                               \
-        const int lda = imax1(g->order == 'R' ? ac : ar) + g->pad;                            \
-        const int ldb = imax1(g->order == 'R' ? bc : br) + g->pad;                            \
-        const int ldc = imax1(g->order == 'R' ? g->n : g->m) + g->pad;                        \
-        const size_t asz = (size_t)lda * (g->order == 'R' ? ar : ac) + 1;                     \
-        const size_t bsz = (size_t)ldb * (g->order == 'R' ? br : bc) + 1;                     \
-        const size_t csz = (size_t)ldc * (g->order == 'R' ? g->m : g->n) + 1;                 \
-        T *a = malloc(asz * sizeof *a), *b = malloc(bsz * sizeof *b);                         \
-        T *c = malloc(csz * sizeof *c), *c0 = malloc(csz * sizeof *c0);                       \
-        for (size_t i = 0; i < asz; i++) a[i] = (T)urand();                                   \
-        for (size_t i = 0; i < bsz; i++) b[i] = (T)urand();                                   \
-        for (size_t i = 0; i < csz; i++) c0[i] = g->nan_c ? (T)NAN : (T)urand();              \
-        /* padding and the element past the end hold a sentinel */                            \
-        memcpy(c, c0, csz * sizeof *c);                                                       \
-        bs_call d = {.api = BS_API_CBLAS, .order_raw = g->order == 'R' ? 101 : 102,      \
-                          .transa_raw = cblas_trans(g->ta), .transb_raw = cblas_trans(g->tb), \
-                          .m = g->m, .n = g->n, .k = g->k, .lda = lda, .ldb = ldb,            \
-                          .ldc = ldc, .alpha = g->alpha, .beta = g->beta};                    \
-        bs_gemm_decode(&d);                                                                   \
-        const char *param;                                                                    \
-        assert_int_equal(bs_gemm_check(&d, &param), 0);                                       \
-        bs_gemm_canon cn;                                                                     \
-        bs_gemm_canonical(&d, &cn);                                                           \
-        bs_##P##gemm_args args = {cn.transa, cn.transb, cn.m, cn.n, cn.k, (T)g->alpha,        \
-                                  cn.swap ? b : a, cn.lda, cn.swap ? a : b, cn.ldb,           \
-                                  (T)g->beta, c, ldc};                                        \
-        bs_kernel_info info = {.threads = 0};                                                         \
-        kern->P##gemm(&args, &info);                                                          \
-        int bad = 0;                                                                          \
-        for (int i = 0; i < g->m; i++)                                                        \
-            for (int j = 0; j < g->n; j++) {                                                  \
-                long double sum = 0, mag = 0;                                                 \
-                for (int p = 0; p < g->k; p++) {                                              \
-                    long double x = g->ta == 'N' ? a[at(g->order, lda, i, p)]                 \
-                                                 : a[at(g->order, lda, p, i)];                \
-                    long double y = g->tb == 'N' ? b[at(g->order, ldb, p, j)]                 \
-                                                 : b[at(g->order, ldb, j, p)];                \
-                    sum += x * y;                                                             \
-                    mag += fabsl(x * y);                                                      \
-                }                                                                             \
-                const long double cold = c0[at(g->order, ldc, i, j)];                         \
-                long double want = g->alpha * sum, scale = fabsl(g->alpha) * mag;             \
-                if (g->beta != 0) {                                                           \
-                    want += g->beta * cold;                                                   \
-                    scale += fabsl(g->beta * cold);                                           \
-                }                                                                             \
-                const long double got = c[at(g->order, ldc, i, j)];                           \
-                const long double tol = 2.0L * (g->k + 2) * (EPS) * scale + 1e-30L;          \
-                if (!(fabsl(got - want) <= tol)) {                                            \
-                    if (bad++ < 3)                                                            \
-                        print_error("%s %s %c%c%c m=%d n=%d k=%d pad=%d a=%g b=%g: "          \
-                                    "C(%d,%d)=%Lg want %Lg\n",                                \
-                                    kern->name, #P, g->order, g->ta, g->tb, g->m, g->n, g->k, \
-                                    g->pad, g->alpha, g->beta, i, j, got, want);              \
-                }                                                                             \
-            }                                                                                 \
-        /* everything outside the m x n block is untouched (bitwise; NaN-safe) */             \
-        for (size_t x = 0; x < csz; x++) {                                                    \
-            int inside = 0;                                                                   \
-            size_t ld = (size_t)ldc;                                                          \
-            size_t outer = x / ld, inner = x % ld;                                            \
-            if (g->order == 'R')                                                              \
-                inside = outer < (size_t)g->m && inner < (size_t)g->n;                        \
-            else                                                                              \
-                inside = outer < (size_t)g->n && inner < (size_t)g->m;                        \
-            if (!inside && memcmp(&c[x], &c0[x], sizeof *c) != 0 && bad++ < 3)                \
-                print_error("%s %s: C[%zu] outside the result was written\n", kern->name,     \
-                            #P, x);                                                           \
-        }                                                                                     \
-        free(a); free(b); free(c); free(c0);                                                  \
-        return bad;                                                                           \
-    }
+#define BS_TEMPLATE "../tests/kernels/case_template.h"
+#include "kernels/each_type.h"
 
-BS_TEST_GEMM(float, s, 5.9604644775390625e-08L)
-BS_TEST_GEMM(double, d, 1.1102230246251565e-16L)
+static int run_case(const bs_kernel *kern, int dbl, const gcase *g)
+{
+    return dbl ? bs_drun_case(kern, g) : bs_srun_case(kern, g);
+}
 
 static const int sizes[][3] = {{1, 1, 1},   {7, 5, 3},  {13, 17, 11}, {33, 1, 9},
                                {1, 29, 4},  {64, 65, 63}, {3, 2, 0},  {0, 4, 5},
@@ -146,7 +75,7 @@ static void sweep(const bs_kernel *kern, int dbl)
                             gcase g = {orders[o], trans[ta], trans[tb], sizes[s][0],
                                        sizes[s][1], sizes[s][2], pad, scalars[sc][0],
                                        scalars[sc][1], 0};
-                            failures += dbl ? d_run_case(kern, &g) : s_run_case(kern, &g);
+                            failures += run_case(kern, dbl, &g);
                             cases++;
                         }
     if (failures)
@@ -161,11 +90,11 @@ static void nan_sweep(const bs_kernel *kern, int dbl)
     for (int o = 0; o < 2; o++)
         for (int t = 0; t < 4; t++) {
             gcase g = {o ? 'R' : 'C', trans[t & 1], trans[t >> 1], 19, 23, 7, 2, 1.5, 0, 1};
-            failures += dbl ? d_run_case(kern, &g) : s_run_case(kern, &g);
+            failures += run_case(kern, dbl, &g);
             gcase z = {o ? 'R' : 'C', 'N', 'N', 5, 6, 7, 1, 0, 0, 1}; /* alpha = beta = 0 */
-            failures += dbl ? d_run_case(kern, &z) : s_run_case(kern, &z);
+            failures += run_case(kern, dbl, &z);
             gcase k0 = {o ? 'R' : 'C', 'T', 'N', 5, 6, 0, 0, 3, 0, 1}; /* k = 0 */
-            failures += dbl ? d_run_case(kern, &k0) : s_run_case(kern, &k0);
+            failures += run_case(kern, dbl, &k0);
         }
     if (failures)
         fail_msg("%s: NaN in C leaked into %d results with beta = 0", kern->name, failures);
@@ -186,7 +115,7 @@ static int random_case(const bs_kernel *kern, int dbl, int m, int n, int k)
     int s = pick(0, 3);
     gcase g = {pick(0, 1) ? 'R' : 'C', tr[pick(0, 2)], tr[pick(0, 2)], m, n, k, pick(0, 5),
                sc[s][0], sc[s][1], sc[s][1] == 0 && pick(0, 1)};
-    return dbl ? d_run_case(kern, &g) : s_run_case(kern, &g);
+    return run_case(kern, dbl, &g);
 }
 
 static const char *const heavy[] = {"blocked", "vectorized", "parallel", "auto", NULL};
@@ -205,8 +134,8 @@ static void edges_for(int dbl)
 
 static int edges_with(int dbl, long small_mnk)
 {
-    bs_kernel_setup su;
-    bs_kernels_setup(&su);
+    bs_kernel_desc su;
+    bs_kernels_describe(&su);
     const int mr = dbl ? su.d_tile[0] : su.s_tile[0], nr = dbl ? su.d_tile[1] : su.s_tile[1];
     bs_kernel_params p = {.mc = 2 * mr, .kc = 24, .nc = 3 * nr, .isa = su.isa, .nthreads = 3,
                           .small_mnk = small_mnk};
@@ -266,6 +195,43 @@ static void test_random_d(void **state) { (void)state; random_sizes(1); }
 static void test_semantics_s(void **state) { (void)state; for (const char *const *n = heavy; *n; n++) sweep(bs_kernel_find(*n), 0), nan_sweep(bs_kernel_find(*n), 0); }
 static void test_semantics_d(void **state) { (void)state; for (const char *const *n = heavy; *n; n++) sweep(bs_kernel_find(*n), 1), nan_sweep(bs_kernel_find(*n), 1); }
 
+/* Every family is complete and fits the edge scratch; names are unique and findable; the
+ * last one runs on any CPU; configuring by name selects exactly that family. */
+static void test_family_table(void **state)
+{
+    (void)state;
+    int n = 0;
+    const bs_family *last = NULL;
+    for (const bs_family *const *f = bs_families; *f; f++, n++) {
+        const bs_family *u = *f;
+        assert_non_null(u->name);
+        assert_ptr_equal(bs_family_find(u->name), u);
+        const bs_sukr_tile st[] = {u->s.main, u->s.small};
+        const bs_dukr_tile dt[] = {u->d.main, u->d.small};
+        for (int i = 0; i < 2; i++) {
+            assert_non_null(st[i].fn);
+            assert_non_null(dt[i].fn);
+            assert_true(st[i].mr >= 1 && st[i].mr <= BS_MAX_MR && st[i].nr >= 1 && st[i].nr <= BS_MAX_NR);
+            assert_true(dt[i].mr >= 1 && dt[i].mr <= BS_MAX_MR && dt[i].nr >= 1 && dt[i].nr <= BS_MAX_NR);
+        }
+        if (bs_cpu_runs(u->needs)) {
+            bs_kernel_params p = {.isa = u->name};
+            assert_null(bs_kernels_configure(&p));
+            bs_kernel_desc kd;
+            bs_kernels_describe(&kd);
+            assert_string_equal(kd.isa, u->name);
+            assert_int_equal(kd.s_tile[0], u->s.main.mr);
+            assert_int_equal(kd.d_tile[1], u->d.main.nr);
+            assert_non_null(strstr(kd.isas_supported, u->name));
+        }
+        last = u;
+    }
+    assert_true(n >= 2);
+    assert_int_equal(last->needs, 0u);
+    bs_kernel_params def = {0};
+    bs_kernels_configure(&def);
+}
+
 int main(void)
 {
     int rc = 0;
@@ -284,23 +250,28 @@ int main(void)
         }
         rc |= _cmocka_run_group_tests("kernels", tests, n, NULL, NULL);
     }
-    /* every microkernel family this CPU runs, forced in turn (BLASSHIM_ISA's mechanism) */
-    static const char *isas[] = {"avx512", "avx2", "sse2", "generic"};
-    for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {
-        bs_kernel_params probe = {.isa = isas[i]};
-        if (bs_kernels_configure(&probe)) {
-            printf("[  SKIPPED ] isa %s: this CPU cannot run it\n", isas[i]);
+    /* the family table itself: complete entries, tiles within the scratch bounds */
+    {
+        const struct CMUnitTest tests[] = {cmocka_unit_test(test_family_table)};
+        rc |= _cmocka_run_group_tests("families", tests, 1, NULL, NULL);
+    }
+    /* every microkernel family this CPU runs, forced in turn (BLASSHIM_ISA's mechanism): the
+     * list is the kernels' own, so a new family is tested without being named here */
+    for (const bs_family *const *f = bs_families; *f; f++) {
+        const char *isa = (*f)->name;
+        if (!bs_cpu_runs((*f)->needs)) {
+            printf("[  SKIPPED ] isa %s: this CPU cannot run it\n", isa);
             continue;
         }
         char group[32];
-        snprintf(group, sizeof group, "isa_%s", isas[i]);
+        snprintf(group, sizeof group, "isa_%s", isa);
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test_prestate_setup_teardown(test_semantics_s, use_isa, NULL, (void *)isas[i]),
-            cmocka_unit_test_prestate_setup_teardown(test_semantics_d, use_isa, NULL, (void *)isas[i]),
-            cmocka_unit_test_prestate_setup_teardown(test_edges_s, use_isa, NULL, (void *)isas[i]),
-            cmocka_unit_test_prestate_setup_teardown(test_edges_d, use_isa, NULL, (void *)isas[i]),
-            cmocka_unit_test_prestate_setup_teardown(test_random_s, use_isa, NULL, (void *)isas[i]),
-            cmocka_unit_test_prestate_setup_teardown(test_random_d, use_isa, NULL, (void *)isas[i]),
+            cmocka_unit_test_prestate_setup_teardown(test_semantics_s, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_semantics_d, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_edges_s, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_edges_d, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_random_s, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_random_d, use_isa, NULL, (void *)isa),
         };
         rc |= _cmocka_run_group_tests(group, tests, sizeof tests / sizeof tests[0], NULL, NULL);
     }

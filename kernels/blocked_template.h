@@ -1,0 +1,151 @@
+/* kernels/blocked_template.h — include-template (T, P; see gemm.h): the loop nest of blocked.c
+ * for one element type, bs_?gemm_blocked_run, and its packing routines. */
+
+/* A len x kc panel whose element (i, p) is x[i * rs + p * cs], into w-wide slivers,
+ * p-major inside a sliver and zero-padded to whole slivers. One of rs, cs is 1 (or both):
+ * rs == 1 copies each k step whole; otherwise the w rows are read as w sequential streams
+ * and written sequentially. Packs op(A) (w = MR) and op(B) (w = NR). */
+static void BS_P(pack)(const T *x, bs_idx rs, bs_idx cs, bs_idx len, bs_idx kc, int w, T *out)
+{
+    for (bs_idx s = 0; s < len; s += w, out += kc * w, x += w * rs) {
+        const bs_idx rows = min_idx(w, len - s);
+        if (rs == 1) {
+            for (bs_idx p = 0; p < kc; p++) {
+                T *dst = out + p * w;
+                memcpy(dst, x + p * cs, (size_t)rows * sizeof(T));
+                for (bs_idx i = rows; i < w; i++)
+                    dst[i] = 0;
+            }
+        } else {
+            const T *src[BS_MAX_MR > BS_MAX_NR ? BS_MAX_MR : BS_MAX_NR];
+            for (bs_idx i = 0; i < w; i++)
+                src[i] = x + (i < rows ? i : 0) * rs;
+            for (bs_idx p = 0; p < kc; p++) {
+                T *dst = out + p * w;
+                for (bs_idx i = 0; i < rows; i++)
+                    dst[i] = src[i][p * cs];
+                for (bs_idx i = rows; i < w; i++)
+                    dst[i] = 0;
+            }
+        }
+    }
+}
+
+/* op(A)(ic:ic+mc, pc:pc+kc) into MR-tall slivers */
+static void BS_P(pack_a)(const BS_P(gemm_args) *g, bs_idx ic, bs_idx pc, bs_idx mc, bs_idx kc,
+                         int mr, T *ap)
+{
+    if (g->transa == 'N')
+        BS_P(pack)(g->a + ic + pc * g->lda, 1, g->lda, mc, kc, mr, ap);
+    else
+        BS_P(pack)(g->a + pc + ic * g->lda, g->lda, 1, mc, kc, mr, ap);
+}
+
+/* op(B)(pc:pc+kc, jc:jc+nc) into NR-wide slivers: element (j, p) is op(B)(p, j) */
+static void BS_P(pack_b)(const BS_P(gemm_args) *g, bs_idx pc, bs_idx jc, bs_idx kc, bs_idx nc,
+                         int nr, T *bp)
+{
+    if (g->transb == 'N')
+        BS_P(pack)(g->b + pc + jc * g->ldb, g->ldb, 1, nc, kc, nr, bp);
+    else
+        BS_P(pack)(g->b + jc + pc * g->ldb, 1, g->ldb, nc, kc, nr, bp);
+}
+
+/* alpha = 0 or k = 0: C = beta C, and beta = 0 writes zeros without reading C */
+static void BS_P(scale_c)(const BS_P(gemm_args) *g)
+{
+    if (g->beta == (T)1)
+        return;
+    for (bs_idx j = 0; j < g->n; j++) {
+        T *c = g->c + j * g->ldc;
+        for (bs_idx i = 0; i < g->m; i++)
+            c[i] = g->beta == (T)0 ? (T)0 : g->beta * c[i];
+    }
+}
+
+size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_kernel_info *info)
+{
+    if (g->m <= 0 || g->n <= 0)
+        return 0;
+    if (g->alpha == (T)0 || g->k <= 0) {
+        BS_P(scale_c)(g);
+        return 0;
+    }
+    bs_plan shrunk = *plan;
+    const bs_plan *pl = plan;
+    /* direct (SIMD microkernels only): B read in place, and A too when transa = 'N' */
+    const int direct = pl->direct && pl->fam->direct;
+    const int mr = direct ? pl->fam->P.small.mr : pl->fam->P.main.mr;
+    const int nr = direct ? pl->fam->P.small.nr : pl->fam->P.main.nr;
+    const BS_P(ukr) ukr = direct ? pl->fam->P.small.fn : pl->fam->P.main.fn;
+    const int direct_a = direct && g->transa == 'N';
+    const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
+    size_t a_elems, b_elems, bytes;
+    T *bp;
+    /* The packing buffers for these tiles; when memory is short, smaller tiles (halving the
+     * largest until one sliver), and when not even that fits, the naive loop, which needs
+     * none: never a wrong result. The caller hears of it through info->warning. */
+    for (;;) {
+        const bs_idx kc_max = min_idx(pl->blk.kc, g->k);
+        const bs_idx nc_max = min_idx(pl->blk.nc, g->n), mc_max = min_idx(pl->blk.mc, g->m);
+        b_elems = (size_t)kc_max * (size_t)(direct ? 0 : (nc_max + nr - 1) / nr * nr);
+        a_elems = direct_a ? 0 : (size_t)kc_max * (size_t)((mc_max + mr - 1) / mr * mr);
+        bytes = (a_elems + b_elems) * sizeof(T) + 64;
+        if ((bp = bs_workspace(bytes)) != NULL)
+            break;
+        /* halve the larger of the A and B panels' widths, then KC, down to one sliver */
+        bs_idx *half = nc_max > nr && nc_max >= mc_max ? &shrunk.blk.nc
+                       : mc_max > mr                   ? &shrunk.blk.mc
+                       : nc_max > nr                   ? &shrunk.blk.nc
+                       : kc_max > 8                    ? &shrunk.blk.kc
+                                                       : NULL;
+        if (!half) {
+            info->warning = "no packing workspace could be allocated: the call ran on the naive "
+                            "kernel";
+            info->ran = "naive";
+            bs_kernel_info ni = {.threads = 0};
+            BS_P(gemm_naive)(g, &ni);
+            return 0;
+        }
+        const bs_idx have = half == &shrunk.blk.nc ? nc_max : half == &shrunk.blk.mc ? mc_max : kc_max;
+        const bs_idx unit = half == &shrunk.blk.nc ? nr : half == &shrunk.blk.mc ? mr : 8;
+        *half = have / 2 / unit * unit;
+        if (*half < unit)
+            *half = unit;
+        pl = &shrunk;
+        info->warning = "the packing workspace for the configured tiles could not be allocated: "
+                        "the call ran with smaller tiles";
+    }
+    T *ap = bp + (b_elems + 15) / 16 * 16;
+    for (bs_idx jc = 0; jc < g->n; jc += pl->blk.nc) {
+        const bs_idx nc = min_idx(pl->blk.nc, g->n - jc);
+        for (bs_idx pc = 0; pc < g->k; pc += pl->blk.kc) {
+            const bs_idx kc = min_idx(pl->blk.kc, g->k - pc);
+            const T beta = pc == 0 ? g->beta : (T)1;
+            if (!direct)
+                BS_P(pack_b)(g, pc, jc, kc, nc, nr, bp);
+            for (bs_idx ic = 0; ic < g->m; ic += pl->blk.mc) {
+                const bs_idx mc = min_idx(pl->blk.mc, g->m - ic);
+                if (!direct_a)
+                    BS_P(pack_a)(g, ic, pc, mc, kc, mr, ap);
+                for (bs_idx jr = 0; jr < nc; jr += nr) {
+                    const int ncols = (int)min_idx(nr, nc - jr);
+                    const T *bs = bp + (jr / nr) * kc * nr;
+                    bs_idx rs = nr, cs = 1;
+                    if (direct) {
+                        bs = g->b + pc * rsb + (jc + jr) * csb;
+                        rs = rsb, cs = csb;
+                    }
+                    T *cc = g->c + ic + (jc + jr) * g->ldc;
+                    for (bs_idx ir = 0; ir < mc; ir += mr) {
+                        const T *as = direct_a ? g->a + ic + ir + pc * g->lda
+                                               : ap + (ir / mr) * kc * mr;
+                        ukr(kc, as, direct_a ? g->lda : mr, bs, rs, cs, g->alpha, beta,
+                            cc + ir, g->ldc, (int)min_idx(mr, mc - ir), ncols);
+                    }
+                }
+            }
+        }
+    }
+    return bytes;
+}
