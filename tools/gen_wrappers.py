@@ -95,6 +95,8 @@ def f77_param(kind, name, t):
         return f"const {INT['fortran']} *{name}"
     if kind in ("o", "iw"):
         return f"{INT['fortran']} *{name}"
+    if kind == "iv":
+        return f"const {INT['fortran']} *{name}"
     if kind == "t":
         return f"const char *{name}"
     if kind in ("a", "v"):
@@ -140,8 +142,8 @@ def fields(r, api, sp_enum):
     for kind, name in r["args"]:
         if kind == "i" and name in f:
             f[name] = f"{deref}{name}"
-        elif kind == "t" and name.startswith("job"):
-            jobs.append(f"(char)*{name}")
+        elif kind == "t" and name not in ("trans", "transa", "transb", "uplo", "side", "diag"):
+            jobs.append(f"(char)*{name}")  # LAPACK's jobz, jobu, range, norm, ...
         elif kind == "t":
             field = {"trans": "transa"}.get(name, name) + "_raw"
             f[field] = f"(int)*{name}" if api == "fortran" else f"(int){name}"

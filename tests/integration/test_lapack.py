@@ -3,11 +3,13 @@ reference LAPACK and OpenBLAS's; every LAPACK call recorded once with its fields
 it makes nested under it (parent, depth), the totals counted once, results unchanged."""
 import json
 import math
+import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from conftest import BUILD, PYTHON, Report, run
+from conftest import BUILD, PYTHON, ROOT, Report, run
 
 LAPACKPROBE = BUILD / "tests" / "integration" / "lapackprobe"
 TOOL = BUILD / "blasshim-report"
@@ -218,3 +220,41 @@ def test_summary_mode_counts_nested_calls_apart(tmp):
                          text=True, check=True).stdout
     s = json.loads(out)
     assert (s["calls"], s["nested_calls"]) == (len(EXPECTED), sum(a["count"] for a in nested))
+
+
+LAPACK_H = Path("/usr/include/lapack.h")
+
+
+def lapack_h():
+    """{routine: [(type, name)]} from the system's lapack.h (liblapacke-dev), string lengths
+    aside."""
+    out = {}
+    text = LAPACK_H.read_text()
+    for m in re.finditer(r"void LAPACK_(\w+?)(?:_base)?\((.*?)\);", text, re.S):
+        body = re.sub(r"#ifdef LAPACK_FORTRAN_STRLEN_END.*?#endif", "", m.group(2), flags=re.S)
+        params = [p.split() for p in body.replace("const*", "const *").split(",") if p.strip()]
+        out[m.group(1)] = [("".join(p[:-1]), p[-1].lstrip("*").lower()) for p in params]
+    return out
+
+
+@pytest.mark.skipif(not LAPACK_H.exists(), reason="liblapacke-dev not installed")
+def test_table_matches_lapack_h():
+    """Every routine of shim/lapack.tab has the arguments lapack.h declares: names, order,
+    types and constness (a wrapper forwards what it declares: one missing would be lost)."""
+    elem = {"s": "float", "d": "double", "c": "lapack_complex_float", "z": "lapack_complex_double"}
+    real = {"s": "float", "d": "double", "c": "float", "z": "double"}
+    declared = lapack_h()
+    n = 0
+    for line in (ROOT / "shim" / "lapack.tab").read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, types, _, _, *args = line.split("|")[0].split()
+        for t in types:
+            kinds = {"i": "lapack_intconst*", "o": "lapack_int*", "iw": "lapack_int*",
+                     "iv": "lapack_intconst*", "t": "charconst*", "v": f"{elem[t]}const*",
+                     "w": f"{elem[t]}*", "rw": f"{real[t]}*", "r": f"{real[t]}const*"}
+            got = [(kinds[k], a) for k, a in (x.split(":") for x in args)]
+            routine = name.replace("?", t)
+            assert declared[routine] == got, routine
+            n += 1
+    assert n >= 120
