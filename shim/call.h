@@ -56,18 +56,18 @@ typedef struct bs_call {
     int order_raw, transa_raw, transb_raw, uplo_raw, side_raw, diag_raw;
     char order, transa, transb; /* decoded by bs_gemm_decode: 'R'/'C', 'N'/'T'/'C', '?' bad */
     int64_t m, n, k, nrhs, lda, ldb, ldc; /* -1 where the routine has none */
-    int64_t incx, incy;             /* BS_NULL_I64 where it has none */
-    double alpha, beta;             /* NaN where it has none (complex: the real part) */
-    double flops;                   /* the standard count, < 0 when the routine has none */
-    char job[4];                    /* LAPACK job characters as passed, in argument order */
-    int64_t info;                   /* LAPACK info after the call; BS_NULL_I64 for BLAS */
+    int64_t incx, incy;                   /* BS_NULL_I64 where it has none */
+    double alpha, beta;                   /* NaN where it has none (complex: the real part) */
+    double flops;                         /* the standard count, < 0 when the routine has none */
+    char job[4];                          /* LAPACK character arguments (jobz, range, ...) */
+    int64_t info;                         /* LAPACK info after the call; BS_NULL_I64 for BLAS */
     /* nesting: a routine whose BLAS (and LAPACK) calls are its children, recorded with
      * parent = its seq (LAPACK); seq, parent, depth are filled by the call path */
     int nests;
     int64_t seq, parent;
     int depth;
-    int elem;                       /* bytes per element, for the operand spans; 0: none */
-    void *caller_ip;                /* return address into the caller of the entry point */
+    int elem;        /* bytes per element, for the operand spans; 0: none */
+    void *caller_ip; /* return address into the caller of the entry point */
     bs_probe probe;
 } bs_call;
 

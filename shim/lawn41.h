@@ -15,7 +15,8 @@ static inline double bs_lawn41(int cplx, double muls, double adds)
 static inline double bs_lawn41_getrf(int cplx, double m, double n)
 {
     if (m >= n)
-        return bs_lawn41(cplx, 0.5 * m * n * n - n * n * n / 6 + 0.5 * m * n - 0.5 * n * n + 2 * n / 3,
+        return bs_lawn41(cplx,
+                         0.5 * m * n * n - n * n * n / 6 + 0.5 * m * n - 0.5 * n * n + 2 * n / 3,
                          0.5 * m * n * n - n * n * n / 6 - 0.5 * m * n + n / 6);
     return bs_lawn41(cplx, 0.5 * n * m * m - m * m * m / 6 + 0.5 * n * m - 0.5 * m * m + 2 * m / 3,
                      0.5 * n * m * m - m * m * m / 6 - 0.5 * n * m + m / 6);
@@ -64,7 +65,8 @@ static inline double bs_lawn41_trtrs(int cplx, double n, double nrhs)
 
 static inline double bs_lawn41_trtri(int cplx, double n)
 {
-    return bs_lawn41(cplx, n * n * n / 6 + 0.5 * n * n + n / 3, n * n * n / 6 - 0.5 * n * n + n / 3);
+    return bs_lawn41(cplx, n * n * n / 6 + 0.5 * n * n + n / 3,
+                     n * n * n / 6 - 0.5 * n * n + n / 3);
 }
 
 /* QR of an m x n matrix (LQ of m x n: QR of n x m) */
@@ -80,8 +82,9 @@ static inline double bs_lawn41_geqrf(int cplx, double m, double n)
 /* the m x n Q of k elementary reflectors (orgqr, ungqr) */
 static inline double bs_lawn41_ungqr(int cplx, double m, double n, double k)
 {
-    return bs_lawn41(cplx, 2 * m * n * k - (m + n) * k * k + 2 * k * k * k / 3 + 2 * n * k - k * k - 5 * k / 3,
-                     2 * m * n * k - (m + n) * k * k + 2 * k * k * k / 3 + n * k - m * k + k / 3);
+    return bs_lawn41(
+        cplx, 2 * m * n * k - (m + n) * k * k + 2 * k * k * k / 3 + 2 * n * k - k * k - 5 * k / 3,
+        2 * m * n * k - (m + n) * k * k + 2 * k * k * k / 3 + n * k - m * k + k / 3);
 }
 
 #endif

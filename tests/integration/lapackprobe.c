@@ -66,7 +66,8 @@ int main(void)
 
     for (int j = 0; j < N; j++)
         for (int i = 0; i < N; i++)
-            z[i + j * N] = ((i + 2 * j) % 11) / 11.0 + I * ((3 * i + j) % 7) / 7.0 + (i == j ? N : 0);
+            z[i + j * N] =
+                ((i + 2 * j) % 11) / 11.0 + I * ((3 * i + j) % 7) / 7.0 + (i == j ? N : 0);
     for (int i = 0; i < N; i++)
         zb[i] = 1.0 - I * (i % 3);
     const int one = 1;
