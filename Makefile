@@ -29,6 +29,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/tes
 EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
             $(BUILD)/tests/integration/blasprobe $(BUILD)/tests/integration/wheelprobe \
             $(BUILD)/tests/integration/lapackprobe \
+            $(BUILD)/tests/integration/limitprobe \
             $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm) \
             $(if $(shell command -v mpicc),$(BUILD)/examples/mpi_gemm)
 
@@ -81,6 +82,10 @@ $(BUILD)/examples/dgemm_example: examples/dgemm_example.c
 $(BUILD)/tests/integration/gemmprobe: tests/integration/gemmprobe.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lblas -lm -lpthread -ldl
+
+$(BUILD)/tests/integration/limitprobe: tests/integration/limitprobe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lblas -lpthread
 
 $(BUILD)/tests/integration/blasprobe: tests/integration/blasprobe.c
 	@mkdir -p $(dir $@)

@@ -88,8 +88,14 @@ static double measure(int kern, int dbl, int m, int n, int k, void *a, void *b, 
 
 /* The shapes of issue #11: its table, every n from 1 to 65 and the listed squares, the ML
  * shapes. m, n, k. */
+static int nuser, user[32][3]; /* --shape */
+
 static int sweep_shapes(int (*out)[3], int cap)
 {
+    if (nuser) { /* the user's shapes instead */
+        memcpy(out, user, sizeof user[0] * (size_t)(nuser < cap ? nuser : cap));
+        return nuser < cap ? nuser : cap;
+    }
     static const int squares[] = {96,  100, 127, 128, 129, 150, 192, 200, 255,  256,
                                    257, 300, 384, 500, 512, 513, 768, 1000, 1024};
     static const int other[][3] = {{1, 512, 512},   {2, 128, 128},    {64, 1, 512},
@@ -217,7 +223,14 @@ static int sweep_run(const char *self, const char *shim, int ci, double (*t)[SWE
             snprintf(nt, sizeof nt, "%d", nthreads);
             setenv("BLASSHIM_NUM_THREADS", nt, 1);
         }
-        execl(self, self, "--sweep-child", children[ci].name, (char *)NULL);
+        char *args[4 + 2 * 32] = {(char *)self, "--sweep-child", (char *)children[ci].name};
+        char shapes[32][40];
+        for (int i = 0, a = 3; i < nuser; i++) {
+            snprintf(shapes[i], sizeof shapes[i], "%dx%dx%d", user[i][0], user[i][1], user[i][2]);
+            args[a++] = "--shape";
+            args[a++] = shapes[i];
+        }
+        execv(self, args);
         _exit(127);
     }
     close(fd[1]);
@@ -298,8 +311,7 @@ static int sweep(const char *self, int passes)
 
 int main(int argc, char **argv)
 {
-    int quick = 0, nuser = 0;
-    int user[32][3];
+    int quick = 0;
     const char *only = NULL;
     bs_kernel_params params = {0};
     cpu_set_t set;
@@ -339,8 +351,11 @@ int main(int argc, char **argv)
     if (child)
         return sweep_child(child);
     if (do_sweep) {
-        printf("OpenBLAS core: %s; %d threads for parallel and OpenBLAS-2\n",
-               ob_corename ? ob_corename() : "?", nthreads);
+        double xs, xd;
+        bs_kernels_crossover(&xs, &xd);
+        printf("OpenBLAS core: %s; %d threads for parallel and OpenBLAS-2; parallel/auto use the "
+               "pool from m*n*k = %.0f^3 (sgemm), %.0f^3 (dgemm), measured at the first call\n",
+               ob_corename ? ob_corename() : "?", nthreads, cbrt(xs), cbrt(xd));
         return sweep(argv[0], passes < 1 ? 1 : passes);
     }
 

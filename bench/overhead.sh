@@ -14,9 +14,11 @@ run() { # name, then environment assignments
     echo "$name $v" >> "$out/times"
     rm -f "$out"/*.jsonl
 }
-runpy() { # name, then environment assignments
+runpy() { # name (dot_*: the products go through np.dot), then environment assignments
     name=$1; shift
-    v=$(cd "$out" && env "$@" /usr/bin/python3 "$OLDPWD/bench/overhead_py.py" 50000 | sed -n 's/^ns_per_call //p')
+    case $name in dot_*) product=dot ;; *) product=matmul ;; esac
+    v=$(cd "$out" && env "$@" /usr/bin/python3 "$OLDPWD/bench/overhead_py.py" 50000 $product |
+        sed -n 's/^ns_per_call //p')
     echo "$name $v" >> "$out/times"
     rm -f "$out"/*.jsonl
 }
@@ -32,6 +34,8 @@ for round in 1 2 3; do
     runpy py_none
     runpy py_off LD_PRELOAD="$lib" BLASSHIM_LOG=summary BLASSHIM_PYTHON=0 BLASSHIM_REPORT=r.jsonl
     runpy py_on LD_PRELOAD="$lib" BLASSHIM_LOG=summary BLASSHIM_REPORT=r.jsonl
+    runpy dot_inner LD_PRELOAD="$lib" BLASSHIM_LOG=summary BLASSHIM_PYCALLER=innermost BLASSHIM_REPORT=r.jsonl
+    runpy dot_user LD_PRELOAD="$lib" BLASSHIM_LOG=summary BLASSHIM_REPORT=r.jsonl
 done
 awk '
     { if (!($1 in best) || $2 < best[$1]) best[$1] = $2 }
@@ -49,4 +53,8 @@ awk '
         printf "%-34s %10.1f %12.1f\n", "BLASSHIM_PYTHON=0", best["py_off"], best["py_off"] - best["py_none"]
         printf "%-34s %10.1f %12.1f\n", "Python call sites (default)", best["py_on"], best["py_on"] - best["py_none"]
         printf "%-34s %23.1f\n", "cost of py_caller per call", best["py_on"] - best["py_off"]
+        printf "\nthe same through np.dot (one library frame, NumPy'"'"'s, before the user'"'"'s line):\n"
+        printf "%-34s %10.1f\n", "BLASSHIM_PYCALLER=innermost", best["dot_inner"]
+        printf "%-34s %10.1f\n", "BLASSHIM_PYCALLER=user (default)", best["dot_user"]
+        printf "%-34s %23.1f\n", "cost of skipping it per call", best["dot_user"] - best["dot_inner"]
     }' "$out/times"

@@ -63,6 +63,26 @@ static void BS_P(scale_c)(const BS_P(gemm_args) *g)
     }
 }
 
+/* One tile of C, rows x cols (at most the microkernel's mr x nr): the microkernel itself when
+ * the tile is full, else the family's edge kernels covering it exactly (rows of one vector or
+ * two, columns 8, 4, 2, 1 at a time), so a ragged edge costs in proportion to its size. */
+static inline void BS_P(tile)(const BS_P(ukr_set) *set, BS_P(ukr) full, int mr, int nr, bs_idx k,
+                              const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T alpha,
+                              T beta, T *c, bs_idx ldc, int rows, int cols)
+{
+    if ((rows == mr && cols == nr) || !set->edge[0][0] || rows > 2 * set->lanes) {
+        full(k, a, rsa, b, rsb, csb, alpha, beta, c, ldc, rows, cols);
+        return;
+    }
+    const int v = rows > set->lanes;
+    for (int j = 0, w = 8; j < cols; j += w) {
+        while (w > cols - j)
+            w /= 2;
+        const int wi = w == 8 ? 3 : w == 4 ? 2 : w == 2 ? 1 : 0;
+        set->edge[v][wi](k, a, rsa, b + j * csb, rsb, csb, alpha, beta, c + j * ldc, ldc, rows, w);
+    }
+}
+
 size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_kernel_info *info)
 {
     if (g->m <= 0 || g->n <= 0)
@@ -140,12 +160,62 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_
                     for (bs_idx ir = 0; ir < mc; ir += mr) {
                         const T *as = direct_a ? g->a + ic + ir + pc * g->lda
                                                : ap + (ir / mr) * kc * mr;
-                        ukr(kc, as, direct_a ? g->lda : mr, bs, rs, cs, g->alpha, beta,
-                            cc + ir, g->ldc, (int)min_idx(mr, mc - ir), ncols);
+                        BS_P(tile)(&pl->fam->P, ukr, mr, nr, kc, as, direct_a ? g->lda : mr, bs,
+                                   rs, cs, g->alpha, beta, cc + ir, g->ldc,
+                                   (int)min_idx(mr, mc - ir), ncols);
                     }
                 }
             }
         }
     }
     return bytes;
+}
+
+/* The direct path of masked-load families for small problems with op(A) = A: no packing, no
+ * blocking, no workspace; the tiles of C one after another over the whole of k, A and B read
+ * in place, C held in registers (ukernel.h). */
+void BS_P(gemm_direct_run)(const BS_P(gemm_args) *g, const bs_family *f)
+{
+    if (g->m <= 0 || g->n <= 0)
+        return;
+    if (g->alpha == (T)0 || g->k <= 0) {
+        BS_P(scale_c)(g);
+        return;
+    }
+    const BS_P(ukr_tile) *t = &f->P.small;
+    const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
+    for (bs_idx j = 0; j < g->n; j += t->nr)
+        for (bs_idx i = 0; i < g->m; i += t->mr)
+            BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda, g->b + j * csb, rsb,
+                       csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc,
+                       (int)min_idx(t->mr, g->m - i), (int)min_idx(t->nr, g->n - j));
+}
+
+/* Few rows (m <= 4), op(B) = B and k of at least a vector: C as dot products with the
+ * family's dot kernel, B streamed once. The rows of op(A) are contiguous along k when
+ * transa = 'T' (or one row with lda = 1); otherwise they are first copied (m x k) into the
+ * workspace. Returns 0 when this path does not apply (or memory is short), else 1 with
+ * *bytes the workspace used. */
+int BS_P(gemm_dot_run)(const BS_P(gemm_args) *g, const bs_family *f, size_t *bytes)
+{
+    const BS_P(ukr_set) *set = &f->P;
+    if (!set->dot || g->m <= 0 || g->m > 4 || g->n <= 0 || g->transb != 'N' ||
+        g->k < set->lanes || g->alpha == (T)0)
+        return 0;
+    const T *at = g->a;
+    bs_idx ldat = g->lda;
+    *bytes = 0;
+    if (g->transa == 'N' && !(g->m == 1 && g->lda == 1)) {
+        *bytes = (size_t)g->m * (size_t)g->k * sizeof(T);
+        T *w = bs_workspace(*bytes);
+        if (!w)
+            return 0;
+        for (bs_idx p = 0; p < g->k; p++)
+            for (bs_idx i = 0; i < g->m; i++)
+                w[i * g->k + p] = g->a[i + p * g->lda];
+        at = w;
+        ldat = g->k;
+    }
+    set->dot(g->m, g->n, g->k, at, ldat, g->b, g->ldb, g->alpha, g->beta, g->c, g->ldc);
+    return 1;
 }

@@ -2,6 +2,8 @@
  * and tile sizes each runs the shared loop nest (blocked.c) with, the 2-D split of the
  * parallel kernel, and auto's choice by shape. */
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -16,10 +18,12 @@
 #define SMALL_MNK (256L * 256 * 256)
 #endif
 
-/* Measured with `make bench` on the reference machine (README, "auto"): below this many
- * multiply-adds (m*n*k) waking a second thread costs more than it brings. The crossover is
- * at ~25 us of single-thread work, so sgemm (twice the flop rate) needs a larger problem. */
-static const double parallel_min_mnk[2] = {160.0 * 160 * 160, 112.0 * 112 * 112};
+/* Below this many multiply-adds (m*n*k) the pool costs more than it brings, per element
+ * type: measured on this machine at the first call that could use the pool (calibrate), and
+ * clamped to a sane range. */
+static double parallel_min_mnk[2];
+#define MIN_MNK_LO (24.0 * 24 * 24)
+#define MIN_MNK_HI (512.0 * 512 * 512)
 
 enum { TS, TD }; /* element type index */
 
@@ -81,6 +85,13 @@ const char *bs_kernels_configure(const bs_kernel_params *p)
     return msg;
 }
 
+static long long mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static void ready(void)
 {
     if (!kst.ready) {
@@ -136,5 +147,33 @@ static void share(bs_idx len, bs_idx unit, int part, int parts, bs_idx *lo, bs_i
     if (*hi > len) *hi = len;
 }
 
+static double min_mnk(int t);
+
 #define BS_TEMPLATE "drivers_template.h"
 #include "each_type.h"
+
+static pthread_once_t calibrated = PTHREAD_ONCE_INIT;
+
+static void calibrate(void)
+{
+    parallel_min_mnk[TS] = bs_scrossover(kst.nthreads);
+    parallel_min_mnk[TD] = bs_dcrossover(kst.nthreads);
+}
+
+/* The crossover of element type t, measured once, the first time it is asked for. */
+static double min_mnk(int t)
+{
+    pthread_once(&calibrated, calibrate);
+    return parallel_min_mnk[t];
+}
+
+void bs_kernels_crossover(double *s_mnk, double *d_mnk)
+{
+    ready();
+    if (kst.nthreads < 2) {
+        *s_mnk = *d_mnk = 0;
+        return;
+    }
+    *s_mnk = min_mnk(TS);
+    *d_mnk = min_mnk(TD);
+}

@@ -9,13 +9,28 @@ void BS_P(gemm_blocked)(const BS_P(gemm_args) *g, bs_kernel_info *info)
     info->workspace_bytes = BS_P(gemm_blocked_run)(g, &kst.blocked[TI], info);
 }
 
+/* One (sub)problem on one thread with vectorized's microkernels, by shape: few rows as dot
+ * products, small problems direct, the rest through the packed loop nest. Returns the
+ * workspace used. */
+static size_t BS_P(run)(const BS_P(gemm_args) *g, bs_kernel_info *info)
+{
+    bs_plan pl = kst.vector[TI];
+    size_t bytes;
+    if (BS_P(gemm_dot_run)(g, pl.fam, &bytes))
+        return bytes;
+    pl.direct = (double)g->m * (double)g->n * (double)g->k <= kst.small_mnk;
+    if (pl.direct && pl.fam->direct && g->transa == 'N') {
+        BS_P(gemm_direct_run)(g, pl.fam);
+        return 0;
+    }
+    return BS_P(gemm_blocked_run)(g, &pl, info);
+}
+
 void BS_P(gemm_vectorized)(const BS_P(gemm_args) *g, bs_kernel_info *info)
 {
     ready();
-    bs_plan pl = kst.vector[TI];
-    pl.direct = (double)g->m * (double)g->n * (double)g->k <= kst.small_mnk;
     info->threads = 1;
-    info->workspace_bytes = BS_P(gemm_blocked_run)(g, &pl, info);
+    info->workspace_bytes = BS_P(run)(g, info);
 }
 
 typedef struct BS_P(par_job) {
@@ -34,7 +49,8 @@ static void BS_P(par_part)(void *arg, int part, int parts)
     int tm = 1, tn = 1;
     grid(g->m, g->n, parts, &tm, &tn);
     bs_idx m0, m1, n0, n1;
-    share(g->m, pl->fam->P.main.mr, part % tm, tm, &m0, &m1);
+    /* rows in whole vectors where the family has edge kernels, else whole tiles */
+    share(g->m, pl->fam->P.lanes ? pl->fam->P.lanes : pl->fam->P.main.mr, part % tm, tm, &m0, &m1);
     share(g->n, pl->fam->P.main.nr, part / tm, tn, &n0, &n1);
     if (m1 <= m0 || n1 <= n0)
         return;
@@ -47,7 +63,7 @@ static void BS_P(par_part)(void *arg, int part, int parts)
     const int timed = job->want_cpu && part > 0; /* the caller times its own part */
     const long long cpu0 = timed ? thread_cpu_ns() : 0;
     bs_kernel_info mine = {.threads = 1};
-    atomic_fetch_add(&job->ws, BS_P(gemm_blocked_run)(&sub, pl, &mine));
+    atomic_fetch_add(&job->ws, BS_P(run)(&sub, &mine));
     if (timed)
         atomic_fetch_add(&job->helper_cpu, thread_cpu_ns() - cpu0);
     if (mine.warning)
@@ -56,11 +72,48 @@ static void BS_P(par_part)(void *arg, int part, int parts)
         atomic_store(&job->ran, mine.ran);
 }
 
+/* The m*n*k from which the pool pays on this machine: one n x n x n problem timed on this
+ * thread and on `parts` threads, best of 7 each. With the pool's cost over an even split
+ * o = t_pool - t_one / parts, the split pays from n^3 * o / (t_one * (1 - 1 / parts)). */
+static double BS_P(crossover)(int parts)
+{
+    const bs_idx n = 96;
+    double lo = MIN_MNK_LO, hi = MIN_MNK_HI, fallback = 128.0 * 128 * 128;
+    if (parts < 2)
+        return hi;
+    T *buf = malloc(3 * (size_t)(n * n) * sizeof(T));
+    if (!buf)
+        return fallback;
+    for (bs_idx i = 0; i < 3 * n * n; i++)
+        buf[i] = (T)(i % 7) / 7;
+    BS_P(gemm_args) g = {'N', 'N', n, n, n, 1, buf, n, buf + n * n, n, 0, buf + 2 * n * n, n};
+    bs_kernel_info info = {.threads = 1};
+    double one = 1e30, pool = 1e30;
+    for (int r = 0; r < 8; r++) { /* the first round warms up: pages, caches, threads */
+        long long t0 = mono_ns();
+        BS_P(run)(&g, &info);
+        long long t1 = mono_ns();
+        BS_P(par_job) job = {.g = &g};
+        const int used = bs_pool_run(parts, BS_P(par_part), &job);
+        long long t2 = mono_ns();
+        if (used < 2) {
+            free(buf);
+            return hi; /* no threads to be had */
+        }
+        if (r > 0 && t1 - t0 < one) one = (double)(t1 - t0);
+        if (r > 0 && t2 - t1 < pool) pool = (double)(t2 - t1);
+    }
+    free(buf);
+    double o = pool - one / parts;
+    double at = (double)(n * n * n) * (o > 0 ? o : 0) / (one * (1 - 1.0 / parts));
+    return at < lo ? lo : at > hi ? hi : at;
+}
+
 void BS_P(gemm_parallel)(const BS_P(gemm_args) *g, bs_kernel_info *info)
 {
     ready();
     double mnk = (double)g->m * (double)g->n * (double)g->k;
-    if (mnk < parallel_min_mnk[TI] || kst.nthreads == 1) {
+    if (kst.nthreads == 1 || mnk < min_mnk(TI)) {
         BS_P(gemm_vectorized)(g, info);
         return;
     }
@@ -79,7 +132,7 @@ void BS_P(gemm_auto)(const BS_P(gemm_args) *g, bs_kernel_info *info)
     ready();
     double mnk = (double)g->m * (double)g->n * (double)g->k;
     info->ran = NULL; /* set by the kernel only when it fell back to another */
-    if (kst.nthreads > 1 && mnk >= parallel_min_mnk[TI]) {
+    if (kst.nthreads > 1 && mnk >= min_mnk(TI)) {
         BS_P(gemm_parallel)(g, info);
         if (!info->ran)
             info->ran = "parallel";

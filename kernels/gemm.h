@@ -75,4 +75,9 @@ typedef struct bs_kernel_desc {
 } bs_kernel_desc;
 void bs_kernels_describe(bs_kernel_desc *out);
 
+/* The m*n*k from which parallel uses the pool (and auto chooses parallel), per type: measured
+ * on this machine once, at the first call that asks (here, or a parallel/auto call with more
+ * than one thread; it takes about a millisecond). 0 when only one thread is configured. */
+void bs_kernels_crossover(double *s_mnk, double *d_mnk);
+
 #endif

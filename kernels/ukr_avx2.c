@@ -1,13 +1,12 @@
 /* kernels/ukr_avx2.c — AVX2 + FMA microkernels: MR = 2 vectors (8 doubles / 16 floats),
- * NR = 6, i.e. 12 accumulators in ymm registers. */
+ * NR = 6, i.e. 12 accumulators in ymm registers; the edge kernels (ukr_edges.h) and the
+ * dot-product kernel of few-row problems (ukr_dot_template.h). */
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #include <immintrin.h>
 
 #include "ukernel.h"
 
-#define MV 2
-#define NR 6
 #include "ukr_ops.h"
 #define MASKT __m256i
 #define VLOADM(p, m) OP(maskload)(p, m)
@@ -18,22 +17,37 @@
 #define LANES 4
 #define VMASK(n) _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3))
 #define OP(name) _mm256_##name##_pd
+#define MV 2
+#define NR 6
 #define UKR_NAME dukr_avx2
 #include "ukr_template.h"
+#undef UKR_NAME
+#define EDGE(mv, nr) dukr_avx2_##mv##x##nr
+#include "ukr_edges.h"
+#define DOT_NAME ddot_avx2
+#include "ukr_dot_template.h"
+#undef DOT_NAME
 #undef T
 #undef V
 #undef LANES
 #undef VMASK
 #undef OP
-#undef UKR_NAME
 
 #define T float
 #define V __m256
 #define LANES 8
 #define VMASK(n) _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
 #define OP(name) _mm256_##name##_ps
+#define MV 2
+#define NR 6
 #define UKR_NAME sukr_avx2
 #include "ukr_template.h"
+#undef UKR_NAME
+#define EDGE(mv, nr) sukr_avx2_##mv##x##nr
+#include "ukr_edges.h"
+#define DOT_NAME sdot_avx2
+#include "ukr_dot_template.h"
+#undef DOT_NAME
 
 #pragma GCC pop_options
 
@@ -41,6 +55,16 @@ const bs_family bs_family_avx2 = {
     .name = "avx2",
     .needs = BS_CPU_AVX2 | BS_CPU_FMA,
     .direct = 1,
-    .s = {.main = {2 * 8, NR, sukr_avx2}, .small = {2 * 8, NR, sukr_avx2}},
-    .d = {.main = {2 * 4, NR, dukr_avx2}, .small = {2 * 4, NR, dukr_avx2}},
+    .s = {.main = {2 * 8, 6, sukr_avx2},
+          .small = {2 * 8, 6, sukr_avx2},
+          .lanes = 8,
+          .edge = {{sukr_avx2_1x1, sukr_avx2_1x2, sukr_avx2_1x4, sukr_avx2_1x8},
+                   {sukr_avx2_2x1, sukr_avx2_2x2, sukr_avx2_2x4, sukr_avx2_2x8}},
+          .dot = sdot_avx2},
+    .d = {.main = {2 * 4, 6, dukr_avx2},
+          .small = {2 * 4, 6, dukr_avx2},
+          .lanes = 4,
+          .edge = {{dukr_avx2_1x1, dukr_avx2_1x2, dukr_avx2_1x4, dukr_avx2_1x8},
+                   {dukr_avx2_2x1, dukr_avx2_2x2, dukr_avx2_2x4, dukr_avx2_2x8}},
+          .dot = ddot_avx2},
 };

@@ -1,53 +1,55 @@
 /* kernels/ukr_avx512.c — AVX-512F microkernels: MR = 2 vectors (16 doubles / 32 floats),
  * NR = 12, i.e. 24 accumulators in zmm registers; for the direct small-problem path the same
- * kernel with NR = 8, which divides the small sizes programs use. Compiled for AVX-512F
- * only here; the rest of the library stays baseline x86-64. */
+ * kernel with NR = 8, which divides the small sizes programs use; the edge kernels
+ * (ukr_edges.h) and the dot-product kernel of few-row problems (ukr_dot_template.h).
+ * Compiled for AVX-512F only here; the rest of the library stays baseline x86-64. */
 #pragma GCC push_options
 #pragma GCC target("avx512f,fma")
 #include <immintrin.h>
 
 #include "ukernel.h"
 
-#define MV 2
 #include "ukr_ops.h"
 #define VMASK(n) ((MASKT)((1u << (n)) - 1u))
 #define VLOADM(p, m) OP(maskz_loadu)(m, p)
 #define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
 
-#define NR 12
 #define T double
 #define V __m512d
 #define LANES 8
 #define MASKT __mmask8
 #define OP(name) _mm512_##name##_pd
+#define MV 2
+#define NR 12
 #define UKR_NAME dukr_avx512
 #include "ukr_template.h"
-#undef NR
 #undef UKR_NAME
-#define NR 8
-#define UKR_NAME dukr_avx512_n8
-#include "ukr_template.h"
-#undef NR
-#undef UKR_NAME
+#define EDGE(mv, nr) dukr_avx512_##mv##x##nr
+#include "ukr_edges.h"
+#define DOT_NAME ddot_avx512
+#include "ukr_dot_template.h"
+#undef DOT_NAME
 #undef T
 #undef V
 #undef LANES
 #undef MASKT
 #undef OP
 
-#define NR 12
 #define T float
 #define V __m512
 #define LANES 16
 #define MASKT __mmask16
 #define OP(name) _mm512_##name##_ps
+#define MV 2
+#define NR 12
 #define UKR_NAME sukr_avx512
 #include "ukr_template.h"
-#undef NR
 #undef UKR_NAME
-#define NR 8
-#define UKR_NAME sukr_avx512_n8
-#include "ukr_template.h"
+#define EDGE(mv, nr) sukr_avx512_##mv##x##nr
+#include "ukr_edges.h"
+#define DOT_NAME sdot_avx512
+#include "ukr_dot_template.h"
+#undef DOT_NAME
 
 #pragma GCC pop_options
 
@@ -55,6 +57,16 @@ const bs_family bs_family_avx512 = {
     .name = "avx512",
     .needs = BS_CPU_AVX512F | BS_CPU_FMA,
     .direct = 1,
-    .s = {.main = {2 * 16, 12, sukr_avx512}, .small = {2 * 16, 8, sukr_avx512_n8}},
-    .d = {.main = {2 * 8, 12, dukr_avx512}, .small = {2 * 8, 8, dukr_avx512_n8}},
+    .s = {.main = {2 * 16, 12, sukr_avx512},
+          .small = {2 * 16, 8, sukr_avx512_2x8},
+          .lanes = 16,
+          .edge = {{sukr_avx512_1x1, sukr_avx512_1x2, sukr_avx512_1x4, sukr_avx512_1x8},
+                   {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8}},
+          .dot = sdot_avx512},
+    .d = {.main = {2 * 8, 12, dukr_avx512},
+          .small = {2 * 8, 8, dukr_avx512_2x8},
+          .lanes = 8,
+          .edge = {{dukr_avx512_1x1, dukr_avx512_1x2, dukr_avx512_1x4, dukr_avx512_1x8},
+                   {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8}},
+          .dot = ddot_avx512},
 };

@@ -10,7 +10,17 @@ typedef struct BS_P(ukr_tile) {
     BS_P(ukr) fn;
 } BS_P(ukr_tile);
 
+/* the dot-product kernel of few-row problems (ukr_dot_template.h) */
+typedef void (*BS_P(dotk))(bs_idx m, bs_idx n, bs_idx k, const T *at, bs_idx ldat, const T *b,
+                           bs_idx ldb, T alpha, T beta, T *c, bs_idx ldc);
+
 typedef struct BS_P(ukr_set) {
     BS_P(ukr_tile) main;  /* the packed loop nest's */
     BS_P(ukr_tile) small; /* the direct small-problem path's: narrower, small sizes waste less */
+    int lanes;            /* elements per vector: the rows of edge[0] */
+    /* masked-load families: the same microkernel with rows of one vector (edge[0]) or two
+     * (edge[1]) and 1, 2, 4, 8 columns, for ragged edges, skinny and tiny problems; NULL when
+     * the family has none (it then runs edges on the full tile) */
+    BS_P(ukr) edge[2][4];
+    BS_P(dotk) dot; /* masked-load families: C of up to 4 rows as dot products; else NULL */
 } BS_P(ukr_set);

@@ -6,6 +6,7 @@
 #include "aggregate.h"
 #include "common/hashtab.h"
 #include "common/histogram.h"
+#include "jsonout.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -84,47 +85,65 @@ static double percentile(const entry *e, double q)
     return bs_hist_quantile(e->hist, e->count, q, (double)e->max);
 }
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+/* The lines are formatted without malloc into one static buffer: they are also written on the
+ * way out of a process (_exit, exec), perhaps while another thread holds malloc's lock. The
+ * caller holds the report's lock, which serializes the use of the buffer. */
+#define KEY(o, k) bs_put_lit(o, ",\"" k "\":")
 
-void bs_agg_emit(void (*emit)(json_t *rec))
+static void put_dim(bs_out *o, int64_t v)
 {
+    if (v < 0)
+        bs_put_lit(o, "null");
+    else
+        bs_put_i64(o, v);
+}
+
+void bs_agg_emit(int64_t pid, void (*emit)(const char *line, size_t n))
+{
+    static char line[8192];
     if (!table)
         return;
     for (size_t i = 0; i <= SLOTS + 1; i++) {
         const entry *e = &table[i];
         if (!e->used || e->count == 0)
             continue;
-        json_t *o = json_object();
-        json_object_set_new(o, "type", json_string("aggregate"));
+        bs_out oo = {line, line + sizeof line, 0}, *o = &oo;
+        bs_put_lit(o, "{\"type\":\"aggregate\"");
+        KEY(o, "pid"), bs_put_i64(o, pid);
         if (i >= SLOTS) {
-            json_object_set_new(o, "other", json_true());
+            KEY(o, "other"), bs_put_lit(o, "true");
         } else {
-            json_object_set_new(o, "routine", json_string(e->routine));
-            json_object_set_new(o, "kernel", json_string(e->kernel));
-            json_object_set_new(o, "order", str_or_null(e->order));
-            json_object_set_new(o, "transa", str_or_null(e->transa));
-            json_object_set_new(o, "transb", str_or_null(e->transb));
-            json_object_set_new(o, "m", e->m < 0 ? json_null() : json_integer(e->m));
-            json_object_set_new(o, "n", e->n < 0 ? json_null() : json_integer(e->n));
-            json_object_set_new(o, "k", e->k < 0 ? json_null() : json_integer(e->k));
-            json_object_set_new(o, "caller", str_or_null(e->caller));
+            KEY(o, "routine"), bs_put_str(o, e->routine);
+            KEY(o, "kernel"), bs_put_str(o, e->kernel);
+            KEY(o, "order"), bs_put_str(o, e->order);
+            KEY(o, "transa"), bs_put_str(o, e->transa);
+            KEY(o, "transb"), bs_put_str(o, e->transb);
+            KEY(o, "m"), put_dim(o, e->m);
+            KEY(o, "n"), put_dim(o, e->n);
+            KEY(o, "k"), put_dim(o, e->k);
+            KEY(o, "caller"), bs_put_str(o, e->caller);
             if (e->py_caller)
-                json_object_set_new(o, "py_caller", json_string(e->py_caller));
+                KEY(o, "py_caller"), bs_put_str(o, e->py_caller);
         }
         if (e->nested)
-            json_object_set_new(o, "nested", json_true());
-        json_object_set_new(o, "count", json_integer(e->count));
-        json_object_set_new(o, "wall_ns", json_integer(e->wall));
-        json_object_set_new(o, "min_ns", json_integer(e->min));
-        json_object_set_new(o, "max_ns", json_integer(e->max));
-        json_object_set_new(o, "mean_ns", json_real((double)e->wall / (double)e->count));
-        json_object_set_new(o, "p50_ns", json_real(percentile(e, 0.50)));
-        json_object_set_new(o, "p95_ns", json_real(percentile(e, 0.95)));
-        json_object_set_new(o, "p99_ns", json_real(percentile(e, 0.99)));
-        json_object_set_new(o, "flops", json_integer(e->flops));
-        json_object_set_new(o, "gflops", e->wall > 0 ? json_real((double)e->flops / (double)e->wall)
-                                                     : json_null());
-        emit(o);
+            KEY(o, "nested"), bs_put_lit(o, "true");
+        KEY(o, "count"), bs_put_i64(o, e->count);
+        KEY(o, "wall_ns"), bs_put_i64(o, e->wall);
+        KEY(o, "min_ns"), bs_put_i64(o, e->min);
+        KEY(o, "max_ns"), bs_put_i64(o, e->max);
+        KEY(o, "mean_ns"), bs_put_f64(o, (double)e->wall / (double)e->count, 1);
+        KEY(o, "p50_ns"), bs_put_f64(o, percentile(e, 0.50), 1);
+        KEY(o, "p95_ns"), bs_put_f64(o, percentile(e, 0.95), 1);
+        KEY(o, "p99_ns"), bs_put_f64(o, percentile(e, 0.99), 1);
+        KEY(o, "flops"), bs_put_i64(o, e->flops);
+        KEY(o, "gflops");
+        if (e->wall > 0)
+            bs_put_f64(o, (double)e->flops / (double)e->wall, 1);
+        else
+            bs_put_lit(o, "null");
+        bs_put_lit(o, "}\n");
+        if (!oo.full) /* call sites are interned and short: an entry always fits */
+            emit(line, (size_t)(oo.p - line));
     }
 }
 

@@ -2,7 +2,8 @@
 #ifndef BS_PROFILER_AGGREGATE_H
 #define BS_PROFILER_AGGREGATE_H
 
-#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "schema.h"
 
@@ -10,8 +11,9 @@
  * thread-safe: the report calls it under its lock. */
 void bs_agg_add(const bs_record *r);
 
-/* One {"type":"aggregate",...} object per entry, passed to emit (which takes ownership). */
-void bs_agg_emit(void (*emit)(json_t *rec));
+/* One {"type":"aggregate",...}\n line per entry, passed to emit (the text is reused after it
+ * returns). Formatted without malloc. */
+void bs_agg_emit(int64_t pid, void (*emit)(const char *line, size_t n));
 
 /* Forget everything (a forked child starts empty). */
 void bs_agg_reset(void);

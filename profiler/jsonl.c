@@ -9,14 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonout.h"
 #include "sink.h"
 
-typedef struct out {
-    char *p, *end;
-    int full;
-} out;
+typedef bs_out out;
 
-static void put(out *o, const char *s, size_t n)
+void bs_put(out *o, const char *s, size_t n)
 {
     if ((size_t)(o->end - o->p) < n) {
         o->full = 1;
@@ -26,26 +24,30 @@ static void put(out *o, const char *s, size_t n)
     o->p += n;
 }
 
-static void put_str(out *o, const char *s)
+void bs_put_str(out *o, const char *s)
 {
-    put(o, "\"", 1);
+    if (!s) {
+        bs_put(o, "null", 4);
+        return;
+    }
+    bs_put(o, "\"", 1);
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         if (ch == '"' || ch == '\\') {
             char esc[2] = {'\\', (char)ch};
-            put(o, esc, 2);
+            bs_put(o, esc, 2);
         } else if (ch < 0x20) {
             char esc[8];
             snprintf(esc, sizeof esc, "\\u%04x", ch);
-            put(o, esc, 6);
+            bs_put(o, esc, 6);
         } else {
-            put(o, (const char *)&ch, 1);
+            bs_put(o, (const char *)&ch, 1);
         }
     }
-    put(o, "\"", 1);
+    bs_put(o, "\"", 1);
 }
 
-static void put_i64(out *o, int64_t v)
+void bs_put_i64(out *o, int64_t v)
 {
     char tmp[24], *t = tmp + sizeof tmp;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -55,59 +57,59 @@ static void put_i64(out *o, int64_t v)
     } while (u);
     if (v < 0)
         *--t = '-';
-    put(o, t, (size_t)(tmp + sizeof tmp - t));
+    bs_put(o, t, (size_t)(tmp + sizeof tmp - t));
 }
 
-static void put_f64(out *o, double v, int exact)
+void bs_put_f64(out *o, double v, int exact)
 {
     if (v != v || v - v != 0) { /* NaN or Inf: not JSON numbers */
-        put(o, "null", 4);
+        bs_put(o, "null", 4);
         return;
     }
     if (v == (double)(int64_t)v && v > -9e15 && v < 9e15) { /* integral: fast and exact */
-        put_i64(o, (int64_t)v);
-        put(o, ".0", 2);
+        bs_put_i64(o, (int64_t)v);
+        bs_put(o, ".0", 2);
         return;
     }
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, exact ? "%.17g" : "%.6g", v);
-    put(o, tmp, (size_t)n);
+    bs_put(o, tmp, (size_t)n);
 }
 
-#define PUT_KEY(name) put(o, ",\"" #name "\":", sizeof(#name) + 3)
+#define PUT_KEY(name) bs_put(o, ",\"" #name "\":", sizeof(#name) + 3)
 
-#define BS_PUT_STR(name, v) (PUT_KEY(name), put_str(o, (v) ? (v) : ""))
-#define BS_PUT_STRN(name, v) (PUT_KEY(name), (v) ? put_str(o, v) : put(o, "null", 4))
-#define BS_PUT_STRO(name, v) ((v) ? (PUT_KEY(name), put_str(o, v)) : (void)0)
-#define BS_PUT_I64(name, v) (PUT_KEY(name), put_i64(o, v))
-#define BS_PUT_I64N(name, v) (PUT_KEY(name), (v) < 0 ? put(o, "null", 4) : put_i64(o, v))
-#define BS_PUT_I64S(name, v) (PUT_KEY(name), (v) == BS_NULL_I64 ? put(o, "null", 4) : put_i64(o, v))
-#define BS_PUT_F64(name, v) (PUT_KEY(name), put_f64(o, v, 1))
-#define BS_PUT_F64X(name, v) (PUT_KEY(name), (v) != (v) ? put(o, "null", 4) : put_f64(o, v, 1))
-#define BS_PUT_F64N(name, v) (PUT_KEY(name), (v) < 0 ? put(o, "null", 4) : put_f64(o, v, 0))
+#define BS_PUT_STR(name, v) (PUT_KEY(name), bs_put_str(o, (v) ? (v) : ""))
+#define BS_PUT_STRN(name, v) (PUT_KEY(name), (v) ? bs_put_str(o, v) : bs_put(o, "null", 4))
+#define BS_PUT_STRO(name, v) ((v) ? (PUT_KEY(name), bs_put_str(o, v)) : (void)0)
+#define BS_PUT_I64(name, v) (PUT_KEY(name), bs_put_i64(o, v))
+#define BS_PUT_I64N(name, v) (PUT_KEY(name), (v) < 0 ? bs_put(o, "null", 4) : bs_put_i64(o, v))
+#define BS_PUT_I64S(name, v) (PUT_KEY(name), (v) == BS_NULL_I64 ? bs_put(o, "null", 4) : bs_put_i64(o, v))
+#define BS_PUT_F64(name, v) (PUT_KEY(name), bs_put_f64(o, v, 1))
+#define BS_PUT_F64X(name, v) (PUT_KEY(name), (v) != (v) ? bs_put(o, "null", 4) : bs_put_f64(o, v, 1))
+#define BS_PUT_F64N(name, v) (PUT_KEY(name), (v) < 0 ? bs_put(o, "null", 4) : bs_put_f64(o, v, 0))
 #define BS_PUT_BOOLN(name, v) \
-    (PUT_KEY(name), (v) < 0 ? put(o, "null", 4) : (v) ? put(o, "true", 4) : put(o, "false", 5))
+    (PUT_KEY(name), (v) < 0 ? bs_put(o, "null", 4) : (v) ? bs_put(o, "true", 4) : bs_put(o, "false", 5))
 #define BS_PUT_FRAMES(name, v)                                                 \
     do {                                                                       \
         if ((v).n > 0) {                                                       \
             PUT_KEY(name);                                                     \
-            put(o, "[", 1);                                                    \
+            bs_put(o, "[", 1);                                                    \
             for (int i_ = 0; i_ < (v).n; i_++) {                               \
                 if (i_)                                                        \
-                    put(o, ",", 1);                                            \
-                put_str(o, (v).f[i_]);                                         \
+                    bs_put(o, ",", 1);                                            \
+                bs_put_str(o, (v).f[i_]);                                         \
             }                                                                  \
-            put(o, "]", 1);                                                    \
+            bs_put(o, "]", 1);                                                    \
         }                                                                      \
     } while (0)
 
 size_t bs_format_call(const bs_record *r, char *buf, size_t cap)
 {
     out oo = {buf, buf + cap, 0}, *o = &oo;
-    put(o, "{\"type\":\"call\"", 14);
+    bs_put(o, "{\"type\":\"call\"", 14);
 #define BS_FIELD(name, kind, unit, doc) BS_PUT_##kind(name, r->name);
 #include "fields.def"
 #undef BS_FIELD
-    put(o, "}\n", 2);
+    bs_put(o, "}\n", 2);
     return o->full ? 0 : (size_t)(o->p - buf);
 }

@@ -4,14 +4,19 @@
 
 #include "schema.h"
 
-/* At set-up: enabled (BLASSHIM_PYTHON), frames to keep (BLASSHIM_PYSTACK, >= 1). Looks for a
+/* At set-up: enabled (BLASSHIM_PYTHON), frames to keep (BLASSHIM_PYSTACK, >= 1), user
+ * (BLASSHIM_PYCALLER=user: name the innermost frame of the user's code, not the innermost
+ * frame), lib (BLASSHIM_PYLIB: more library directories, ':'-separated, or NULL). Looks for a
  * CPython interpreter in the process; in a process without one it does nothing, silently; on
  * a Python version it does not support it prints one note and does nothing. */
-void bs_py_setup(int enabled, int nframes);
+void bs_py_setup(int enabled, int nframes, int user, const char *lib);
 
-/* The calling thread's innermost Python frames as "path/file.py:LINE in function" strings
- * that stay valid for the life of the process. *caller = NULL when the thread runs no Python
- * code (a C thread, or no interpreter); frames->n is set only with more than one frame. */
-void bs_py_capture(const char **caller, bs_frames *frames);
+/* The calling thread's Python call site as "path/file.py:LINE in function" strings that stay
+ * valid for the life of the process. *caller: the innermost frame of user code (user mode; the
+ * innermost frame when every frame is library code), else the innermost frame; NULL when the
+ * thread runs no Python code (a C thread, or no interpreter). *frame: the innermost frame when
+ * it is not *caller's, else NULL. frames (only with more than one frame): *caller's frame and,
+ * outward from it, the next user frames (all frames when *caller is the innermost). */
+void bs_py_capture(const char **caller, const char **frame, bs_frames *frames);
 
 #endif

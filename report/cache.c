@@ -96,7 +96,8 @@ int machine_numbers(const char *report_model, int remeasure, int want_peak, int 
     if (elsewhere) {
         fprintf(stderr, PROG ": the report was made on \"%s\"; this machine is \"%s\"\n",
                 report_model, local);
-        if ((want_peak && num(entry, "fp64_gflops") <= 0) || (want_bw && num(entry, "bandwidth_gbs") <= 0)) {
+        if ((want_peak && num(entry, "fp64_gflops") <= 0) ||
+            (want_bw && num(entry, "bandwidth_gbs") <= 0)) {
             fprintf(stderr, PROG ": no %s cached for \"%s\": give %s (that machine's numbers)\n",
                     want_peak ? "peak" : "bandwidth", report_model,
                     want_peak ? "--peak FP32[,FP64] (GFLOP/s of one core)" : "--bandwidth GB/s");

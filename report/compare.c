@@ -42,42 +42,69 @@ static int print_compare_json(int64_t tb, int64_t tn, json_t *extra, const char 
     return emit_json(o, rows_key, rows, only_base, only_new);
 }
 
-/* compare --by line: the Python lines matched between the two runs */
-int compare_lines_cmd(gather *base, gather *next, int json)
+/* compare --by line / --by stack: the Python lines (or stacks) matched between the two runs */
+int compare_sites_cmd(gather *base, gather *next, int json, int by_stack)
 {
-    qsort(base->lines, base->nlines, sizeof *base->lines, site_by_wall_desc);
+    site_set *bs = by_stack ? &base->stacks : &base->lines;
+    site_set *ns = by_stack ? &next->stacks : &next->lines;
+    const char *what = by_stack ? "stack" : "line";
+    qsort(bs->v, bs->n, sizeof *bs->v, site_by_wall_desc);
     json_t *rows = json_array(), *only_base = json_array(), *only_new = json_array();
     int64_t tb = 0, tn = 0;
     if (!json)
-        printf("%9s %9s %12s %12s %9s  %s\n", "calls", "calls", "base ms", "new ms", "speedup", "line");
-    for (size_t i = 0; i < base->nlines; i++) {
-        const site *b = &base->lines[i];
-        int ix = map_get(&next->line_ix, b->caller, 0, 0);
+        printf("%9s %9s %12s %12s %9s  %s\n", "calls", "calls", "base ms", "new ms", "speedup",
+               by_stack ? "stack, outermost frame first" : "line");
+    for (size_t i = 0; i < bs->n; i++) {
+        const site *b = &bs->v[i];
+        json_t *id = by_stack ? stack_json(b->caller) : json_string(b->caller);
+        int ix = map_get(&ns->ix, b->caller, 0, 0);
         if (ix < 0) {
-            json_array_append_new(only_base, json_string(b->caller));
+            json_array_append_new(only_base, id);
             continue;
         }
-        site *n = &next->lines[ix];
+        site *n = &ns->v[ix];
         n->matched = 1;
-        tb += b->wall;
-        tn += n->wall;
+        add_sat(&tb, b->wall);
+        add_sat(&tn, n->wall);
         double sp = n->wall > 0 ? (double)b->wall / n->wall : 0;
-        json_array_append_new(rows, json_pack("{s:s,s:I,s:I,s:I,s:I,s:f}", "py_caller", b->caller,
+        json_array_append_new(rows, json_pack("{s:o,s:I,s:I,s:I,s:I,s:f}",
+                                              by_stack ? "py_stack" : "py_caller", id,
                                               "base_calls", (json_int_t)b->count, "new_calls",
                                               (json_int_t)n->count, "base_ns", (json_int_t)b->wall,
                                               "new_ns", (json_int_t)n->wall, "speedup", sp));
-        if (!json)
-            printf("%9lld %9lld %12.3f %12.3f %8.2fx  %s\n", (long long)b->count, (long long)n->count,
-                   b->wall / 1e6, n->wall / 1e6, sp, b->caller);
+        if (!json) {
+            printf("%9lld %9lld %12.3f %12.3f %8.2fx  %s\n", (long long)b->count,
+                   (long long)n->count, b->wall / 1e6, n->wall / 1e6, sp, by_stack ? "" : b->caller);
+            if (by_stack)
+                print_stack(b->caller, "           ");
+        }
     }
-    for (size_t i = 0; i < next->nlines; i++)
-        if (!next->lines[i].matched)
-            json_array_append_new(only_new, json_string(next->lines[i].caller));
+    for (size_t i = 0; i < ns->n; i++)
+        if (!ns->v[i].matched)
+            json_array_append_new(only_new, by_stack ? stack_json(ns->v[i].caller)
+                                                     : json_string(ns->v[i].caller));
     if (json)
-        return print_compare_json(tb, tn, NULL, "lines", rows, only_base, only_new);
-    printf("\nmatched lines: base %.3f ms, new %.3f ms, speedup %.2fx\n", tb / 1e6, tn / 1e6,
+        return print_compare_json(tb, tn, NULL, by_stack ? "stacks" : "lines", rows, only_base,
+                                  only_new);
+    printf("\nmatched %ss: base %.3f ms, new %.3f ms, speedup %.2fx\n", what, tb / 1e6, tn / 1e6,
            tn > 0 ? (double)tb / tn : 0);
-    if (base->nlines == 0 && next->nlines == 0)
+    const char *titles[2] = {"only in base", "only in new"};
+    json_t *lists[2] = {only_base, only_new};
+    for (int l = 0; l < 2; l++) {
+        if (json_array_size(lists[l]) == 0)
+            continue;
+        printf("\n%s %ss:\n", titles[l], what);
+        size_t i, j;
+        json_t *e, *f;
+        json_array_foreach(lists[l], i, e) {
+            if (json_is_string(e))
+                printf("  %s\n", json_string_value(e));
+            else
+                json_array_foreach(e, j, f)
+                    printf("%s%s\n", j ? "      " : "  - ", json_string_value(f));
+        }
+    }
+    if (bs->n == 0 && ns->n == 0)
         printf("(no Python lines in these reports: py_caller is recorded for calls from Python)\n");
     json_decref(rows), json_decref(only_base), json_decref(only_new);
     return 0;
@@ -148,7 +175,8 @@ static void side_of(const shape *s, int keep_cold, side_stats *o)
     for (int i = 0; i < 2; i++)
         for (int b = 0; set[i] && b < BS_HIST_BUCKETS; b++)
             h[b] += set[i]->hist[b];
-    double q[2] = {bs_hist_quantile(h, n, 0.5, (double)hi), bs_hist_quantile(h, n, 0.95, (double)hi)};
+    double q[2] = {bs_hist_quantile(h, n, 0.5, (double)hi),
+                   bs_hist_quantile(h, n, 0.95, (double)hi)};
     for (int i = 0; i < 2; i++) /* a bucket's middle can lie past the extremes seen */
         q[i] = q[i] < (double)lo ? (double)lo : q[i] > (double)hi ? (double)hi : q[i];
     o->median_ns = q[0], o->p95_ns = q[1];
@@ -157,7 +185,9 @@ static void side_of(const shape *s, int keep_cold, side_stats *o)
 /* the time a row's side stands for: the median, or the mean when there are no call times */
 static double center(const side_stats *st, const shape *s)
 {
-    return isnan(st->median_ns) ? (s->count ? (double)s->wall / (double)s->count : 0) : st->median_ns;
+    if (!isnan(st->median_ns))
+        return st->median_ns;
+    return s->count ? (double)s->wall / (double)s->count : 0;
 }
 
 static void judge(compare_row *r)
@@ -277,8 +307,9 @@ static void add_diff(compare_result *r, const gather *base, const gather *next, 
     snprintf(d->what, sizeof d->what, "%s", what);
     d->base = vb, d->next = vn;
     if (variable && (!vb || !vn))
-        snprintf(d->text, sizeof d->text, "%s ran %s with %s=%s; %s did not set it", vb ? "base" : "new",
-                 subject_of(vb ? base : next, what), what, vb ? vb : vn, vb ? "new" : "base");
+        snprintf(d->text, sizeof d->text, "%s ran %s with %s=%s; %s did not set it",
+                 vb ? "base" : "new", subject_of(vb ? base : next, what), what, vb ? vb : vn,
+                 vb ? "new" : "base");
     else if (variable)
         snprintf(d->text, sizeof d->text, "base ran %s with %s=%s; new with %s=%s",
                  subject_of(base, what), what, vb, what, vn);
@@ -421,18 +452,21 @@ static int print_compare_result_json(const compare_result *r, const gather *base
         json_object_set_new(e, "new", side_json(&w->n));
         json_object_set_new(e, "speedup", json_real(w->speedup));
         json_object_set_new(e, "significant", json_boolean(w->significant));
-        json_object_set_new(e, "not_significant_because", w->why ? json_string(w->why) : json_null());
+        json_object_set_new(e, "not_significant_because",
+                            w->why ? json_string(w->why) : json_null());
         json_array_append_new(rows, e);
     }
     for (size_t i = 0; i < r->nonly_base; i++)
         json_array_append_new(ob, shape_json(r->only_base[i]));
     for (size_t i = 0; i < r->nonly_new; i++)
         json_array_append_new(on, shape_json(r->only_new[i]));
-    for (size_t i = 0; i < r->ndiffs; i++)
-        json_array_append_new(diffs, json_pack("{s:s,s:o,s:o,s:s}", "what", r->diffs[i].what, "base",
-                                               r->diffs[i].base ? json_string(r->diffs[i].base) : json_null(),
-                                               "new", r->diffs[i].next ? json_string(r->diffs[i].next) : json_null(),
-                                               "text", r->diffs[i].text));
+    for (size_t i = 0; i < r->ndiffs; i++) {
+        const compare_diff *d = &r->diffs[i];
+        json_array_append_new(diffs, json_pack("{s:s,s:o,s:o,s:s}", "what", d->what, "base",
+                                               d->base ? json_string(d->base) : json_null(), "new",
+                                               d->next ? json_string(d->next) : json_null(), "text",
+                                               d->text));
+    }
     json_t *o = json_pack("{s:s,s:s,s:b,s:o}", "base_label", r->base_label, "new_label",
                           r->new_label, "keep_cold", keep_cold, "differences", diffs);
     json_object_set_new(o, "base_ns", json_real(r->base_ns));
@@ -440,9 +474,11 @@ static int print_compare_result_json(const compare_result *r, const gather *base
     json_object_set_new(o, "speedup", json_real(r->new_ns > 0 ? r->base_ns / r->new_ns : 0));
     json_object_set_new(o, "significant_base_ns", json_real(r->sig_base_ns));
     json_object_set_new(o, "significant_new_ns", json_real(r->sig_new_ns));
-    json_object_set_new(o, "significant_share", json_real(r->base_ns > 0 ? r->sig_base_ns / r->base_ns : 0));
-    json_object_set_new(o, "significant_speedup",
-                        r->sig_new_ns > 0 ? json_real(r->sig_base_ns / r->sig_new_ns) : json_null());
+    json_object_set_new(o, "significant_share",
+                        json_real(r->base_ns > 0 ? r->sig_base_ns / r->base_ns : 0));
+    json_object_set_new(o, "significant_speedup", r->sig_new_ns > 0
+                                                      ? json_real(r->sig_base_ns / r->sig_new_ns)
+                                                      : json_null());
     json_object_set_new(o, "base_total_ns", json_integer(base->wall));
     json_object_set_new(o, "new_total_ns", json_integer(next->wall));
     return emit_json(o, "shapes", rows, ob, on);
@@ -519,18 +555,20 @@ int compare_cmd(gather *base, gather *next, int json, int keep_cold)
            SIGNIFICANT_MIN_CALLS);
     int approx = 0;
     for (size_t i = 0; i < r.nrows; i++)
-        approx |= (r.rows[i].b.used && !r.rows[i].b.exact) || (r.rows[i].n.used && !r.rows[i].n.exact);
+        approx |= (r.rows[i].b.used && !r.rows[i].b.exact) ||
+                  (r.rows[i].n.used && !r.rows[i].n.exact);
     if (approx)
         printf("* from the histogram (±10 %%): more than %d calls of the shape.\n", SAMPLE_CAP);
-    printf("\nmatched shapes, each at its median times its calls in base: base %.3f ms, new %.3f ms, "
-           "speedup %.2fx\n",
+    printf("\nmatched shapes, each at its median times its calls in base: "
+           "base %.3f ms, new %.3f ms, speedup %.2fx\n",
            r.base_ns / 1e6, r.new_ns / 1e6, r.new_ns > 0 ? r.base_ns / r.new_ns : 0);
     if (r.sig_new_ns > 0)
         printf("  %.1f%% of that base time is in significant rows; they alone: speedup %.2fx\n",
                r.base_ns > 0 ? 100 * r.sig_base_ns / r.base_ns : 0, r.sig_base_ns / r.sig_new_ns);
     else
         printf("  no row is significant: the speedup above is within the noise\n");
-    printf("all calls as measured: base %.3f ms, new %.3f ms\n", base->wall / 1e6, next->wall / 1e6);
+    printf("all calls as measured: base %.3f ms, new %.3f ms\n", base->wall / 1e6,
+           next->wall / 1e6);
     const char *titles[2] = {"only in base", "only in new"};
     const shape **lists[2] = {r.only_base, r.only_new};
     size_t counts[2] = {r.nonly_base, r.nonly_new};
@@ -542,7 +580,8 @@ int compare_cmd(gather *base, gather *next, int json, int keep_cold)
             const shape *s = lists[l][i];
             char dims[64];
             fmt_dims(dims, sizeof dims, s->m, s->n, s->k);
-            printf("  %s %s %s%s (%lld calls)\n", s->routine, dims, s->ta, s->tb, (long long)s->count);
+            printf("  %s %s %s%s (%lld calls)\n", s->routine, dims, s->ta, s->tb,
+                   (long long)s->count);
         }
     }
     compare_result_free(&r);

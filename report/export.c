@@ -1,5 +1,6 @@
 /* report/export.c — the streaming exports: `csv` (one row per call, every field of
- * profiler/fields.def) and `trace` (Chrome trace events for Perfetto). */
+ * profiler/fields.def) and `trace` (Chrome trace events for Perfetto; `folded` is in
+ * stacks.c). */
 #include <string.h>
 
 #include "tool.h"
@@ -83,10 +84,13 @@ int csv_cmd(char **files, int nfiles, const char *out)
 typedef struct tracer {
     FILE *o;
     long events;
+    map threads; /* "pid/tid" of the threads named so far */
 } tracer;
 
 static void trace_event(tracer *t, json_t *e)
 {
+    if (!e) /* not representable (cannot happen with a report the reader accepted) */
+        return;
     fputs(t->events++ ? ",\n" : "\n", t->o);
     json_dumpf(e, t->o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(e);
@@ -96,16 +100,35 @@ static void on_trace_header(void *ctx, const char *file, json_t *h)
 {
     (void)file;
     const char *prog = json_string_value(json_array_get(json_object_get(h, "argv"), 0));
-    char name[256];
-    snprintf(name, sizeof name, "%s (pid %lld)", prog ? prog : "?", (long long)int_of(h, "pid"));
+    char name[256], pid[32];
+    snprintf(pid, sizeof pid, " (pid %lld)", (long long)int_of(h, "pid"));
+    copy_text(name, sizeof name - strlen(pid), prog ? prog : "?"); /* whole characters */
+    strcat(name, pid);
     trace_event(ctx, json_pack("{s:s,s:s,s:I,s:I,s:{s:s}}", "name", "process_name", "ph", "M", "pid",
                                (json_int_t)int_of(h, "pid"), "tid", (json_int_t)0, "args", "name", name));
+}
+
+/* the first event of a thread's track: a thread_name metadata event naming it */
+static void name_thread(tracer *t, int64_t pid, int64_t tid)
+{
+    char key[48], name[64];
+    snprintf(key, sizeof key, "%lld/%lld", (long long)pid, (long long)tid);
+    if (map_get(&t->threads, key, 0, 0) >= 0)
+        return;
+    map_get(&t->threads, key, 1, 1);
+    if (tid == pid)
+        snprintf(name, sizeof name, "main thread (tid %lld)", (long long)tid);
+    else
+        snprintf(name, sizeof name, "thread %lld", (long long)tid);
+    trace_event(t, json_pack("{s:s,s:s,s:I,s:I,s:{s:s}}", "name", "thread_name", "ph", "M", "pid",
+                             (json_int_t)pid, "tid", (json_int_t)tid, "args", "name", name));
 }
 
 static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
 {
     (void)file;
     const bs_record *r = &c->r;
+    name_thread(ctx, r->pid, r->tid);
     char name[96], dims[64];
     fmt_dims(dims, sizeof dims, r->m, r->n, r->k);
     if (r->info != BS_NULL_I64 && r->info != 0) /* a LAPACK call that failed, shown as such */
@@ -128,6 +151,12 @@ static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
         json_object_set_new(args, "nrhs", json_integer(r->nrhs));
     if (r->info != BS_NULL_I64)
         json_object_set_new(args, "info", json_integer(r->info));
+    if (r->py_caller)
+        json_object_set_new(args, "py_caller", json_string(r->py_caller));
+    if (r->py_frame)
+        json_object_set_new(args, "py_frame", json_string(r->py_frame));
+    if (c->py_stack)
+        json_object_set_new(args, "py_stack", json_deep_copy(c->py_stack));
     json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:f}", "name", name, "cat", r->routine, "ph", "X",
                           "pid", (json_int_t)r->pid, "tid", (json_int_t)r->tid, "ts", r->ts_ns / 1e3,
                           "dur", r->wall_ns / 1e3);
@@ -138,6 +167,7 @@ static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
 static void on_trace_mark(void *ctx, const char *file, json_t *m)
 {
     (void)file;
+    name_thread(ctx, int_of(m, "pid"), int_of(m, "tid"));
     json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:f}", "name", str_of(m, "name", ""), "ph", "i", "s", "p",
                           "pid", (json_int_t)int_of(m, "pid"), "tid", (json_int_t)int_of(m, "tid"),
                           "ts", int_of(m, "ts_ns") / 1e3);
@@ -146,7 +176,7 @@ static void on_trace_mark(void *ctx, const char *file, json_t *m)
 
 int trace_cmd(char **files, int nfiles, const char *out)
 {
-    tracer t = {open_out(out), 0};
+    tracer t = {.o = open_out(out)};
     fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", t.o);
     bs_reader_handler h = {&t, on_trace_header, on_trace_call, NULL, on_trace_mark, NULL};
     int rc = read_all(files, nfiles, &h, 0);

@@ -1,5 +1,5 @@
 /* report/gather.c — the reports read into one view: per process, per shape (routine, kernel,
- * transposes, m x n x k), per native call site and per Python line. Streams: memory grows
+ * transposes, m x n x k), per native call site, per Python line and per Python stack. Streams: memory grows
  * with the distinct shapes and sites, never with the calls. */
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +98,7 @@ void samples_add(samples *s, int64_t ns)
         s->v[s->count] = ns;
     }
     s->hist[bs_hist_bucket(ns)]++;
-    s->sum += ns;
+    add_sat(&s->sum, ns);
     s->count++;
 }
 
@@ -128,7 +128,7 @@ static proc *proc_of(gather *g, const char *file, int64_t pid, int add)
     g->procs = grow(g->procs, &g->capprocs, g->nprocs + 1, sizeof *g->procs);
     proc *p = &g->procs[g->nprocs++];
     p->pid = pid;
-    snprintf(p->file, sizeof p->file, "%s", file);
+    copy_text(p->file, sizeof p->file, file);
     return p;
 }
 
@@ -141,10 +141,10 @@ static shape *shape_of(gather *g, const char *routine, const char *kernel, const
     if (ix == (int)g->nshapes) {
         g->shapes = grow(g->shapes, &g->capshapes, g->nshapes + 1, sizeof *g->shapes);
         shape *s = &g->shapes[g->nshapes++];
-        snprintf(s->routine, sizeof s->routine, "%s", routine);
-        snprintf(s->kernel, sizeof s->kernel, "%s", kernel);
-        snprintf(s->ta, sizeof s->ta, "%s", ta);
-        snprintf(s->tb, sizeof s->tb, "%s", tb);
+        copy_text(s->routine, sizeof s->routine, routine);
+        copy_text(s->kernel, sizeof s->kernel, kernel);
+        copy_text(s->ta, sizeof s->ta, ta);
+        copy_text(s->tb, sizeof s->tb, tb);
         s->m = m, s->n = n, s->k = k;
         s->min = INT64_MAX;
     } else if (!g->by_kernel && strcmp(g->shapes[ix].kernel, kernel) != 0) {
@@ -153,26 +153,28 @@ static shape *shape_of(gather *g, const char *routine, const char *kernel, const
     return &g->shapes[ix];
 }
 
-static void add_to(site **arr, size_t *n, size_t *cap, map *ix_map, const char *key,
-                   int64_t count, int64_t wall, int64_t flops)
+static void add_to(site_set *s, const char *key, int64_t count, int64_t wall, int64_t flops)
 {
-    int ix = map_get(ix_map, key, 1, (int)*n);
-    if (ix == (int)*n) {
-        *arr = grow(*arr, cap, *n + 1, sizeof **arr);
-        snprintf((*arr)[(*n)++].caller, sizeof (*arr)[0].caller, "%s", key);
+    int ix = map_get(&s->ix, key, 1, (int)s->n);
+    if (ix == (int)s->n) {
+        s->v = grow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+        copy_text(s->v[s->n++].caller, sizeof s->v[0].caller, key);
     }
-    (*arr)[ix].count += count;
-    (*arr)[ix].wall += wall;
-    (*arr)[ix].flops += flops;
+    add_sat(&s->v[ix].count, count);
+    add_sat(&s->v[ix].wall, wall);
+    add_sat(&s->v[ix].flops, flops);
 }
 
-static void add_site(gather *g, const char *caller, const char *py_caller, int64_t count,
-                     int64_t wall, int64_t flops)
+static void add_site(gather *g, const char *caller, const char *py_caller, json_t *py_stack,
+                     int64_t count, int64_t wall, int64_t flops)
 {
-    add_to(&g->sites, &g->nsites, &g->capsites, &g->site_ix,
-           caller ? caller : "(no call site recorded)", count, wall, flops);
-    if (py_caller) /* a Python line: the "hot lines" */
-        add_to(&g->lines, &g->nlines, &g->caplines, &g->line_ix, py_caller, count, wall, flops);
+    add_to(&g->sites, caller ? caller : "(no call site recorded)", count, wall, flops);
+    if (!py_caller)
+        return;
+    add_to(&g->lines, py_caller, count, wall, flops); /* a Python line: the "hot lines" */
+    char key[sizeof g->stacks.v[0].caller];
+    stack_key(key, sizeof key, py_caller, py_stack);
+    add_to(&g->stacks, key, count, wall, flops);
 }
 
 /* ---- LAPACK calls and their children --------------------------------------------------- */
@@ -251,10 +253,10 @@ static void on_header(void *ctx, const char *file, json_t *h)
     json_array_append(g->headers, h);
     const char *model = json_string_value(json_object_get(h, "cpu_model"));
     if (model && !g->cpu_model[0])
-        snprintf(g->cpu_model, sizeof g->cpu_model, "%s", model);
+        copy_text(g->cpu_model, sizeof g->cpu_model, model);
     const char *prog = json_string_value(json_array_get(json_object_get(h, "argv"), 0));
     const char *base = prog ? strrchr(prog, '/') : NULL;
-    snprintf(p->prog, sizeof p->prog, "%s", base ? base + 1 : prog ? prog : "?");
+    copy_text(p->prog, sizeof p->prog, base ? base + 1 : prog ? prog : "?");
 }
 
 /* The first call of a shape in each process runs cold (page faults, the BLAS's thread pool
@@ -281,7 +283,7 @@ static void note_kernel(gather *g, const char *routine, const char *kernel)
         if (!strcmp(g->kernels[i], kernel))
             return;
     if (g->nkernels < 8)
-        snprintf(g->kernels[g->nkernels++], sizeof g->kernels[0], "%s", kernel);
+        copy_text(g->kernels[g->nkernels++], sizeof g->kernels[0], kernel);
 }
 
 /* the calls of a thread go to the phase its last mark opened */
@@ -303,7 +305,7 @@ static phase *phase_of(gather *g, const char *file, int64_t pid, int64_t tid, co
     }
     g->phases = grow(g->phases, &g->capphases, g->nphases + 1, sizeof *g->phases);
     phase *ph = &g->phases[g->nphases];
-    snprintf(ph->name, sizeof ph->name, "%s", mark ? mark : "(start)");
+    copy_text(ph->name, sizeof ph->name, mark ? mark : "(start)");
     ph->pid = pid, ph->tid = tid, ph->order = (int64_t)g->nphases;
     ph->start_ts = mark ? ts : -1;
     ph->end_ts = -1;
@@ -320,16 +322,16 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
                         r->n, r->k);
     const int64_t flops = r->flops > 0 ? r->flops : 0;
     s->count++;
-    s->wall += r->wall_ns;
-    s->flops += flops;
+    add_sat(&s->wall, r->wall_ns);
+    add_sat(&s->flops, flops);
     if (r->a_bytes >= 0 && r->b_bytes >= 0 && r->c_bytes >= 0)
-        s->bytes += r->a_bytes + r->b_bytes + r->c_bytes;
+        add_sat(&s->bytes, r->a_bytes), add_sat(&s->bytes, r->b_bytes), add_sat(&s->bytes, r->c_bytes);
     /* the threads that worked on it: recorded, else (system, older reports) the real BLAS's
      * count from the header, else every CPU */
-    s->thread_sum += r->threads > 0        ? r->threads
-                     : p->blas_threads > 0 ? p->blas_threads
-                     : p->ncpus > 0        ? p->ncpus
-                                           : 1;
+    add_sat(&s->thread_sum, r->threads > 0        ? r->threads
+                            : p->blas_threads > 0 ? p->blas_threads
+                            : p->ncpus > 0        ? p->ncpus
+                                                  : 1);
     if (g->keep_samples)
         add_time(g, p, s, r->wall_ns);
     if (r->max_rel_err >= 0) {
@@ -342,8 +344,8 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     phase *ph = phase_of(g, file, r->pid, r->tid, NULL, r->ts_ns);
     if (ph) {
         ph->calls++;
-        ph->wall += r->wall_ns;
-        ph->flops += flops;
+        add_sat(&ph->wall, r->wall_ns);
+        add_sat(&ph->flops, flops);
     }
     if (r->wall_ns < s->min) s->min = r->wall_ns;
     if (r->wall_ns > s->max) s->max = r->wall_ns;
@@ -353,10 +355,10 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     if (r->depth > 0) { /* inside a LAPACK call, whose time already holds it: counted once */
         g->nested++;
     } else {
-        add_site(g, r->caller, r->py_caller, 1, r->wall_ns, flops);
+        add_site(g, r->caller, r->py_caller, c->py_stack, 1, r->wall_ns, flops);
         g->calls++;
-        g->wall += r->wall_ns;
-        g->flops += flops;
+        add_sat(&g->wall, r->wall_ns);
+        add_sat(&g->flops, flops);
     }
     if (r->ts_ns + r->wall_ns > p->last_end)
         p->last_end = r->ts_ns + r->wall_ns;
@@ -374,10 +376,10 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
                         json_is_integer(m) ? json_integer_value(m) : -1,
                         json_is_integer(n) ? json_integer_value(n) : -1,
                         json_is_integer(k) ? json_integer_value(k) : -1);
-    s->count += count;
-    s->wall += wall;
-    s->flops += flops;
-    s->thread_sum += count;
+    add_sat(&s->count, count);
+    add_sat(&s->wall, wall);
+    add_sat(&s->flops, flops);
+    add_sat(&s->thread_sum, count);
     if (!json_is_true(json_object_get(a, "other")))
         note_kernel(g, s->routine, str_of(a, "kernel", "?"));
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
@@ -388,10 +390,10 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
         return;
     }
     add_site(g, json_string_value(json_object_get(a, "caller")),
-             json_string_value(json_object_get(a, "py_caller")), count, wall, flops);
-    g->calls += count;
-    g->wall += wall;
-    g->flops += flops;
+             json_string_value(json_object_get(a, "py_caller")), NULL, count, wall, flops);
+    add_sat(&g->calls, count);
+    add_sat(&g->wall, wall);
+    add_sat(&g->flops, flops);
 }
 
 static void on_summary(void *ctx, const char *file, json_t *s)
@@ -406,7 +408,8 @@ static void on_mark(void *ctx, const char *file, json_t *m)
 {
     gather *g = ctx;
     g->marks++;
-    phase_of(g, file, int_of(m, "pid"), int_of(m, "tid"), str_of(m, "name", "?"), int_of(m, "ts_ns"));
+    phase_of(g, file, int_of(m, "pid"), int_of(m, "tid"), str_of(m, "name", "?"),
+             int_of(m, "ts_ns"));
 }
 
 int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggregates)
@@ -416,7 +419,7 @@ int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggr
     for (int i = 0; i < nfiles; i++) {
         bs_read_stats st;
         int r = bs_read_report(files[i], h, &st);
-        calls += st.calls + (with_aggregates ? st.aggregates : 0);
+        add_sat(&calls, st.calls + (with_aggregates ? st.aggregates : 0));
         if (r > rc)
             rc = r;
     }
@@ -440,8 +443,11 @@ void gather_free(gather *g)
 {
     for (size_t i = 0; i < g->nshapes; i++)
         samples_free(&g->shapes[i].warm), samples_free(&g->shapes[i].cold);
-    free(g->shapes), free(g->sites), free(g->lines), free(g->procs), free(g->phases);
-    map_free(&g->shape_ix), map_free(&g->site_ix), map_free(&g->line_ix);
+    free(g->shapes), free(g->procs), free(g->phases);
+    site_set *sets[] = {&g->sites, &g->lines, &g->stacks};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        free(sets[i]->v), map_free(&sets[i]->ix);
+    map_free(&g->shape_ix);
     map_free(&g->first_ix), map_free(&g->thread_ix);
     json_decref(g->headers);
     memset(g, 0, sizeof *g);

@@ -6,6 +6,8 @@
 
 #include "tool.h"
 
+#define MAX_DECADES 24
+
 /* ---- plot: a roofline in SVG --------------------------------------------------------------- */
 
 /* bytes moved per second by memcpy of a buffer well beyond the caches, GB/s (read + write) */
@@ -77,6 +79,14 @@ int plot_cmd(gather *g, const char *out, const peaks *pk, double bandwidth, int 
     double ly0 = floor(log10(ymin / 2)), ly1 = ceil(log10(top * 2));
     if (lx1 - lx0 < 2) lx1 = lx0 + 2;
     if (ly1 - ly0 < 2) ly0 = ly1 - 2;
+    /* at most MAX_DECADES per axis, whatever the numbers: the grid loops and the file stay
+     * bounded (an extreme time or peak used to make them endless) */
+    if (!(lx1 - lx0 <= MAX_DECADES)) lx0 = (isfinite(lx1) ? lx1 : 0) - MAX_DECADES;
+    if (!(ly1 - ly0 <= MAX_DECADES)) ly0 = (isfinite(ly1) ? ly1 : 0) - MAX_DECADES;
+    if (!isfinite(lx1 = lx0 + fmax(2, lx1 - lx0)) || !isfinite(ly1 = ly0 + fmax(2, ly1 - ly0))) {
+        fprintf(stderr, PROG ": nothing plottable (times or sizes out of range)\n");
+        return 2;
+    }
 #define PX(x) (L + (log10(x) - lx0) / (lx1 - lx0) * pw)
 #define PY(y) (T + ph - (log10(y) - ly0) / (ly1 - ly0) * ph)
     FILE *o = open_out(out);

@@ -53,12 +53,13 @@ static json_t *verify_json(const gather *g)
         if (!s->verified)
             continue;
         nonfinite += s->nonfinite;
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:f,s:I}", "routine",
-                                             s->routine, "kernel", s->kernel, "transa", str_json(s->ta),
-                                             "transb", str_json(s->tb), "m", dim_json(s->m), "n",
-                                             dim_json(s->n), "k", dim_json(s->k), "verified",
-                                             (json_int_t)s->verified, "worst_max_rel_err", s->worst_err,
-                                             "nonfinite", (json_int_t)s->nonfinite));
+        json_t *e = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "routine", s->routine, "kernel",
+                              s->kernel, "transa", str_json(s->ta), "transb", str_json(s->tb),
+                              "m", dim_json(s->m), "n", dim_json(s->n), "k", dim_json(s->k));
+        json_object_set_new(e, "verified", json_integer(s->verified));
+        json_object_set_new(e, "worst_max_rel_err", json_real(s->worst_err));
+        json_object_set_new(e, "nonfinite", json_integer(s->nonfinite));
+        json_array_append_new(arr, e);
     }
     return json_pack("{s:I,s:I,s:o}", "calls_verified", (json_int_t)g->verified, "nonfinite_calls",
                      (json_int_t)nonfinite, "shapes", arr);
@@ -165,7 +166,7 @@ static const char *const peak_rule =
     "%peak = GFLOP/s / (one core's FMA peak x the threads that worked on the calls: `threads`; "
     "for system the real BLAS's own count)";
 
-int summary_cmd(gather *g, int json, int top, const peaks *pk)
+int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
 {
     /* (qsort's array must not be NULL, even when empty: a C program has no Python lines) */
     if (g->nlapacks)
@@ -174,10 +175,12 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
         qsort(g->lapacks[i].kids, (size_t)g->lapacks[i].nkids, sizeof(kid), kid_by_wall_desc);
     if (g->nshapes)
         qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
-    if (g->nsites)
-        qsort(g->sites, g->nsites, sizeof *g->sites, site_by_wall_desc);
-    if (g->nlines)
-        qsort(g->lines, g->nlines, sizeof *g->lines, site_by_wall_desc);
+    if (g->sites.n)
+        qsort(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
+    if (g->lines.n)
+        qsort(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
+    if (g->stacks.n)
+        qsort(g->stacks.v, g->stacks.n, sizeof *g->stacks.v, site_by_wall_desc);
     rk by[64];
     int nby = 0;
     for (size_t i = 0; i < g->nshapes; i++) {
@@ -187,14 +190,14 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
             j++;
         if (j == nby && nby < 64) {
             memset(&by[nby], 0, sizeof by[0]);
-            snprintf(by[j].routine, sizeof by[j].routine, "%s", s->routine);
-            snprintf(by[j].kernel, sizeof by[j].kernel, "%s", s->kernel);
+            copy_text(by[j].routine, sizeof by[j].routine, s->routine);
+            copy_text(by[j].kernel, sizeof by[j].kernel, s->kernel);
             nby++;
         }
         if (j < nby) {
-            by[j].count += s->count;
-            by[j].wall += s->wall;
-            by[j].flops += s->flops;
+            add_sat(&by[j].count, s->count);
+            add_sat(&by[j].wall, s->wall);
+            add_sat(&by[j].flops, s->flops);
         }
     }
     const int64_t ptime = process_time(g);
@@ -240,18 +243,29 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
         }
         json_object_set_new(o, "top_shapes", arr);
         arr = json_array();
-        for (size_t i = 0; i < g->nsites && (int)i < top; i++)
-            json_array_append_new(arr, json_pack("{s:s,s:I,s:I}", "caller", g->sites[i].caller,
-                                                 "calls", (json_int_t)g->sites[i].count, "wall_ns",
-                                                 (json_int_t)g->sites[i].wall));
+        for (size_t i = 0; i < g->sites.n && (int)i < top; i++)
+            json_array_append_new(arr, json_pack("{s:s,s:I,s:I}", "caller", g->sites.v[i].caller,
+                                                 "calls", (json_int_t)g->sites.v[i].count, "wall_ns",
+                                                 (json_int_t)g->sites.v[i].wall));
         json_object_set_new(o, "top_sites", arr);
         arr = json_array();
-        for (size_t i = 0; i < g->nlines && (int)i < top; i++)
-            json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:I}", "py_caller", g->lines[i].caller,
-                                                 "calls", (json_int_t)g->lines[i].count, "wall_ns",
-                                                 (json_int_t)g->lines[i].wall, "flops",
-                                                 (json_int_t)g->lines[i].flops));
+        for (size_t i = 0; i < g->lines.n && (int)i < top; i++)
+            json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:I}", "py_caller", g->lines.v[i].caller,
+                                                 "calls", (json_int_t)g->lines.v[i].count, "wall_ns",
+                                                 (json_int_t)g->lines.v[i].wall, "flops",
+                                                 (json_int_t)g->lines.v[i].flops));
         json_object_set_new(o, "top_lines", arr);
+        if (by_stack) {
+            arr = json_array();
+            for (size_t i = 0; i < g->stacks.n && (int)i < top; i++) {
+                const site *st = &g->stacks.v[i];
+                json_t *e = json_pack("{s:o,s:I,s:I,s:I}", "py_stack", stack_json(st->caller),
+                                      "calls", (json_int_t)st->count, "wall_ns",
+                                      (json_int_t)st->wall, "flops", (json_int_t)st->flops);
+                json_array_append_new(arr, e);
+            }
+            json_object_set_new(o, "top_stacks", arr);
+        }
         json_object_set_new(o, "peak", json_pack("{s:f,s:f,s:s,s:s}", "fp32_per_core", pk->s,
                                                  "fp64_per_core", pk->d, "source", pk->source,
                                                  "rule", peak_rule));
@@ -306,13 +320,22 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
     if (g->nshapes > (size_t)top)
         printf("(%zu more shapes)\n", g->nshapes - (size_t)top);
 
-    if (g->nlines) {
+    if (by_stack && g->stacks.n) {
+        printf("\nhot stacks: the Python stacks with the most BLAS time, outermost frame first\n");
+        printf("%9s %11s %7s %9s\n", "calls", "total ms", "share", "GFLOP/s");
+        for (size_t i = 0; i < g->stacks.n && (int)i < top; i++) {
+            const site *st = &g->stacks.v[i];
+            printf("%9lld %11.3f %6.1f%% %9.2f\n", (long long)st->count, st->wall / 1e6,
+                   g->wall ? 100.0 * st->wall / g->wall : 0, gflops(st->flops, st->wall));
+            print_stack(st->caller, "           ");
+        }
+    } else if (g->lines.n) {
         printf("\nhot lines: the Python lines with the most BLAS time\n");
         printf("%9s %11s %7s %9s  %s\n", "calls", "total ms", "share", "GFLOP/s", "line");
-        for (size_t i = 0; i < g->nlines && (int)i < top; i++)
-            printf("%9lld %11.3f %6.1f%% %9.2f  %s\n", (long long)g->lines[i].count,
-                   g->lines[i].wall / 1e6, g->wall ? 100.0 * g->lines[i].wall / g->wall : 0,
-                   gflops(g->lines[i].flops, g->lines[i].wall), g->lines[i].caller);
+        for (size_t i = 0; i < g->lines.n && (int)i < top; i++)
+            printf("%9lld %11.3f %6.1f%% %9.2f  %s\n", (long long)g->lines.v[i].count,
+                   g->lines.v[i].wall / 1e6, g->wall ? 100.0 * g->lines.v[i].wall / g->wall : 0,
+                   gflops(g->lines.v[i].flops, g->lines.v[i].wall), g->lines.v[i].caller);
     }
 
     if (g->verified)
@@ -322,9 +345,9 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk)
 
     printf("\ntop call sites by total time\n");
     printf("%9s %11s %7s  %s\n", "calls", "total ms", "share", "caller");
-    for (size_t i = 0; i < g->nsites && (int)i < top; i++)
-        printf("%9lld %11.3f %6.1f%%  %s\n", (long long)g->sites[i].count, g->sites[i].wall / 1e6,
-               g->wall ? 100.0 * g->sites[i].wall / g->wall : 0, g->sites[i].caller);
+    for (size_t i = 0; i < g->sites.n && (int)i < top; i++)
+        printf("%9lld %11.3f %6.1f%%  %s\n", (long long)g->sites.v[i].count, g->sites.v[i].wall / 1e6,
+               g->wall ? 100.0 * g->sites.v[i].wall / g->wall : 0, g->sites.v[i].caller);
     return 0;
 }
 

@@ -61,9 +61,9 @@ typedef struct shape {
 } shape;
 
 typedef struct site {
-    char caller[300];
+    char caller[2048]; /* a native call site, a Python line, or a Python stack (stack_key) */
     int64_t count, wall, flops;
-    int matched; /* compare --by line: found in the other run */
+    int matched; /* compare --by line/stack: found in the other run */
 } site;
 
 /* A LAPACK routine: its calls, those that failed (info != 0), and the calls made directly
@@ -89,6 +89,13 @@ typedef struct pending {
     int nkids;
 } pending;
 
+/* sites keyed by their text, growing */
+typedef struct site_set {
+    site *v;
+    size_t n, cap;
+    map ix;
+} site_set;
+
 typedef struct proc {
     int64_t pid;
     char file[256], prog[128];
@@ -110,12 +117,9 @@ typedef struct gather {
     shape *shapes;
     size_t nshapes, capshapes;
     map shape_ix;
-    site *sites;
-    size_t nsites, capsites;
-    map site_ix;
-    site *lines; /* by py_caller */
-    size_t nlines, caplines;
-    map line_ix;
+    site_set sites;  /* by native caller */
+    site_set lines;  /* by py_caller */
+    site_set stacks; /* by the user's Python stack, outermost first (stack_key) */
     proc *procs;
     size_t nprocs, capprocs;
     int64_t calls, wall, flops, marks; /* top-level calls: a nested call's time is its parent's */
@@ -152,6 +156,15 @@ int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggr
 /* Read every report into g. */
 int gather_reports(gather *g, char **files, int nfiles);
 
+/* ---- Python stacks (stacks.c) ------------------------------------------------------------ */
+
+/* The stack a call is folded on: its py_stack (py_caller and the user frames outward), else
+ * py_caller alone, outermost first, one frame per line ('\n' between frames). "" when the
+ * call has no Python call site. */
+void stack_key(char *buf, size_t cap, const char *py_caller, json_t *py_stack);
+json_t *stack_json(const char *key);                   /* the frames, as a JSON array */
+void print_stack(const char *key, const char *indent); /* a frame per line */
+
 /* ---- helpers (util.c) -------------------------------------------------------------------- */
 
 FILE *open_out(const char *path); /* "-" or NULL: stdout; exits 2 when it cannot */
@@ -167,6 +180,10 @@ const char *or_dash(const char *s);
 json_t *dim_json(int64_t v);     /* absent sizes are null in --json output */
 json_t *str_json(const char *s); /* and "-" transposes */
 int64_t int_of(json_t *o, const char *key);
+/* Copy src into dst (cap bytes), cut at a character boundary: the text stays valid UTF-8. */
+void copy_text(char *dst, size_t cap, const char *src);
+/* *acc += v, saturating at INT64_MAX / INT64_MIN instead of overflowing */
+void add_sat(int64_t *acc, int64_t v);
 const char *str_of(json_t *o, const char *key, const char *dflt);
 
 /* per-core peak of each type, GFLOP/s */
@@ -230,11 +247,13 @@ void compare_result_free(compare_result *r);
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
-int summary_cmd(gather *g, int json, int top, const peaks *pk);
+int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack);
 int compare_cmd(gather *base, gather *next, int json, int keep_cold);
-int compare_lines_cmd(gather *base, gather *next, int json);
+/* compare --by line (by_stack 0) or --by stack (1) */
+int compare_sites_cmd(gather *base, gather *next, int json, int by_stack);
 int csv_cmd(char **files, int nfiles, const char *out);
 int trace_cmd(char **files, int nfiles, const char *out);
+int folded_cmd(char **files, int nfiles, const char *out, int native);
 int plot_cmd(gather *g, const char *out, const peaks *pk, double bandwidth, int bw_measured);
 double measure_bandwidth(void);
 

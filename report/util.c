@@ -11,6 +11,26 @@ json_t *dim_json(int64_t v) { return v >= 0 ? json_integer(v) : json_null(); }
 json_t *str_json(const char *s) { return strcmp(s, "-") ? json_string(s) : json_null(); }
 int64_t int_of(json_t *o, const char *key) { return json_integer_value(json_object_get(o, key)); }
 
+void copy_text(char *dst, size_t cap, const char *src)
+{
+    if (cap == 0)
+        return;
+    size_t n = strlen(src);
+    if (n >= cap) { /* cut, then back off to the start of the character the cut fell in */
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void add_sat(int64_t *acc, int64_t v)
+{
+    if (__builtin_add_overflow(*acc, v, acc))
+        *acc = v > 0 ? INT64_MAX : INT64_MIN;
+}
+
 const char *str_of(json_t *o, const char *key, const char *dflt)
 {
     const char *s = json_string_value(json_object_get(o, key));
@@ -83,7 +103,12 @@ int64_t process_time(const gather *g)
     int64_t t = 0;
     for (size_t i = 0; i < g->nprocs; i++) {
         const proc *p = &g->procs[i];
-        t += p->has_summary ? p->elapsed : p->last_end > p->start_mono ? p->last_end - p->start_mono : 0;
+        int64_t life = 0; /* overflow-safe: the numbers come from the report */
+        if (p->has_summary)
+            life = p->elapsed;
+        else if (p->last_end > p->start_mono && __builtin_sub_overflow(p->last_end, p->start_mono, &life))
+            life = INT64_MAX;
+        add_sat(&t, life);
     }
     return t;
 }

@@ -2,21 +2,52 @@
  * A bad value never stops the program: one line on stderr naming the valid choices,
  * then the default. */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
+#include "profiler/report_limits.h"
 #include "shim.h"
 
 bs_config bs_cfg;
 
+/* secure_getenv: a set-uid or set-gid program (or one with file capabilities) sees no
+ * BLASSHIM_* setting, so its user cannot point it at a library or a file. */
 static const char *env(const char *name)
 {
-    const char *v = getenv(name);
+    const char *v = secure_getenv(name);
     return v && *v ? v : NULL;
+}
+
+/* A byte count: digits, then an optional K, M, G or T (powers of 1024, optionally followed by
+ * "iB" or "B"). Returns it, or -1. */
+static long long parse_bytes(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || errno || !isdigit((unsigned char)*s))
+        return -1;
+    static const char units[] = "KMGT";
+    const char *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+    int shift = 0;
+    if (u && *u) {
+        shift = 10 * (int)(u - units + 1);
+        end++;
+        if (strcasecmp(end, "iB") == 0 || strcasecmp(end, "B") == 0)
+            end += strlen(end);
+    } else if (strcasecmp(end, "B") == 0) {
+        end++;
+    }
+    if (*end || v > (unsigned long long)LLONG_MAX >> shift)
+        return -1;
+    return (long long)(v << shift);
 }
 
 static void kernel_choices(char *out, size_t cap)
@@ -65,6 +96,33 @@ static int two_way(const char *var, const char *off, const char *on, int dflt, c
         return 0;
     bs_warn("%s=%s is not %s or %s; %s", var, v, off, on, instead);
     return dflt;
+}
+
+/* BLASSHIM_MAX_REPORT, BLASSHIM_REPORT_FOLLOW, BLASSHIM_REPORT_MODE: handed to the report. */
+static void read_report_limits(int default_name)
+{
+    bs_report_limits l = {.max_bytes = BS_MAX_REPORT_DEFAULT, .exclusive = default_name,
+                          .mode = 0600};
+    const char *v = env("BLASSHIM_MAX_REPORT");
+    if (v) {
+        long long b = parse_bytes(v);
+        if (b >= 0)
+            l.max_bytes = b;
+        else
+            bs_warn("BLASSHIM_MAX_REPORT=%s is not a size (bytes, or with K, M, G, T; 0 for no "
+                    "bound); using 1G", v);
+    }
+    l.follow = two_way("BLASSHIM_REPORT_FOLLOW", "0", "1", 0, "symbolic links are not followed");
+    if ((v = env("BLASSHIM_REPORT_MODE"))) {
+        char *end;
+        long m = strtol(v, &end, 8);
+        if (end != v && *end == '\0' && m >= 0 && m <= 0777)
+            l.mode = (unsigned)m;
+        else
+            bs_warn("BLASSHIM_REPORT_MODE=%s is not octal permission bits (e.g. 0640); using 0600",
+                    v);
+    }
+    bs_report_set_limits(&l);
 }
 
 /* Data cache sizes: sysfs, else sysconf (0 where neither knows). */
@@ -170,10 +228,16 @@ void bs_config_read(void)
     bs_cfg.real_path = v && !bs_cfg.real_none ? v : NULL;
 
     v = env("BLASSHIM_REPORT");
-    if (v && strcasecmp(v, "off") == 0)
+    if (getauxval(AT_SECURE)) {
+        bs_warn("set-uid/set-gid program: BLASSHIM_* settings are ignored and no report is "
+                "written");
         bs_cfg.report = NULL;
-    else
+    } else if (v && strcasecmp(v, "off") == 0) {
+        bs_cfg.report = NULL;
+    } else {
         bs_cfg.report = v ? v : "blasshim-%p.jsonl";
+    }
+    read_report_limits(!v);
 
     read_kernel_params(&bs_cfg.kparams);
 
@@ -201,7 +265,7 @@ void bs_config_read(void)
     bs_cfg.start_paused =
         two_way("BLASSHIM_START", "running", "paused", 0, "starting to record at once");
 
-    bs_cfg.test_fault = (v = env("BLASSHIM_TEST_FAULT")) && strcmp(v, "1") == 0;
+    bs_cfg.test_fault = two_way("BLASSHIM_TEST_FAULT", "0", "1", 0, "results are left alone");
 
     bs_cfg.python = two_way("BLASSHIM_PYTHON", "0", "1", 1, "Python call sites stay on");
     bs_cfg.pystack = 1;
@@ -212,4 +276,7 @@ void bs_config_read(void)
         else
             bs_warn("BLASSHIM_PYSTACK=%s is not a frame count (1 to %d); using 1", v, BS_MAX_FRAMES);
     }
+    bs_cfg.pycaller_user =
+        two_way("BLASSHIM_PYCALLER", "innermost", "user", 1, "naming the user's own code");
+    bs_cfg.pylib = env("BLASSHIM_PYLIB");
 }

@@ -33,6 +33,23 @@ static void fallback_without_real(void)
                                    "libopenblas.so.0");
 }
 
+/* OpenBLAS's idle threads spin for a while after each call and take the cores our pool needs
+ * (every routine but gemm goes to it): while a multi-threaded kernel of ours (parallel, auto)
+ * is configured for some routine, the real BLAS runs on one thread (README, "Kernels"). */
+static void share_cores_with_real(int nthreads)
+{
+    int ours = 0;
+    for (int r = 0; r < BS_R_COUNT; r++)
+        if (bs_cfg.kernel[r] && (!strcmp(bs_cfg.kernel[r]->name, "parallel") ||
+                                 !strcmp(bs_cfg.kernel[r]->name, "auto")))
+            ours = 1;
+    void (*set_threads)(int) = ours && nthreads > 1 ? (void (*)(int))bs_real_lookup(
+                                                          "openblas_set_num_threads")
+                                                    : NULL;
+    if (set_threads)
+        set_threads(1);
+}
+
 static void init_once(void)
 {
     bs_config_read();
@@ -45,6 +62,7 @@ static void init_once(void)
     if (!bs_cfg.real_none)
         bs_real_init(bs_cfg.real_path);
     fallback_without_real();
+    share_cores_with_real(ks.nthreads);
 
     char blocking[160];
     snprintf(blocking, sizeof blocking,
@@ -60,7 +78,7 @@ static void init_once(void)
         hi.kernel[r] = bs_kernel_label(bs_cfg.kernel[r]);
     }
     bs_backtrace_setup(bs_cfg.backtrace);
-    bs_py_setup(bs_cfg.python, bs_cfg.pystack);
+    bs_py_setup(bs_cfg.python, bs_cfg.pystack, bs_cfg.pycaller_user, bs_cfg.pylib);
     bs_report_setup(bs_cfg.report, &hi, bs_cfg.summary, bs_cfg.start_paused);
     bs_gemm_init();
     bs_quiet_update();

@@ -134,7 +134,7 @@ void bs_call_record(const bs_call *d, const char *kernel, const bs_kernel_info *
         r.threads = bs_real_threads(); /* what the real BLAS says it runs on */
     r.gflops = r.flops >= 0 && r.wall_ns > 0 ? (double)r.flops / (double)r.wall_ns : -1.0;
     bs_backtrace_capture(d->caller_ip, &r.caller, &r.frames);
-    bs_py_capture(&r.py_caller, &r.py_stack);
+    bs_py_capture(&r.py_caller, &r.py_frame, &r.py_stack);
     bs_report_call(&r);
 }
 

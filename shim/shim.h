@@ -25,6 +25,8 @@ typedef struct bs_config {
     int test_fault;                      /* BLASSHIM_TEST_FAULT=1: spoil C[0] (tests verify) */
     int python;                          /* BLASSHIM_PYTHON: Python call sites on/off */
     int pystack;                         /* BLASSHIM_PYSTACK frames */
+    int pycaller_user;                   /* BLASSHIM_PYCALLER=user (1) or innermost (0) */
+    const char *pylib;                   /* BLASSHIM_PYLIB directories, or NULL */
 } bs_config;
 
 extern bs_config bs_cfg;

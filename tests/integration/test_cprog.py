@@ -201,8 +201,11 @@ def table_names():
 def test_only_blas_symbols_and_the_api_are_exported():
     names = exported()
     api = {"blasshim_mark", "blasshim_pause", "blasshim_resume"}
-    assert api <= names
-    assert names - api == table_names()
+    # the report's way out of a process image (profiler/report.c): lines on disk first
+    life = {"execve", "execv", "execvp", "execvpe", "execl", "execlp", "execle", "fexecve",
+            "execveat", "_exit", "_Exit"}
+    assert api | life <= names
+    assert names - api - life == table_names()
 
 
 def test_every_cblas_routine_of_the_system_header_is_exported():

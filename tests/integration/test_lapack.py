@@ -111,6 +111,9 @@ def test_c_program_calling_lapack(tmp, setup):
     s = json.loads(out)
     assert s["calls"] == len(top) and s["nested_calls"] == len(nested)
     assert s["blas_ns"] == sum(c["wall_ns"] for c in top)
+    folded = subprocess.run([TOOL, "folded", tmp / "r.jsonl"], capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    assert sum(int(line.rsplit(" ", 1)[1]) for line in folded) == s["blas_ns"]   # once each
     # per LAPACK routine: calls, failures, and the calls made directly inside, recomputed here
     lap = {e["routine"]: e for e in s["lapack"]}
     by_seq = {c["seq"]: c for c in calls}

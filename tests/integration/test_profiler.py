@@ -185,7 +185,9 @@ def test_killed_process_keeps_its_lines(tmp):
     assert r.returncode == -15   # died of SIGTERM, as it would have without the shim
     lines = [json.loads(l) for l in (tmp / "r.jsonl").read_text().splitlines()]
     assert lines[0]["type"] == "header"
-    assert [l["seq"] for l in lines[1:]] == list(range(1, 26))
+    assert [l["seq"] for l in lines[1:-1]] == list(range(1, 26))
+    assert lines[-1]["type"] == "summary" and lines[-1]["calls"] == 25   # written by the handler
+    Report(tmp / "r.jsonl")
 
 
 @pytest.mark.parametrize("var,value,text", [

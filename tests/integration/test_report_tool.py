@@ -163,7 +163,19 @@ def test_trace(runs, tmp):
         assert (e["pid"], e["tid"]) == (c["pid"], c["tid"])
         assert math.isclose(e["ts"], c["ts_ns"] / 1e3) and math.isclose(e["dur"], c["wall_ns"] / 1e3)
         assert e["args"]["kernel"] == c["kernel"] and e["args"]["m"] == c["m"]
-    assert len([e for e in ev if e["ph"] == "M"]) == 2   # a named track per process
+    meta = [e for e in ev if e["ph"] == "M"]
+    assert len([e for e in meta if e["name"] == "process_name"]) == 2   # a named track per process
+    threads = [(e["pid"], e["tid"]) for e in meta if e["name"] == "thread_name"]
+    assert sorted(threads) == sorted({(e["pid"], e["tid"]) for e in ev if e["ph"] in "Xi"})
+    for e in meta:   # each thread is named before its first event
+        if e["name"] == "thread_name":
+            first = next(i for i, x in enumerate(ev) if x["ph"] in "Xi" and (x["pid"], x["tid"]) == (e["pid"], e["tid"]))
+            assert ev.index(e) < first
+            assert e["args"]["name"] == (f"main thread (tid {e['tid']})" if e["tid"] == e["pid"]
+                                         else f"thread {e['tid']}")
+    for e, c in zip(xs, calls):   # the Python call site travels with the event
+        for f in ("py_caller", "py_frame", "py_stack"):
+            assert e["args"].get(f) == c.get(f), f
     assert [e["name"] for e in ev if e["ph"] == "i"] == ['region "one"', "region two"]
 
 

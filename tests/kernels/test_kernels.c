@@ -8,6 +8,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,7 +23,7 @@
 #include "kernels/ukernel.h"
 #include "shim/canon.h"
 
-static uint64_t rng = 88172645463325252ULL;
+static _Thread_local uint64_t rng = 88172645463325252ULL; /* per thread: host-thread tests */
 static double urand(void) /* xorshift64, uniform in [-1, 1) */
 {
     rng ^= rng << 13;
@@ -190,6 +191,89 @@ static int use_isa(void **state)
 
 static void test_edges_s(void **state) { (void)state; edges_for(0); }
 static void test_edges_d(void **state) { (void)state; edges_for(1); }
+/* Every m, n, k from 0 to 40 under vectorized (tiny, direct, dot-product and edge paths),
+ * each with a random order, transpose pair, padding and scalars (beta = 0 over NaN included);
+ * for families without those paths (no masked loads), every m and n with a few k. */
+static void all_small(const char *isa, int dbl)
+{
+    const bs_kernel *kern = bs_kernel_find("vectorized");
+    const int step = bs_family_find(isa)->direct ? 1 : 13;
+    int failures = 0;
+    for (int m = 0; m <= 40; m++)
+        for (int n = 0; n <= 40; n++)
+            for (int k = 0; k <= 40; k += step)
+                failures += random_case(kern, dbl, m, n, k);
+    if (failures)
+        fail_msg("%d wrong elements over every m, n, k in 0..40", failures);
+}
+
+/* Skinny problems, the long side up to 2000: gemv-like rows and columns, few-row dot
+ * products, a long k with a tiny C; vectorized and parallel. */
+static void skinny(int dbl)
+{
+    static const int shapes[][3] = {
+        {1, 2000, 37},  {2, 1999, 64},  {3, 517, 300},  {4, 1000, 129}, {5, 700, 33},
+        {16, 1500, 17}, {17, 300, 200}, {2000, 1, 45},  {1999, 2, 64},  {777, 3, 100},
+        {1000, 4, 31},  {600, 9, 70},   {300, 16, 120}, {1, 1, 2000},   {3, 5, 1999},
+        {1, 300, 1},    {2000, 7, 1},   {40, 1, 2000},  {1, 40, 2000},  {1, 1000, 1000}};
+    int failures = 0;
+    const char *names[] = {"vectorized", "parallel"};
+    for (int kk = 0; kk < 2; kk++)
+        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+            failures += random_case(bs_kernel_find(names[kk]), dbl, shapes[s][0], shapes[s][1],
+                                    shapes[s][2]);
+    if (failures)
+        fail_msg("%d wrong elements in skinny problems", failures);
+}
+
+static void test_small_s(void **state) { all_small(*state, 0); }
+static void test_small_d(void **state) { all_small(*state, 1); }
+static void test_skinny_s(void **state) { (void)state; skinny(0); }
+static void test_skinny_d(void **state) { (void)state; skinny(1); }
+
+/* 1 to 4 host threads calling the parallel kernel at once (the pool serves one caller at a
+ * time; the others run alone): every result right. */
+typedef struct host_job {
+    int id, failures;
+} host_job;
+
+static void *host_thread(void *arg)
+{
+    host_job *j = arg;
+    static const int sizes[][3] = {{130, 140, 150}, {200, 17, 300}, {64, 300, 64},
+                                   {257, 129, 65},  {33, 400, 90},  {300, 300, 40}};
+    const bs_kernel *kern = bs_kernel_find("parallel");
+    for (int r = 0; r < 6; r++) {
+        const int *s = sizes[(r + j->id) % 6];
+        j->failures += random_case(kern, (r + j->id) & 1, s[0], s[1], s[2]);
+    }
+    return NULL;
+}
+
+static void test_host_threads(void **state)
+{
+    (void)state;
+    bs_kernel_params p = {.nthreads = 2};
+    bs_kernels_configure(&p);
+    int failures = 0;
+    for (int nt = 1; nt <= 4; nt++) {
+        pthread_t t[4];
+        host_job jobs[4];
+        for (int i = 0; i < nt; i++) {
+            jobs[i] = (host_job){.id = i};
+            assert_int_equal(pthread_create(&t[i], NULL, host_thread, &jobs[i]), 0);
+        }
+        for (int i = 0; i < nt; i++) {
+            pthread_join(t[i], NULL);
+            failures += jobs[i].failures;
+        }
+    }
+    bs_kernel_params def = {0};
+    bs_kernels_configure(&def);
+    if (failures)
+        fail_msg("%d wrong elements with several host threads", failures);
+}
+
 static void test_random_s(void **state) { (void)state; random_sizes(0); }
 static void test_random_d(void **state) { (void)state; random_sizes(1); }
 static void test_semantics_s(void **state) { (void)state; for (const char *const *n = heavy; *n; n++) sweep(bs_kernel_find(*n), 0), nan_sweep(bs_kernel_find(*n), 0); }
@@ -250,10 +334,12 @@ int main(void)
         }
         rc |= _cmocka_run_group_tests("kernels", tests, n, NULL, NULL);
     }
-    /* the family table itself: complete entries, tiles within the scratch bounds */
+    /* the family table itself: complete entries, tiles within the scratch bounds; and the
+     * parallel kernel under several host threads */
     {
-        const struct CMUnitTest tests[] = {cmocka_unit_test(test_family_table)};
-        rc |= _cmocka_run_group_tests("families", tests, 1, NULL, NULL);
+        const struct CMUnitTest tests[] = {cmocka_unit_test(test_family_table),
+                                           cmocka_unit_test(test_host_threads)};
+        rc |= _cmocka_run_group_tests("families_threads", tests, 2, NULL, NULL);
     }
     /* every microkernel family this CPU runs, forced in turn (BLASSHIM_ISA's mechanism): the
      * list is the kernels' own, so a new family is tested without being named here */
@@ -272,6 +358,10 @@ int main(void)
             cmocka_unit_test_prestate_setup_teardown(test_edges_d, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_random_s, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_random_d, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_small_s, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_small_d, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_skinny_s, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_skinny_d, use_isa, NULL, (void *)isa),
         };
         rc |= _cmocka_run_group_tests(group, tests, sizeof tests / sizeof tests[0], NULL, NULL);
     }
