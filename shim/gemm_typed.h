@@ -1,8 +1,8 @@
 /* shim/gemm_typed.h — the typed parts of the kernel routines' call path, one instantiation
- * per element type (shim/gemm.c defines T and P, then includes this file): the kernel call on
- * the canonical form, verify mode's comparison, the test fault, and the forwarders to the real
- * routine (shim/gemm_forward.h, once per integer width). Everything else is untyped, in
- * bs_gemm_call. */
+ * per element type (kernels/each_type.h defines T and P, then includes this file): the kernel
+ * call on the canonical form, verify mode's comparison, the test fault, and the forwarders to
+ * the real routine (shim/gemm_forward.h, once per integer width). Everything else is untyped,
+ * in bs_gemm_call. */
 #define GT_CAT2(a, b) a##b
 #define GT_CAT(a, b) GT_CAT2(a, b)
 #define GT_FN(x) GT_CAT(GT_CAT(bs_, P), GT_CAT(gemm_, x)) /* bs_dgemm_kernel, ... */
