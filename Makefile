@@ -36,6 +36,13 @@ EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe
 .PHONY: all deps test check demo asan bench bench-overhead clean
 all: $(BUILD)/libblasshim.so $(BUILD)/blasshim-report
 
+# ---- the blasshim launcher; `make` also builds the examples (issue 15) ----
+LAUNCHER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard launcher/*.c)) \
+                 $(BUILD)/obj/report/peak.o
+all: $(BUILD)/blasshim $(filter $(BUILD)/examples/%,$(EXAMPLES))
+$(BUILD)/blasshim: $(LAUNCHER_OBJS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(shell pkg-config --libs jansson) -ldl
+
 # header dependencies come from the compiler (-MMD -MP): $(BUILD)/obj/**/*.d
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
@@ -64,7 +71,7 @@ $(BUILD)/obj/kernels/%.o: kernels/%.c
 	$(CC) $(BS_CFLAGS) $(CFLAGS) -O3 $(SAN) -c $< -o $@
 
 $(BUILD)/libblasshim.so: $(LIB_OBJS)
-	$(CC) -shared $(CFLAGS) $(SAN) -Wl,-z,defs -o $@ $^ $(LIB_LIBS)
+	$(CC) -shared $(CFLAGS) $(SAN) -Wl,-z,defs -Wl,-soname,libblasshim.so -o $@ $^ $(LIB_LIBS)
 
 # the report tool: a program of its own (report/), sharing only the record schema
 $(BUILD)/blasshim-report: $(TOOL_OBJS)
@@ -139,7 +146,7 @@ asan:
 # The kernels against OpenBLAS, side by side in one run (README "Performance"). OpenBLAS's
 # CPU-type overrides, set on some of these machines, are lifted for this command alone.
 $(BUILD)/gemm_bench: bench/gemm_bench.c $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/report/peak.o
-	$(CC) $(WARN) -I. -O2 -o $@ $< \
+	$(CC) $(WARN) -I. -O2 $(SAN) -o $@ $< \
 	    $(filter $(BUILD)/obj/kernels/%,$(LIB_OBJS)) $(BUILD)/obj/report/peak.o -ldl -lm -lpthread
 
 bench:
@@ -158,3 +165,48 @@ bench-overhead:
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- make install / uninstall, pkg-config, make help (issue 15) ----
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^\#define BLASSHIM_VERSION "\(.*\)"/\1/p' include/blasshim.h)
+DOCDIR   = $(DESTDIR)$(PREFIX)/share/doc/blasshim
+EXAMPLE_SRCS := $(wildcard examples/*.c examples/*.py examples/*.f90 examples/*.sh)
+INSTALLED = $(DESTDIR)$(PREFIX)/lib/libblasshim.so $(DESTDIR)$(PREFIX)/bin/blasshim \
+            $(DESTDIR)$(PREFIX)/bin/blasshim-report $(DESTDIR)$(PREFIX)/include/blasshim.h \
+            $(DESTDIR)$(PREFIX)/lib/pkgconfig/blasshim.pc \
+            $(DESTDIR)$(PREFIX)/libexec/blasshim/gemm_bench \
+            $(DESTDIR)$(PREFIX)/libexec/blasshim/libblasshim.so $(DOCDIR)/README.md \
+            $(EXAMPLE_SRCS:%=$(DOCDIR)/%)
+
+.PHONY: install uninstall help
+install: all $(BUILD)/gemm_bench
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/libexec/blasshim $(DOCDIR)/examples
+	install -m 755 $(BUILD)/libblasshim.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/blasshim $(BUILD)/blasshim-report $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/gemm_bench $(DESTDIR)$(PREFIX)/libexec/blasshim/
+	ln -sf ../../lib/libblasshim.so $(DESTDIR)$(PREFIX)/libexec/blasshim/libblasshim.so
+	install -m 644 include/blasshim.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 README.md $(DOCDIR)/
+	install -m 644 $(EXAMPLE_SRCS) $(DOCDIR)/examples/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' launcher/blasshim.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/blasshim.pc
+
+uninstall:
+	rm -f $(INSTALLED)
+	-rmdir $(DOCDIR)/examples $(DOCDIR) $(DESTDIR)$(PREFIX)/libexec/blasshim 2>/dev/null
+
+help:
+	@echo "make                 build/libblasshim.so, build/blasshim, build/blasshim-report, the examples"
+	@echo "make test            install missing Debian packages (make deps), build, run every test"
+	@echo "make check           the tests without make deps"
+	@echo "make asan            the tests under AddressSanitizer and UBSan (build/asan)"
+	@echo "make demo            examples/mlp.py under two kernels, then blasshim-report's views"
+	@echo "make bench           every kernel against OpenBLAS (BENCH_ARGS=\"--shape MxNxK ...\")"
+	@echo "make bench-overhead  what the shim adds per call in each logging mode"
+	@echo "make install         PREFIX=/usr/local DESTDIR= : lib, bin, include, pkg-config, docs"
+	@echo "make uninstall       remove what make install put in PREFIX (same PREFIX, DESTDIR)"
+	@echo "make deps            install the missing Debian packages (tools/deps.sh)"
+	@echo "make clean           remove build/"
+	@echo "make help            this list"

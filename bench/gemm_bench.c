@@ -32,6 +32,20 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* A (m x k) and B (k x n) filled with small fractions, C (m x n), 64-byte aligned. */
+static void operands(int dbl, int m, int n, int k, void **a, void **b, void **c)
+{
+    const size_t es = dbl ? 8 : 4;
+    *a = aligned_alloc(64, ((size_t)m * k * es + 63) / 64 * 64);
+    *b = aligned_alloc(64, ((size_t)k * n * es + 63) / 64 * 64);
+    *c = aligned_alloc(64, ((size_t)m * n * es + 63) / 64 * 64);
+    for (size_t i = 0; i < (size_t)m * k; i++)
+        dbl ? (((double *)*a)[i] = (double)(i % 13) / 13)
+            : (((float *)*a)[i] = (float)(i % 13) / 13);
+    for (size_t i = 0; i < (size_t)k * n; i++)
+        dbl ? (((double *)*b)[i] = (double)(i % 7) / 7) : (((float *)*b)[i] = (float)(i % 7) / 7);
+}
+
 /* ---- one measurement ------------------------------------------------------------------ */
 enum { K_NAIVE, K_BLOCKED, K_VEC, K_PAR, K_OB1, K_OBN, K_COUNT };
 static const char *knames[K_COUNT] = {"naive", "blocked", "vectorized", "parallel",
@@ -172,14 +186,8 @@ static int sweep_child(const char *name)
             const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
             const double mnk = (double)m * n * k;
             if (busy && mnk < 128.0 * 128 * 128) continue;
-            const size_t es = dbl ? 8 : 4;
-            void *a = aligned_alloc(64, ((size_t)m * k * es + 63) / 64 * 64);
-            void *b = aligned_alloc(64, ((size_t)k * n * es + 63) / 64 * 64);
-            void *c = aligned_alloc(64, ((size_t)m * n * es + 63) / 64 * 64);
-            for (size_t i = 0; i < (size_t)m * k; i++)
-                dbl ? (((double *)a)[i] = (double)(i % 13) / 13) : (((float *)a)[i] = (float)(i % 13) / 13);
-            for (size_t i = 0; i < (size_t)k * n; i++)
-                dbl ? (((double *)b)[i] = (double)(i % 7) / 7) : (((float *)b)[i] = (float)(i % 7) / 7);
+            void *a, *b, *c;
+            operands(dbl, m, n, k, &a, &b, &c);
             const int nw = children[ci].ncols;
             long reps[2];
             double best[2] = {1e30, 1e30};
@@ -297,7 +305,10 @@ static int sweep(const char *self, int passes)
             const double rv = x[SW_OB1] / x[SW_VEC], rp = x[SW_OB2] / x[SW_PAR];
             const double bestvp = x[SW_VEC] < x[SW_PAR] ? x[SW_VEC] : x[SW_PAR];
             printf(" %7.2fx %7.2fx", rv, rp);
-            x[SW_PARBUSY] < 1e29 ? printf(" %7.2fx", x[SW_PAR] / x[SW_PARBUSY]) : printf(" %8s", "-");
+            if (x[SW_PARBUSY] < 1e29)
+                printf(" %7.2fx", x[SW_PAR] / x[SW_PARBUSY]);
+            else
+                printf(" %8s", "-");
             printf(" %8.2fx\n", bestvp / x[SW_AUTO]);
             lv += log(rv), nv++;
             if ((double)m * n * k >= 128.0 * 128 * 128) lp += log(rp), np++;
@@ -383,14 +394,8 @@ int main(int argc, char **argv)
         for (int s = 0; s < (nuser ? nuser : nshapes); s++) {
             int m = nuser ? user[s][0] : shapes[s][0], n = nuser ? user[s][1] : shapes[s][1],
                 k = nuser ? user[s][2] : shapes[s][2];
-            size_t es = dbl ? 8 : 4;
-            void *a = aligned_alloc(64, ((size_t)m * k * es + 63) / 64 * 64);
-            void *b = aligned_alloc(64, ((size_t)k * n * es + 63) / 64 * 64);
-            void *c = aligned_alloc(64, ((size_t)m * n * es + 63) / 64 * 64);
-            for (size_t i = 0; i < (size_t)m * k; i++)
-                dbl ? (((double *)a)[i] = (double)(i % 13) / 13) : (((float *)a)[i] = (float)(i % 13) / 13);
-            for (size_t i = 0; i < (size_t)k * n; i++)
-                dbl ? (((double *)b)[i] = (double)(i % 7) / 7) : (((float *)b)[i] = (float)(i % 7) / 7);
+            void *a, *b, *c;
+            operands(dbl, m, n, k, &a, &b, &c);
             char label[32];
             snprintf(label, sizeof label, "%dx%dx%d", m, n, k);
             printf("%-5s %-16s", dbl ? "dgemm" : "sgemm", label);

@@ -1,7 +1,9 @@
 /* examples/dgemm_example.c — a plain C program that multiplies matrices through the system
  * CBLAS (cblas_dgemm), as a user's program would. Run it with and without the shim:
  *   build/examples/dgemm_example [n] [repeats]
- *   LD_PRELOAD=build/libblasshim.so BLASSHIM_KERNEL=naive build/examples/dgemm_example 256 3
+ *   blasshim run -k naive -- build/examples/dgemm_example 256 3
+ *   LD_PRELOAD=$PWD/build/libblasshim.so BLASSHIM_KERNEL=naive build/examples/dgemm_example 256 3
+ *   (LD_PRELOAD needs the absolute path: /usr/local/lib/libblasshim.so once installed)
  * It prints the checksum of C and the time per multiply. */
 #include <cblas.h>
 #include <stdio.h>

@@ -1,6 +1,8 @@
 ! examples/fortran_dgemm.f90 — a Fortran program calling DGEMM with a transposed operand.
 !   build/examples/fortran_dgemm            (prints the sum of C)
-!   LD_PRELOAD=build/libblasshim.so BLASSHIM_KERNEL=naive build/examples/fortran_dgemm
+!   blasshim run -k naive -- build/examples/fortran_dgemm
+!   LD_PRELOAD=$PWD/build/libblasshim.so BLASSHIM_KERNEL=naive build/examples/fortran_dgemm
+!   (LD_PRELOAD needs the absolute path: /usr/local/lib/libblasshim.so once installed)
 program fortran_dgemm
   implicit none
   integer, parameter :: m = 60, n = 40, k = 50

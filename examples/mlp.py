@@ -4,8 +4,10 @@
 Every forward and backward pass is matrix products (sgemm calls of several shapes,
 some with transposed operands), which is what the shim profiles and re-routes:
 
-    LD_PRELOAD=build/libblasshim.so /usr/bin/python3 examples/mlp.py
-    LD_PRELOAD=build/libblasshim.so BLASSHIM_KERNEL=naive /usr/bin/python3 examples/mlp.py
+    blasshim run -o sys.jsonl -- /usr/bin/python3 examples/mlp.py
+    blasshim run -k naive -o naive.jsonl -- /usr/bin/python3 examples/mlp.py
+    blasshim report compare sys.jsonl naive.jsonl
+    LD_PRELOAD=$PWD/build/libblasshim.so /usr/bin/python3 examples/mlp.py   # without the launcher
 
 Options: --epochs N, --batch N, --hidden N, --seed N. Prints the loss and accuracy per epoch
 and, last, the number of matrix products it made ("matmuls N").

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """examples/regions.py — record only the part of a NumPy program you care about.
 
-    LD_PRELOAD=build/libblasshim.so /usr/bin/python3 examples/regions.py
+    blasshim run -o regions.jsonl -- /usr/bin/python3 examples/regions.py
+    LD_PRELOAD=$PWD/build/libblasshim.so /usr/bin/python3 examples/regions.py   # absolute path
 
 blasshim exports blasshim_pause(), blasshim_resume() and blasshim_mark(name)
 (include/blasshim.h). Under the shim they are found in the process with ctypes; without it

@@ -18,6 +18,9 @@
 #ifndef BLASSHIMAPI_INCLUDED
 #define BLASSHIMAPI_INCLUDED
 
+/* The library's version (also `blasshim --version` and the report header's "blasshim"). */
+#define BLASSHIM_VERSION "0.1.0"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,6 +33,18 @@ void blasshim_resume(void);
 
 /* Write a {"type":"mark"} record with the time, the thread and this name (NULL: ""). */
 void blasshim_mark(const char *name);
+
+/* What the library does in this process, as one JSON object (what `blasshim info` prints):
+ * "blasshim" (version), the kernel per routine ("kernels"), "real_blas" (path or null), "isa",
+ * "isas_supported", "blocking", "num_threads" and "num_threads_from" (BLASSHIM_NUM_THREADS,
+ * OMP_NUM_THREADS or affinity) as the report header records them, the report name pattern
+ * ("report", null when off), "log", and "library" (its path), "host", "cpu_model", "ncpus",
+ * "cache_bytes" ({"l1d","l2","l3"}), "kernels_available". Reads the BLASSHIM_* variables like
+ * the first BLAS call does; writes no report. The string belongs to the library and stays
+ * valid for the life of the process. Like the rest of this API it is there when the library
+ * is preloaded (it cannot be dlopen()ed into a running program: its thread-local state uses
+ * the initial-exec model); `blasshim info` runs a small probe under LD_PRELOAD to call it. */
+const char *blasshim_info_json(void);
 
 #ifdef __cplusplus
 }

@@ -127,7 +127,9 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_
             BS_P(gemm_naive)(g, &ni);
             return 0;
         }
-        const bs_idx have = half == &shrunk.blk.nc ? nc_max : half == &shrunk.blk.mc ? mc_max : kc_max;
+        const bs_idx have = half == &shrunk.blk.nc   ? nc_max
+                            : half == &shrunk.blk.mc ? mc_max
+                                                     : kc_max;
         const bs_idx unit = half == &shrunk.blk.nc ? nr : half == &shrunk.blk.mc ? mr : 8;
         *half = have / 2 / unit * unit;
         if (*half < unit)

@@ -22,7 +22,7 @@
  * type: measured on this machine at the first call that could use the pool (calibrate), and
  * clamped to a sane range. */
 static double parallel_min_mnk[2];
-#define MIN_MNK_LO (24.0 * 24 * 24)
+#define MIN_MNK_LO (48.0 * 48 * 48)
 #define MIN_MNK_HI (512.0 * 512 * 512)
 
 enum { TS, TD }; /* element type index */
@@ -35,6 +35,7 @@ static struct {
     int nthreads;
     double small_mnk;
     char supported[64];
+    const char *parallel, *vectorized; /* the registry's names, for bs_kernel_info.ran */
 } kst;
 
 static bs_blocking user_or(const bs_kernel_params *p, bs_blocking b)
@@ -47,7 +48,8 @@ static bs_blocking user_or(const bs_kernel_params *p, bs_blocking b)
 
 static bs_plan plan_for(const bs_family *f, int type, const bs_kernel_params *p)
 {
-    int mr = type == TS ? f->s.main.mr : f->d.main.mr, nr = type == TS ? f->s.main.nr : f->d.main.nr;
+    const int mr = type == TS ? f->s.main.mr : f->d.main.mr;
+    const int nr = type == TS ? f->s.main.nr : f->d.main.nr;
     size_t elem = type == TS ? sizeof(float) : sizeof(double);
     bs_plan pl = {f, user_or(p, bs_blocking_for(mr, nr, elem, p->l1, p->l2, p->l3)), 0};
     return pl;
@@ -81,6 +83,8 @@ const char *bs_kernels_configure(const bs_kernel_params *p)
     }
     kst.nthreads = p->nthreads > 0 ? p->nthreads : 1;
     kst.small_mnk = p->small_mnk > 0 ? (double)p->small_mnk : p->small_mnk < 0 ? -1.0 : SMALL_MNK;
+    kst.parallel = bs_kernel_find("parallel")->name;
+    kst.vectorized = bs_kernel_find("vectorized")->name;
     kst.ready = 1;
     return msg;
 }

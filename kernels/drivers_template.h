@@ -73,8 +73,9 @@ static void BS_P(par_part)(void *arg, int part, int parts)
 }
 
 /* The m*n*k from which the pool pays on this machine: one n x n x n problem timed on this
- * thread and on `parts` threads, best of 7 each. With the pool's cost over an even split
- * o = t_pool - t_one / parts, the split pays from n^3 * o / (t_one * (1 - 1 / parts)). */
+ * thread and on `parts` threads, interleaved, best of 11 each. With the pool's cost over an
+ * even split o = t_pool - t_one / parts, the split pays from
+ * n^3 * o / (t_one * (1 - 1 / parts)). */
 static double BS_P(crossover)(int parts)
 {
     const bs_idx n = 96;
@@ -89,7 +90,7 @@ static double BS_P(crossover)(int parts)
     BS_P(gemm_args) g = {'N', 'N', n, n, n, 1, buf, n, buf + n * n, n, 0, buf + 2 * n * n, n};
     bs_kernel_info info = {.threads = 1};
     double one = 1e30, pool = 1e30;
-    for (int r = 0; r < 8; r++) { /* the first round warms up: pages, caches, threads */
+    for (int r = 0; r < 12; r++) { /* the first round warms up: pages, caches, threads */
         long long t0 = mono_ns();
         BS_P(run)(&g, &info);
         long long t1 = mono_ns();
@@ -135,11 +136,11 @@ void BS_P(gemm_auto)(const BS_P(gemm_args) *g, bs_kernel_info *info)
     if (kst.nthreads > 1 && mnk >= min_mnk(TI)) {
         BS_P(gemm_parallel)(g, info);
         if (!info->ran)
-            info->ran = "parallel";
+            info->ran = kst.parallel;
     } else {
         BS_P(gemm_vectorized)(g, info);
         if (!info->ran)
-            info->ran = "vectorized";
+            info->ran = kst.vectorized;
     }
 }
 

@@ -16,6 +16,10 @@ const bs_kernel bs_kernels[] = {
 
 const bs_kernel *bs_kernel_find(const char *name)
 {
+    /* the registry's own name (bs_kernel_info.ran on every auto call): no string compare */
+    for (const bs_kernel *k = bs_kernels; k->name; k++)
+        if (k->name == name)
+            return k;
     for (const bs_kernel *k = bs_kernels; k->name; k++)
         if (strcasecmp(k->name, name) == 0)
             return k;

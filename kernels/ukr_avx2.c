@@ -11,6 +11,21 @@
 #define MASKT __m256i
 #define VLOADM(p, m) OP(maskload)(p, m)
 #define VSTOREM(p, v, m) OP(maskstore)(p, m, v)
+#define VHSUM(v) hsum(v)
+
+/* the sum of a vector's lanes */
+static inline double hsum_pd(__m256d v)
+{
+    __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+static inline float hsum_ps(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+#define hsum(v) _Generic((v), __m256d: hsum_pd, __m256: hsum_ps)(v)
 
 #define T double
 #define V __m256d

@@ -13,6 +13,7 @@
 #define VMASK(n) ((MASKT)((1u << (n)) - 1u))
 #define VLOADM(p, m) OP(maskz_loadu)(m, p)
 #define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
+#define VHSUM(v) OP(reduce_add)(v)
 
 #define T double
 #define V __m512d

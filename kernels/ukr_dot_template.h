@@ -4,8 +4,8 @@
  * vectors instead of padding a tall microkernel with rows that do not exist:
  *     C(i, j) = alpha * sum_p AT(i, p) B(p, j) + beta * C(i, j),  i < m <= 4, j < n,
  * with AT(i, p) = at[i * ldat + p] and B(p, j) = b[p + j * ldb]; beta == 0 never reads C.
- * The includer defines DOT_NAME, T, V, LANES, MASKT, VMASK, VLOADM and the ukr_ops.h
- * operations, inside a region compiled for the ISA. */
+ * The includer defines DOT_NAME, T, V, LANES, MASKT, VMASK, VLOADM, VHSUM(v) (the sum of
+ * the lanes) and the ukr_ops.h operations, inside a region compiled for the ISA. */
 
 #define DOT_BODY UKR_CAT(DOT_NAME, _body)
 #ifndef UKR_CAT
@@ -64,10 +64,7 @@ DOT_BODY(int MI, bs_idx n, bs_idx k, const T *at, bs_idx ldat, const T *b, bs_id
         }
         for (int i = 0; i < MI; i++)
             for (int q = 0; q < nw; q++) {
-                T lane[LANES], sum = 0;
-                VSTORE(lane, acc[i][q]);
-                for (int l = 0; l < LANES; l++)
-                    sum += lane[l];
+                const T sum = VHSUM(acc[i][q]);
                 T *cij = c + i + (j + q) * ldc;
                 *cij = beta == (T)0 ? alpha * sum : alpha * sum + beta * *cij;
             }

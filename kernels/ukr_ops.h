@@ -10,3 +10,4 @@
 #define VSET1(x) OP(set1)(x)
 #define VMUL(a, b) OP(mul)(a, b)
 #define VSTORE(p, v) OP(storeu)(p, v)
+#define VADD(a, b) OP(add)(a, b)

@@ -2,12 +2,14 @@
  * The including file defines, before each inclusion:
  *   UKR_NAME, T, V, LANES, MV (vectors of A per column, MR = MV * LANES), NR,
  *   VZERO(), VLOAD(p), VBCAST(p), VSET1(x), VFMA(a, b, c) = a * b + c, VMUL(a, b),
- *   VSTORE(p, v), and, when the ISA has masked loads, MASKT, VMASK(n) (a mask of the first
- *   n lanes), VLOADM(p, mask) (masked lanes loaded, the rest zero) and VSTOREM(p, v, mask).
+ *   VSTORE(p, v), VADD(a, b), and, when the ISA has masked loads, MASKT, VMASK(n) (a mask of
+ *   the first n lanes), VLOADM(p, mask) (masked lanes loaded, the rest zero) and
+ *   VSTOREM(p, v, mask).
  * It is included inside a region compiled for the ISA (#pragma GCC target). See ukernel.h
  * for the contract. */
 
 #define UKR_MR (MV * LANES)
+#define UKR_KS (MV * NR <= 2 ? 4 : MV * NR <= 4 ? 2 : 1)
 #define UKR_CAT2(a, b) a##b
 #define UKR_CAT(a, b) UKR_CAT2(a, b)
 #define UKR_BODY UKR_CAT(UKR_NAME, _body)
@@ -23,26 +25,39 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
 #pragma GCC unroll 16
     for (int j = 0; j < NR; j++)
         boff[j] = (clamp && j >= nr ? nr - 1 : j) * csb;
-    V acc[NR][MV];
-#pragma GCC unroll 16
-    for (int j = 0; j < NR; j++)
+    /* Narrow tiles have too few accumulators to hide the FMA latency: they keep UKR_KS sets,
+     * one per k step of a group, and add them up at the end. */
+    V acc[UKR_KS][NR][MV];
 #pragma GCC unroll 4
-        for (int v = 0; v < MV; v++)
-            acc[j][v] = VZERO();
+    for (int s = 0; s < UKR_KS; s++)
+#pragma GCC unroll 16
+        for (int j = 0; j < NR; j++)
+#pragma GCC unroll 4
+            for (int v = 0; v < MV; v++)
+                acc[s][j][v] = VZERO();
 
-/* k steps: one column of A (loaded by LOADA(v)) times one row of B, into the accumulators */
-#define UKR_KLOOP(LOADA)                                                                       \
-    for (bs_idx p = 0; p < k; p++, a += rsa, b += rsb) {                                       \
+/* k steps, UKR_KS at a time and then one at a time: a column of A (loaded by LOADA(v, s),
+ * step s of the group) times a row of B, into the accumulators of set s */
+#define UKR_KSTEP(LOADA, s)                                                                    \
+    {                                                                                          \
         V av[MV];                                                                              \
-        _Pragma("GCC unroll 4") for (int v = 0; v < MV; v++) av[v] = LOADA(v);                 \
+        _Pragma("GCC unroll 4") for (int v = 0; v < MV; v++) av[v] = LOADA(v, s);             \
         _Pragma("GCC unroll 16") for (int j = 0; j < NR; j++) {                                \
-            V bj = VBCAST(b + boff[j]);                                                        \
+            V bj = VBCAST(b + (s) * rsb + boff[j]);                                            \
             _Pragma("GCC unroll 4") for (int v = 0; v < MV; v++)                               \
-                acc[j][v] = VFMA(av[v], bj, acc[j][v]);                                        \
+                acc[s][j][v] = VFMA(av[v], bj, acc[s][j][v]);                                  \
         }                                                                                      \
     }
-#define UKR_LOAD_FULL(v) VLOAD(a + (v) * LANES)
-#define UKR_LOAD_MASKED(v) VLOADM(a + (v) * LANES, mask[v])
+#define UKR_KLOOP(LOADA)                                                                       \
+    {                                                                                          \
+        bs_idx p = 0;                                                                          \
+        for (; p + UKR_KS <= k; p += UKR_KS, a += UKR_KS * rsa, b += UKR_KS * rsb)             \
+            _Pragma("GCC unroll 4") for (int s = 0; s < UKR_KS; s++) UKR_KSTEP(LOADA, s)       \
+        for (; p < k; p++, a += rsa, b += rsb)                                                 \
+            UKR_KSTEP(LOADA, 0)                                                                \
+    }
+#define UKR_LOAD_FULL(v, s) VLOAD(a + (s) * rsa + (v) * LANES)
+#define UKR_LOAD_MASKED(v, s) VLOADM(a + (s) * rsa + (v) * LANES, mask[v])
 
 #ifdef VLOADM
     if (mr < UKR_MR) {
@@ -61,8 +76,16 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
         UKR_KLOOP(UKR_LOAD_FULL)
     }
 #undef UKR_KLOOP
+#undef UKR_KSTEP
 #undef UKR_LOAD_FULL
 #undef UKR_LOAD_MASKED
+#pragma GCC unroll 4
+    for (int s = 1; s < UKR_KS; s++)
+#pragma GCC unroll 16
+        for (int j = 0; j < NR; j++)
+#pragma GCC unroll 4
+            for (int v = 0; v < MV; v++)
+                acc[0][j][v] = VADD(acc[0][j][v], acc[s][j][v]);
 
     const V valpha = VSET1(alpha);
     if (mr == UKR_MR && nr == NR) {
@@ -72,7 +95,7 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
 #pragma GCC unroll 4
             for (int v = 0; v < MV; v++) {
                 T *cp = c + j * ldc + v * LANES;
-                V r = VMUL(acc[j][v], valpha);
+                V r = VMUL(acc[0][j][v], valpha);
                 if (beta != (T)0)
                     r = VFMA(VLOAD(cp), vbeta, r);
                 VSTORE(cp, r);
@@ -97,7 +120,7 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
 #pragma GCC unroll 4
             for (int v = 0; v < MV; v++) {
                 T *cp = c + j * ldc + v * LANES;
-                V r = VMUL(acc[j][v], valpha);
+                V r = VMUL(acc[0][j][v], valpha);
                 if (beta != (T)0)
                     r = VFMA(VLOADM(cp, mask[v]), vbeta, r);
                 VSTOREM(cp, r, mask[v]);
@@ -112,7 +135,7 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
     for (int j = 0; j < NR; j++)
 #pragma GCC unroll 4
         for (int v = 0; v < MV; v++)
-            VSTORE(&tile[j][v * LANES], VMUL(acc[j][v], valpha));
+            VSTORE(&tile[j][v * LANES], VMUL(acc[0][j][v], valpha));
     for (int j = 0; j < nr; j++) {
         T *cj = c + j * ldc;
         if (beta == (T)0)
@@ -138,3 +161,4 @@ static void UKR_NAME(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, b
 
 #undef UKR_BODY
 #undef UKR_MR
+#undef UKR_KS

@@ -21,7 +21,8 @@
  * directory is user code. The deepest of these that holds a file decides (a .venv inside the
  * project is library code, a project inside /usr/local is user code). Synthetic files
  * (<frozen ...>, <__array_function__ internals>) are library code. The decision is made once
- * per code object and cached, so a call costs one more lookup per library frame walked. */
+ * per call site (code object and instruction) and cached with the frame's text, so a call
+ * costs one more lookup per library frame walked. */
 #define Py_BUILD_CORE 1
 #include <Python.h>
 #include <internal/pycore_frame.h>
@@ -54,10 +55,11 @@ static PyThreadState *(*this_thread_state)(void);
 static int (*addr2line)(PyCodeObject *, int);
 
 /* formatted frames: key {code object, instruction, its file name, its function name} -- the
- * name objects too, since a freed code object's address can be reused by a new one */
+ * name objects too, since a freed code object's address can be reused by a new one. The text
+ * stored is the frame's kind, 'L' (library code) or 'U' (user code; also every frame when
+ * BLASSHIM_PYCALLER=innermost, which never asks), then "file:line in name": one lookup per
+ * frame walked answers both questions. */
 static bs_intern texts = BS_INTERN_INIT;
-/* library ("L") or user ("U") per {code object, file name} */
-static bs_intern kinds = BS_INTERN_INIT;
 
 /* directories that decide a file's kind: the deepest that holds it wins */
 static struct {
@@ -242,38 +244,37 @@ static int is_library_file(const char *file)
     return library;
 }
 
-static int is_library(PyCodeObject *code)
-{
-    const uintptr_t key[BS_INTERN_KEY] = {(uintptr_t)code, (uintptr_t)code->co_filename, 0, 0};
-    const char *have = bs_intern_find(&kinds, key);
-    if (have)
-        return have[0] == 'L';
-    char file[PATH_MAX];
-    utf8_of(code->co_filename, file, sizeof file);
-    const int library = is_library_file(file);
-    bs_intern_add(&kinds, key, library ? "L" : "U"); /* a full table: decided again next time */
-    return library;
-}
+typedef struct frame_info {
+    const char *text; /* "file:line in name", valid for the life of the process */
+    int library;
+} frame_info;
 
-/* "file:line in name" for this frame, interned; keyed by the instruction, so the line table
- * is decoded once per call site, not once per call */
-static const char *describe(PyCodeObject *code, int addr)
+/* The frame's text and kind, interned; keyed by the instruction, so the line table is decoded
+ * and the file's directories searched once per call site, not once per call. */
+static frame_info describe(_PyInterpreterFrame *f, PyInterpreterState *interp)
 {
+    PyCodeObject *code = f->f_code;
+    const int addr = (int)(_PyInterpreterFrame_LASTI(f) * (int)sizeof(_Py_CODEUNIT));
     const uintptr_t key[BS_INTERN_KEY] = {(uintptr_t)code, (uintptr_t)(unsigned)addr,
                                           (uintptr_t)code->co_filename, (uintptr_t)code->co_name};
     const char *have = bs_intern_find(&texts, key);
     if (have)
-        return have;
-    char file[TEXT_MAX / 2], name[128], text[TEXT_MAX];
+        return (frame_info){have + 1, have[0] == 'L'};
+    char file[PATH_MAX], name[128], text[TEXT_MAX];
     utf8_of(code->co_filename, file, sizeof file);
     utf8_of(code->co_name, name, sizeof name);
-    snprintf(text, sizeof text, "%s:%d in %s", file, addr2line(code, addr), name);
-    return bs_intern_add(&texts, key, text);
-}
-
-static const char *describe_frame(_PyInterpreterFrame *f)
-{
-    return describe(f->f_code, (int)(_PyInterpreterFrame_LASTI(f) * (int)sizeof(_Py_CODEUNIT)));
+    int library = 0;
+    if (user_mode) {
+        PyInterpreterState *none = NULL; /* the first thread's interpreter, for find_dirs */
+        atomic_compare_exchange_strong(&config_of, &none, interp);
+        pthread_once(&dirs_once, find_dirs);
+        library = is_library_file(file);
+    }
+    snprintf(text, sizeof text, "%c%.*s:%d in %s", library ? 'L' : 'U', TEXT_MAX / 2, file,
+             addr2line(code, addr), name);
+    const char *stored = bs_intern_add(&texts, key, text);
+    /* a full table stores nothing and gives "(other)": the kind was decided all the same */
+    return (frame_info){stored[0] == text[0] ? stored + 1 : stored, library};
 }
 
 /* the next complete frame from f on (f itself included), or NULL */
@@ -297,26 +298,25 @@ void bs_py_capture(const char **caller, const char **frame, bs_frames *frames)
     if (!innermost)
         return;
     _PyInterpreterFrame *from = innermost; /* py_caller's frame */
+    frame_info in = describe(innermost, ts->interp), at = in;
     int all = 1; /* the stack keeps every frame, not only the user's */
     if (user_mode) {
-        PyInterpreterState *none = NULL; /* the first thread's interpreter, for find_dirs */
-        if (!atomic_load_explicit(&config_of, memory_order_relaxed))
-            atomic_compare_exchange_strong(&config_of, &none, ts->interp);
-        pthread_once(&dirs_once, find_dirs);
-        int walked = 0;
-        while (from && walked++ < WALK_MAX && is_library(from->f_code))
-            from = complete(from->previous);
-        all = !from || walked > WALK_MAX;
+        int walked = 1;
+        while (at.library && (from = complete(from->previous)) && walked++ < WALK_MAX)
+            at = describe(from, ts->interp);
+        all = at.library; /* every frame is library code (or too many were): the innermost */
         if (all)
-            from = innermost; /* all library code: the innermost frame */
+            from = innermost, at = in;
     }
-    *caller = describe_frame(from);
+    *caller = at.text;
     if (from != innermost)
-        *frame = describe_frame(innermost);
+        *frame = in.text;
     if (nframes == 1)
         return;
     /* the stack: py_caller's frame and, in user mode, the user frames outward from it */
-    for (_PyInterpreterFrame *f = from; f && frames->n < nframes; f = complete(f->previous))
-        if (f == from || all || !is_library(f->f_code))
-            frames->f[frames->n++] = describe_frame(f);
+    for (_PyInterpreterFrame *f = from; f && frames->n < nframes; f = complete(f->previous)) {
+        frame_info fi = f == from ? at : describe(f, ts->interp);
+        if (f == from || all || !fi.library)
+            frames->f[frames->n++] = fi.text;
+    }
 }

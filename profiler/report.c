@@ -61,7 +61,6 @@
 #include "warn.h"
 
 #define BS_FORMAT_VERSION 1
-#define BS_VERSION "0.1.0"
 #define BUF_CAP (64 * 1024)
 #define FLUSH_AGE_NS 200000000LL     /* the flush thread writes lines older than this */
 #define FLUSH_EVERY_NS 1000000000LL  /* without that thread: checked at each record */
@@ -200,6 +199,8 @@ void bs_report_setup(const char *pattern, const bs_header_info *info, int summar
     R.info.isas_supported = keep(2 * BS_HEADER_MAX_ROUTINES + 2, info->isas_supported);
     R.info.blocking = keep(2 * BS_HEADER_MAX_ROUTINES + 3, info->blocking);
     R.info.num_threads = info->num_threads;
+    R.info.num_threads_from = info->num_threads_from; /* a string constant */
+    R.info.version = info->version;
     bs_blas_keep(&info->blas);
     unlock();
 }
@@ -364,16 +365,9 @@ static void append_json_locked(json_t *j)
     free(s);
 }
 
-static void write_header_locked(void)
+/* The configuration part of the header (kernels ... num_threads_from), added to h. */
+static void config_json_locked(json_t *h)
 {
-    json_t *h = json_object();
-    json_object_set_new(h, "type", json_string("header"));
-    json_object_set_new(h, "format", json_string("blasshim-report"));
-    json_object_set_new(h, "version", json_integer(BS_FORMAT_VERSION));
-    json_object_set_new(h, "blasshim", json_string(BS_VERSION));
-    json_t *proc = bs_process_json();
-    json_object_update(h, proc);
-    json_decref(proc);
     json_t *k = json_object();
     for (int i = 0; i < R.info.n; i++)
         json_object_set_new(k, R.info.routine[i], json_string(R.info.kernel[i]));
@@ -386,6 +380,34 @@ static void write_header_locked(void)
                         R.info.isas_supported ? json_string(R.info.isas_supported) : json_null());
     json_object_set_new(h, "blocking", R.info.blocking ? json_string(R.info.blocking) : json_null());
     json_object_set_new(h, "num_threads", json_integer(R.info.num_threads));
+    json_object_set_new(h, "num_threads_from",
+                        R.info.num_threads_from ? json_string(R.info.num_threads_from) : json_null());
+}
+
+json_t *bs_report_config_json(void)
+{
+    json_t *h = json_object();
+    lock();
+    json_object_set_new(h, "blasshim", json_string(R.info.version ? R.info.version : "?"));
+    config_json_locked(h);
+    json_object_set_new(h, "report", R.pattern[0] && atomic_load(&R.state) != ST_OFF
+                                         ? bs_json_text(R.pattern) : json_null());
+    json_object_set_new(h, "log", json_string(R.summary_mode ? "summary" : "calls"));
+    unlock();
+    return h;
+}
+
+static void write_header_locked(void)
+{
+    json_t *h = json_object();
+    json_object_set_new(h, "type", json_string("header"));
+    json_object_set_new(h, "format", json_string("blasshim-report"));
+    json_object_set_new(h, "version", json_integer(BS_FORMAT_VERSION));
+    json_object_set_new(h, "blasshim", json_string(R.info.version ? R.info.version : "?"));
+    json_t *proc = bs_process_json();
+    json_object_update(h, proc);
+    json_decref(proc);
+    config_json_locked(h);
     json_object_set_new(h, "report", bs_json_text(R.path));
     json_object_set_new(h, "log", json_string(R.summary_mode ? "summary" : "calls"));
     json_object_set_new(h, "max_report_bytes",

@@ -23,6 +23,7 @@ typedef struct bs_blas_identity {
 /* What the header line says about the configuration (the profiler knows no kernels). */
 #define BS_HEADER_MAX_ROUTINES 8
 typedef struct bs_header_info {
+    const char *version; /* the library's (include/blasshim.h), a string constant */
     int n;
     const char *routine[BS_HEADER_MAX_ROUTINES];
     const char *kernel[BS_HEADER_MAX_ROUTINES];
@@ -31,6 +32,7 @@ typedef struct bs_header_info {
     const char *isas_supported; /* what this CPU can run */
     const char *blocking;       /* tiles and block sizes, as text */
     int num_threads;            /* the parallel kernel's threads */
+    const char *num_threads_from; /* BLASSHIM_NUM_THREADS, OMP_NUM_THREADS or affinity (static) */
     bs_blas_identity blas;      /* the real BLAS, as it describes itself */
 } bs_header_info;
 
@@ -39,6 +41,11 @@ typedef struct bs_header_info {
  * bs_report_call. */
 void bs_report_setup(const char *pattern, const bs_header_info *info, int summary_mode,
                      int start_paused);
+
+/* What the header says about the configuration (blasshim version, kernels, real_blas, isa,
+ * isas_supported, blocking, num_threads, num_threads_from), with the report name pattern
+ * (null when off) and the log mode: a new object, for blasshim_info_json(). */
+struct json_t *bs_report_config_json(void);
 
 /* Nonzero when records are wanted (configured, not off, not failed, not paused). Cheap. */
 int bs_report_enabled(void);

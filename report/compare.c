@@ -48,7 +48,7 @@ int compare_sites_cmd(gather *base, gather *next, int json, int by_stack)
     site_set *bs = by_stack ? &base->stacks : &base->lines;
     site_set *ns = by_stack ? &next->stacks : &next->lines;
     const char *what = by_stack ? "stack" : "line";
-    qsort(bs->v, bs->n, sizeof *bs->v, site_by_wall_desc);
+    sort_n(bs->v, bs->n, sizeof *bs->v, site_by_wall_desc);
     json_t *rows = json_array(), *only_base = json_array(), *only_new = json_array();
     int64_t tb = 0, tn = 0;
     if (!json)
@@ -165,7 +165,7 @@ static void side_of(const shape *s, int keep_cold, side_stats *o)
                 memcpy(v + k, set[i]->v, (size_t)set[i]->count * sizeof *v);
                 k += (size_t)set[i]->count;
             }
-        qsort(v, k, sizeof *v, by_i64);
+        sort_n(v, k, sizeof *v, by_i64);
         o->median_ns = sorted_median(v, k);
         o->p95_ns = sorted_rank(v, k, 0.95);
         free(v);
@@ -346,7 +346,7 @@ static void find_diffs(compare_result *r, const gather *base, const gather *next
     json_t *v;
     json_object_foreach(names, name, v)
         keys[n++] = name;
-    qsort(keys, n, sizeof *keys, by_str);
+    sort_n(keys, n, sizeof *keys, by_str);
     for (size_t i = 0; i < n; i++)
         add_diff(r, base, next, keys[i], 1);
     free(keys);
@@ -369,7 +369,7 @@ static void label(char *buf, size_t cap, const gather *g)
 void compare_rows(gather *base, gather *next, int keep_cold, compare_result *out)
 {
     memset(out, 0, sizeof *out);
-    qsort(base->shapes, base->nshapes, sizeof *base->shapes, by_wall_desc);
+    sort_n(base->shapes, base->nshapes, sizeof *base->shapes, by_wall_desc);
     out->rows = calloc(base->nshapes + 1, sizeof *out->rows);
     out->only_base = calloc(base->nshapes + 1, sizeof *out->only_base);
     out->only_new = calloc(next->nshapes + 1, sizeof *out->only_new);

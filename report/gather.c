@@ -247,6 +247,7 @@ static void on_header(void *ctx, const char *file, json_t *h)
     proc *p = proc_of(g, file, json_integer_value(json_object_get(h, "pid")), 1);
     p->start_mono = json_integer_value(json_object_get(h, "start_mono_ns"));
     p->ncpus = json_integer_value(json_object_get(h, "ncpus"));
+    p->num_threads = json_integer_value(json_object_get(h, "num_threads"));
     p->blas_threads = json_integer_value(json_object_get(json_object_get(h, "blas"), "threads"));
     if (!g->headers)
         g->headers = json_array();
@@ -257,6 +258,49 @@ static void on_header(void *ctx, const char *file, json_t *h)
     const char *prog = json_string_value(json_array_get(json_object_get(h, "argv"), 0));
     const char *base = prog ? strrchr(prog, '/') : NULL;
     copy_text(p->prog, sizeof p->prog, base ? base + 1 : prog ? prog : "?");
+    copy_text(p->host, sizeof p->host, str_of(h, "host", "?"));
+    copy_text(p->cpu_model, sizeof p->cpu_model, str_of(h, "cpu_model", "?"));
+    copy_text(p->real_blas, sizeof p->real_blas, str_of(h, "real_blas", "(none)"));
+    copy_text(p->log, sizeof p->log, str_of(h, "log", "calls"));
+    /* "sgemm=system dgemm=vectorized", as much as fits */
+    const char *key;
+    json_t *v;
+    size_t used = 0;
+    p->kernels[0] = '\0';
+    json_object_foreach(json_object_get(h, "kernels"), key, v) {
+        char one[96];
+        snprintf(one, sizeof one, "%s%s=%s", used ? " " : "", key,
+                 json_is_string(v) ? json_string_value(v) : "?");
+        if (used + strlen(one) >= sizeof p->kernels)
+            break;
+        copy_text(p->kernels + used, sizeof p->kernels - used, one);
+        used += strlen(p->kernels + used);
+    }
+}
+
+static void count_in(proc *p, int64_t calls, int64_t wall, int64_t flops)
+{
+    add_sat(&p->calls, calls);
+    add_sat(&p->wall, wall);
+    add_sat(&p->flops, flops);
+}
+
+/* a * b, saturating at INT64_MAX (both >= 0) */
+static int64_t mul_sat(int64_t a, int64_t b)
+{
+    int64_t r;
+    return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+int64_t gemm_bytes(const char *routine, int64_t m, int64_t n, int64_t k)
+{
+    if (strlen(routine) != 5 || strcmp(routine + 1, "gemm") != 0 || m < 0 || n < 0 || k < 0)
+        return 0;
+    const int64_t elem = routine[0] == 's' ? 4 : routine[0] == 'z' ? 16 : 8; /* d and c: 8 */
+    int64_t elems = mul_sat(m, k);
+    add_sat(&elems, mul_sat(k, n));
+    add_sat(&elems, mul_sat(m, n));
+    return mul_sat(elems, elem);
 }
 
 /* The first call of a shape in each process runs cold (page faults, the BLAS's thread pool
@@ -359,7 +403,10 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
         g->calls++;
         add_sat(&g->wall, r->wall_ns);
         add_sat(&g->flops, flops);
+        count_in(p, 1, r->wall_ns, flops);
     }
+    if (p->first_ts == 0 || r->ts_ns < p->first_ts)
+        p->first_ts = r->ts_ns;
     if (r->ts_ns + r->wall_ns > p->last_end)
         p->last_end = r->ts_ns + r->wall_ns;
 }
@@ -368,7 +415,6 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
 {
     gather *g = ctx;
     proc *p = proc_of(g, file, int_of(a, "pid"), 1);
-    (void)p;
     int64_t count = int_of(a, "count"), wall = int_of(a, "wall_ns"), flops = int_of(a, "flops");
     json_t *m = json_object_get(a, "m"), *n = json_object_get(a, "n"), *k = json_object_get(a, "k");
     shape *s = shape_of(g, str_of(a, "routine", "other"), str_of(a, "kernel", "?"),
@@ -379,7 +425,14 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     add_sat(&s->count, count);
     add_sat(&s->wall, wall);
     add_sat(&s->flops, flops);
-    add_sat(&s->thread_sum, count);
+    add_sat(&s->bytes, mul_sat(count, gemm_bytes(s->routine, s->m, s->n, s->k)));
+    /* threads as for a call: parallel's from the header, the real BLAS's (else every CPU)
+     * for system, else 1 */
+    const int64_t threads = !strcmp(s->kernel, "parallel") && p->num_threads > 0 ? p->num_threads
+                            : !strcmp(s->kernel, "system") && p->blas_threads > 0 ? p->blas_threads
+                            : !strcmp(s->kernel, "system") && p->ncpus > 0        ? p->ncpus
+                                                                                  : 1;
+    add_sat(&s->thread_sum, mul_sat(count, threads));
     if (!json_is_true(json_object_get(a, "other")))
         note_kernel(g, s->routine, str_of(a, "kernel", "?"));
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
@@ -394,6 +447,7 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     add_sat(&g->calls, count);
     add_sat(&g->wall, wall);
     add_sat(&g->flops, flops);
+    count_in(p, count, wall, flops);
 }
 
 static void on_summary(void *ctx, const char *file, json_t *s)
@@ -430,6 +484,11 @@ int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggr
     return rc;
 }
 
+bs_reader_handler gather_handler(gather *g)
+{
+    return (bs_reader_handler){g, on_header, on_call, on_aggregate, on_mark, on_summary};
+}
+
 static void map_free(map *m)
 {
     for (size_t i = 0; i < m->cap; i++)
@@ -455,7 +514,7 @@ void gather_free(gather *g)
 
 int gather_reports(gather *g, char **files, int nfiles)
 {
-    bs_reader_handler h = {g, on_header, on_call, on_aggregate, on_mark, on_summary};
+    bs_reader_handler h = gather_handler(g);
     return read_all(files, nfiles, &h, 1);
 }
 

@@ -9,6 +9,18 @@
 
 #define STACK_SEP '\n'
 
+/* A copy cut at buf[used], with rest the first byte not copied: when the cut fell inside a
+ * character, back off to its start (bytes from start on are this copy's), so the text stays
+ * valid UTF-8. Returns the new end. */
+static size_t whole_chars(const char *buf, size_t used, size_t start, const char *rest)
+{
+    if (((unsigned char)*rest & 0xC0) != 0x80)
+        return used; /* the cut fell between characters */
+    while (used > start && ((unsigned char)buf[used - 1] & 0xC0) == 0x80)
+        used--;
+    return used > start ? used - 1 : start; /* and the character's lead byte */
+}
+
 /* frame i (innermost first) of a call: py_stack's, else py_caller for the only one */
 static const char *frame_at(const char *py_caller, json_t *py_stack, size_t i)
 {
@@ -28,7 +40,7 @@ void stack_key(char *buf, size_t cap, const char *py_caller, json_t *py_stack)
     while (keep < n) {
         const char *f = frame_at(py_caller, py_stack, keep);
         size_t len = strlen(f ? f : "?") + 1;
-        if (need + len > cap)
+        if (need + len > cap && keep > 0) /* the innermost is kept, cut if need be */
             break;
         need += len;
         keep++;
@@ -37,8 +49,11 @@ void stack_key(char *buf, size_t cap, const char *py_caller, json_t *py_stack)
     for (size_t i = keep; i-- > 0;) {
         const char *f = frame_at(py_caller, py_stack, i);
         f = f ? f : "?";
+        const size_t start = used;
         for (; *f && used + 1 < cap; f++) /* a frame never holds the separator */
             buf[used++] = *f == STACK_SEP ? '?' : *f;
+        if (*f) /* only a single frame longer than cap is cut */
+            used = whole_chars(buf, used, start, f);
         if (i > 0 && used + 1 < cap)
             buf[used++] = STACK_SEP;
     }
@@ -67,21 +82,16 @@ void print_stack(const char *key, const char *indent)
 
 /* ---- folded (streaming: memory grows with the distinct stacks) ---------------------------- */
 
-typedef struct folder {
-    map ix;
-    char **keys;
-    int64_t *weight;
-    size_t n, capk, capw;
-    int native;
-} folder;
-
 /* s onto buf at *used as one folded frame: ';' would split it, so it becomes ':' */
 static void put_frame(char *buf, size_t cap, size_t *used, const char *s)
 {
     if (*used > 0 && *used + 1 < cap)
         buf[(*used)++] = ';';
+    const size_t start = *used;
     for (; *s && *used + 1 < cap; s++)
         buf[(*used)++] = *s == ';' ? ':' : *s == '\n' ? ';' : *s;
+    if (*s)
+        *used = whole_chars(buf, *used, start, s);
     buf[*used] = '\0';
 }
 
@@ -146,13 +156,30 @@ static int by_text(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+bs_reader_handler folder_handler(folder *f)
+{
+    return (bs_reader_handler){f, NULL, on_folded_call, on_folded_aggregate, NULL, NULL};
+}
+
+void folder_free(folder *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->keys[i]);
+    for (size_t i = 0; i < f->ix.cap; i++)
+        free(f->ix.keys[i]);
+    free(f->keys), free(f->weight), free(f->ix.keys), free(f->ix.vals);
+    memset(f, 0, sizeof *f);
+}
+
 int folded_cmd(char **files, int nfiles, const char *out, int native)
 {
     folder f = {.native = native};
-    bs_reader_handler h = {&f, NULL, on_folded_call, on_folded_aggregate, NULL, NULL};
+    bs_reader_handler h = folder_handler(&f);
     int rc = read_all(files, nfiles, &h, 1);
-    if (rc >= 2)
+    if (rc >= 2) {
+        folder_free(&f);
         return rc;
+    }
     /* sorted, so that the same reports give the same file; weights found by their key */
     char **sorted = malloc((f.n ? f.n : 1) * sizeof *sorted);
     if (!sorted) {
@@ -160,11 +187,12 @@ int folded_cmd(char **files, int nfiles, const char *out, int native)
         return 2;
     }
     memcpy(sorted, f.keys, f.n * sizeof *sorted);
-    qsort(sorted, f.n, sizeof *sorted, by_text);
+    sort_n(sorted, f.n, sizeof *sorted, by_text);
     FILE *o = open_out(out);
     for (size_t i = 0; i < f.n; i++)
         fprintf(o, "%s %lld\n", sorted[i], (long long)f.weight[map_get(&f.ix, sorted[i], 0, 0)]);
     int wrc = close_out(o, out);
     free(sorted);
+    folder_free(&f);
     return rc > wrc ? rc : wrc;
 }

@@ -6,11 +6,6 @@
 
 /* ---- summary ---------------------------------------------------------------------------- */
 
-typedef struct rk {
-    char routine[16], kernel[16];
-    int64_t count, wall, flops;
-} rk;
-
 static int lapack_by_wall_desc(const void *a, const void *b)
 {
     const lapack *x = a, *y = b;
@@ -88,24 +83,9 @@ static void print_verify(const gather *g)
 
 /* ---- phases: between the marks of each thread ------------------------------------------- */
 
-static int by_thread_then_order(const void *a, const void *b)
-{
-    const phase *x = a, *y = b;
-    if (x->pid != y->pid)
-        return x->pid < y->pid ? -1 : 1;
-    if (x->tid != y->tid)
-        return x->tid < y->tid ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static int64_t phase_span(const phase *p)
-{
-    return p->start_ts >= 0 && p->end_ts >= 0 ? p->end_ts - p->start_ts : -1;
-}
-
 static json_t *phases_json(gather *g)
 {
-    qsort(g->phases, g->nphases, sizeof *g->phases, by_thread_then_order);
+    sort_n(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
     json_t *arr = json_array();
     for (size_t i = 0; i < g->nphases; i++) {
         const phase *p = &g->phases[i];
@@ -138,7 +118,7 @@ static void print_lapack(const gather *g)
 
 static void print_phases(gather *g)
 {
-    qsort(g->phases, g->nphases, sizeof *g->phases, by_thread_then_order);
+    sort_n(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
     printf("\nphases: the BLAS calls of each thread between its marks (span: mark to next mark)\n");
     printf("%8s %8s %-24s %9s %11s %9s %11s\n", "pid", "tid", "from mark", "calls", "BLAS ms",
            "GFLOP/s", "span ms");
@@ -168,38 +148,15 @@ static const char *const peak_rule =
 
 int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
 {
-    /* (qsort's array must not be NULL, even when empty: a C program has no Python lines) */
-    if (g->nlapacks)
-        qsort(g->lapacks, g->nlapacks, sizeof *g->lapacks, lapack_by_wall_desc);
+    sort_n(g->lapacks, g->nlapacks, sizeof *g->lapacks, lapack_by_wall_desc);
     for (size_t i = 0; i < g->nlapacks; i++)
-        qsort(g->lapacks[i].kids, (size_t)g->lapacks[i].nkids, sizeof(kid), kid_by_wall_desc);
-    if (g->nshapes)
-        qsort(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
-    if (g->sites.n)
-        qsort(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
-    if (g->lines.n)
-        qsort(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
-    if (g->stacks.n)
-        qsort(g->stacks.v, g->stacks.n, sizeof *g->stacks.v, site_by_wall_desc);
+        sort_n(g->lapacks[i].kids, (size_t)g->lapacks[i].nkids, sizeof(kid), kid_by_wall_desc);
+    sort_n(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
+    sort_n(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
+    sort_n(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
+    sort_n(g->stacks.v, g->stacks.n, sizeof *g->stacks.v, site_by_wall_desc);
     rk by[64];
-    int nby = 0;
-    for (size_t i = 0; i < g->nshapes; i++) {
-        const shape *s = &g->shapes[i];
-        int j = 0;
-        while (j < nby && (strcmp(by[j].routine, s->routine) || strcmp(by[j].kernel, s->kernel)))
-            j++;
-        if (j == nby && nby < 64) {
-            memset(&by[nby], 0, sizeof by[0]);
-            copy_text(by[j].routine, sizeof by[j].routine, s->routine);
-            copy_text(by[j].kernel, sizeof by[j].kernel, s->kernel);
-            nby++;
-        }
-        if (j < nby) {
-            add_sat(&by[j].count, s->count);
-            add_sat(&by[j].wall, s->wall);
-            add_sat(&by[j].flops, s->flops);
-        }
-    }
+    const int nby = by_routine_kernel(g, by, 64);
     const int64_t ptime = process_time(g);
     if (json) {
         json_t *o = json_object();

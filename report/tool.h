@@ -1,11 +1,14 @@
 /* report/tool.h — what the files of blasshim-report share: the gathered view of the reports
  * (gather.c), output and formatting helpers (util.c), and the commands, a file per family:
- * summary.c, compare.c, export.c (csv, trace), plot.c; main.c parses the command line.
+ * summary.c, compare.c, export.c (csv, trace), plot.c (roofline), html.c (the page, with
+ * flame.c and timeline.c); svg.c writes the SVG pieces; main.c
+ * parses the command line.
  * The tool sees of the profiler only the record schema (profiler/schema.h, fields.def). */
 #ifndef BS_REPORT_TOOL_H
 #define BS_REPORT_TOOL_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -99,8 +102,10 @@ typedef struct site_set {
 typedef struct proc {
     int64_t pid;
     char file[256], prog[128];
-    int64_t start_mono, elapsed, last_end, ncpus;
-    int64_t blas_threads; /* header blas.threads: the real BLAS's threads, or 0 */
+    char host[64], cpu_model[128], kernels[160], real_blas[256], log[16];
+    int64_t start_mono, elapsed, first_ts, last_end, ncpus, num_threads;
+    int64_t blas_threads;       /* header blas.threads: the real BLAS's threads, or 0 */
+    int64_t calls, wall, flops; /* this process's BLAS calls */
     int has_summary;
 } proc;
 
@@ -156,6 +161,58 @@ int read_all(char **files, int nfiles, const bs_reader_handler *h, int with_aggr
 /* Read every report into g. */
 int gather_reports(gather *g, char **files, int nfiles);
 
+/* The callbacks that gather into g (ctx = g), for a reader that does more in the same pass. */
+bs_reader_handler gather_handler(gather *g);
+
+/* bytes of A, B and C of a gemm of m x n x k (summary-mode aggregates carry no spans); 0 for
+ * other routines */
+int64_t gemm_bytes(const char *routine, int64_t m, int64_t n, int64_t k);
+
+/* ---- when the calls ran (timeline.c) ------------------------------------------------------ */
+
+enum { TL_LANES = 32, TL_BINS = 256, TL_EXACT = 3000, TL_MARKS = 256 };
+
+typedef struct tl_bin {
+    int64_t start, end, busy, calls;
+} tl_bin;
+
+typedef struct tl_lane {
+    int64_t pid, tid, t0, width, calls, wall; /* bins of width ns from t0 */
+    tl_bin bins[TL_BINS];
+} tl_lane;
+
+typedef struct tl_call {
+    int lane;
+    char routine[12], kernel[12];
+    int64_t ts, wall, m, n, k;
+} tl_call;
+
+typedef struct tl_mark {
+    int64_t pid, ts;
+    char name[80];
+} tl_mark;
+
+typedef struct tl_proc {
+    int64_t pid, start, end;
+} tl_proc;
+
+typedef struct timeline {
+    tl_lane lanes[TL_LANES];
+    tl_proc procs[TL_LANES];
+    int nlanes, nexact, nmarks, nprocs;
+    int relative; /* the processes never ran at once: each drawn from its own start */
+    int64_t lanes_dropped, marks_dropped, calls;
+    int64_t t_min, t_max;
+    tl_call exact[TL_EXACT];
+    tl_mark marks[TL_MARKS];
+} timeline;
+
+bs_reader_handler timeline_handler(timeline *t); /* the calls and marks read go into t */
+/* a process's life (before timeline_svg): in view, and the end of its last phase */
+void timeline_process(timeline *t, int64_t pid, int64_t start_mono, int64_t end_mono);
+int64_t timeline_phase_end(const timeline *t, int mark);
+void timeline_svg(FILE *o, const timeline *t, const gather *g);
+
 /* ---- Python stacks (stacks.c) ------------------------------------------------------------ */
 
 /* The stack a call is folded on: its py_stack (py_caller and the user frames outward), else
@@ -164,6 +221,20 @@ int gather_reports(gather *g, char **files, int nfiles);
 void stack_key(char *buf, size_t cap, const char *py_caller, json_t *py_stack);
 json_t *stack_json(const char *key);                   /* the frames, as a JSON array */
 void print_stack(const char *key, const char *indent); /* a frame per line */
+
+/* BLAS time by folded stack, as `folded` writes it (and html's flame graph draws it): per
+ * call "outermost;...;innermost;routine MxNxK" (native: the native frames before the routine)
+ * -> ns. Grows with the distinct stacks. */
+typedef struct folder {
+    map ix;
+    char **keys;
+    int64_t *weight;
+    size_t n, capk, capw;
+    int native;
+} folder;
+bs_reader_handler folder_handler(folder *f); /* folds every call and aggregate read into f */
+void folder_free(folder *f);
+int flame_svg(FILE *o, const folder *f); /* flame.c; 0 when there is no time to draw */
 
 /* ---- helpers (util.c) -------------------------------------------------------------------- */
 
@@ -174,6 +245,15 @@ int site_by_wall_desc(const void *a, const void *b); /* sites, costliest first *
 double gflops(int64_t flops, int64_t wall);
 double quantile_us(const shape *s, double q); /* NaN when only aggregates were read */
 int64_t process_time(const gather *g);
+int phase_by_thread(const void *a, const void *b); /* phases by pid, tid, then in order */
+int64_t phase_span(const phase *p);                 /* mark to next mark, ns; -1: open */
+
+/* the calls, time and flops per (routine, kernel), in the order of g's shapes; at most cap */
+typedef struct rk {
+    char routine[16], kernel[16];
+    int64_t count, wall, flops;
+} rk;
+int by_routine_kernel(const gather *g, rk *by, int cap);
 void fmt_dims(char *buf, size_t cap, int64_t m, int64_t n, int64_t k);
 void fmt_us(char *buf, size_t cap, double us);
 const char *or_dash(const char *s);
@@ -182,6 +262,12 @@ json_t *str_json(const char *s); /* and "-" transposes */
 int64_t int_of(json_t *o, const char *key);
 /* Copy src into dst (cap bytes), cut at a character boundary: the text stays valid UTF-8. */
 void copy_text(char *dst, size_t cap, const char *src);
+/* qsort, except that an empty array may be NULL (qsort's base must never be, UBSan says) */
+static inline void sort_n(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(v, n, size, cmp);
+}
 /* *acc += v, saturating at INT64_MAX / INT64_MIN instead of overflowing */
 void add_sat(int64_t *acc, int64_t v);
 const char *str_of(json_t *o, const char *key, const char *dflt);
@@ -256,5 +342,35 @@ int trace_cmd(char **files, int nfiles, const char *out);
 int folded_cmd(char **files, int nfiles, const char *out, int native);
 int plot_cmd(gather *g, const char *out, const peaks *pk, double bandwidth, int bw_measured);
 double measure_bandwidth(void);
+
+typedef struct html_opts {
+    char **files; /* every report: with --base/--new, the nbase base ones first */
+    int nfiles, nbase, nnew, top;
+    const char *out;
+    peaks *pk;        /* given (have_peak) or found for the reports' machine */
+    int have_peak;
+    double bandwidth; /* GB/s; 0: this machine's, cached or measured */
+    int remeasure;
+} html_opts;
+int html_cmd(const html_opts *op);
+
+/* The roofline into o (plot.c): standalone adds the XML declaration (html inlines it without).
+ * Returns the number of shapes drawn (circles), 0 when none has sizes and a time, -1 (nothing
+ * written) when their numbers are out of any range that can be drawn. */
+int roofline_svg(FILE *o, const gather *g, const peaks *pk, double bw, int bw_measured,
+                 int standalone);
+const char *kernel_color(const char *kernel); /* one colour per kernel, "#rrggbb" */
+
+/* ---- SVG and HTML pieces (svg.c): plain attributes every renderer draws ----------------- */
+
+#define ROOF_FP32 "#1f3a93"
+#define ROOF_FP64 "#b22222"
+#define ROOF_MEMORY "#444444"
+
+void xml_text(FILE *o, const char *s); /* s escaped for XML/HTML text and attribute values */
+void svg_line(FILE *o, double x1, double y1, double x2, double y2, const char *color,
+              double width, const char *dash);
+void svg_text_at(FILE *o, double x, double y, double size, const char *anchor, const char *color,
+                 const char *text);
 
 #endif

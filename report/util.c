@@ -134,3 +134,41 @@ void fmt_us(char *buf, size_t cap, double us)
         snprintf(buf, cap, "%.1f", us);
 }
 
+
+int by_routine_kernel(const gather *g, rk *by, int cap)
+{
+    int nby = 0;
+    for (size_t i = 0; i < g->nshapes; i++) {
+        const shape *s = &g->shapes[i];
+        int j = 0;
+        while (j < nby && (strcmp(by[j].routine, s->routine) || strcmp(by[j].kernel, s->kernel)))
+            j++;
+        if (j == nby && nby < cap) {
+            memset(&by[nby], 0, sizeof by[0]);
+            copy_text(by[j].routine, sizeof by[j].routine, s->routine);
+            copy_text(by[j].kernel, sizeof by[j].kernel, s->kernel);
+            nby++;
+        }
+        if (j < nby) {
+            add_sat(&by[j].count, s->count);
+            add_sat(&by[j].wall, s->wall);
+            add_sat(&by[j].flops, s->flops);
+        }
+    }
+    return nby;
+}
+
+int phase_by_thread(const void *a, const void *b)
+{
+    const phase *x = a, *y = b;
+    if (x->pid != y->pid)
+        return x->pid < y->pid ? -1 : 1;
+    if (x->tid != y->tid)
+        return x->tid < y->tid ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int64_t phase_span(const phase *p)
+{
+    return p->start_ts >= 0 && p->end_ts >= 0 ? p->end_ts - p->start_ts : -1;
+}

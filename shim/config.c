@@ -173,21 +173,46 @@ static int affinity_cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
+/* The parallel kernel's threads: BLASSHIM_NUM_THREADS, else OMP_NUM_THREADS (the first number of
+ * a nested list such as "4,2", as OpenMP reads it), else the CPUs of the affinity mask.
+ * *from names the source, for the report header. A bad value warns and falls through. */
+static int read_threads(const char **from)
+{
+    static const char *const vars[] = {"BLASSHIM_NUM_THREADS", "OMP_NUM_THREADS"};
+    enum { NVARS = sizeof vars / sizeof vars[0] };
+    long n[NVARS];
+    int chosen = NVARS; /* NVARS: the affinity mask */
+    for (int i = NVARS - 1; i >= 0; i--) {
+        const char *v = env(vars[i]);
+        char first[32];
+        size_t len = v ? (i == 0 ? strlen(v) : strcspn(v, ",")) : 0;
+        n[i] = 0; /* unset */
+        if (v) {
+            n[i] = -1; /* bad */
+            if (len < sizeof first) {
+                memcpy(first, v, len);
+                first[len] = '\0';
+                n[i] = parse_count(first, 256);
+            }
+        }
+        if (n[i] > 0)
+            chosen = i;
+    }
+    int threads = chosen < NVARS ? (int)n[chosen] : affinity_cpus();
+    for (int i = 0; i < chosen; i++)
+        if (n[i] < 0)
+            bs_warn("%s=%s is not a thread count (1 to 256%s); using %d", vars[i], env(vars[i]),
+                    i == 0 ? "" : ", or a list of them", threads);
+    *from = chosen < NVARS ? vars[chosen] : "affinity";
+    return threads;
+}
+
 static void read_kernel_params(bs_kernel_params *kp)
 {
     memset(kp, 0, sizeof *kp);
     cache_sizes(&kp->l1, &kp->l2, &kp->l3);
-    kp->nthreads = affinity_cpus();
-    const char *v = env("BLASSHIM_NUM_THREADS");
-    if (v) {
-        long n = parse_count(v, 256);
-        if (n > 0)
-            kp->nthreads = (int)n;
-        else
-            bs_warn("BLASSHIM_NUM_THREADS=%s is not a thread count (1 to 256); using %d", v,
-                    kp->nthreads);
-    }
-    v = env("BLASSHIM_BLOCK");
+    kp->nthreads = read_threads(&bs_cfg.threads_from);
+    const char *v = env("BLASSHIM_BLOCK");
     if (v) {
         char buf[96];
         snprintf(buf, sizeof buf, "%s", v);

@@ -7,6 +7,7 @@
 
 #include "profiler/backtrace.h"
 #include "profiler/pyframe.h"
+#include "include/blasshim.h"
 #include "shim.h"
 
 __thread int bs_depth __attribute__((tls_model("initial-exec")));
@@ -69,9 +70,9 @@ static void init_once(void)
              "sgemm %dx%d MC,KC,NC=%ld,%ld,%ld; dgemm %dx%d MC,KC,NC=%ld,%ld,%ld", ks.s_tile[0],
              ks.s_tile[1], ks.s_blk[0], ks.s_blk[1], ks.s_blk[2], ks.d_tile[0], ks.d_tile[1],
              ks.d_blk[0], ks.d_blk[1], ks.d_blk[2]);
-    bs_header_info hi = {.n = BS_R_COUNT, .real_blas = bs_real_path(), .isa = ks.isa,
+    bs_header_info hi = {.version = BLASSHIM_VERSION, .n = BS_R_COUNT, .real_blas = bs_real_path(), .isa = ks.isa,
                          .isas_supported = ks.isas_supported, .blocking = blocking,
-                         .num_threads = ks.nthreads};
+                         .num_threads = ks.nthreads, .num_threads_from = bs_cfg.threads_from};
     bs_real_describe(&hi.blas);
     for (int r = 0; r < BS_R_COUNT; r++) {
         hi.routine[r] = bs_routine_names[r];

@@ -18,6 +18,7 @@ typedef struct bs_config {
     const char *real_path;               /* BLASSHIM_REAL_BLAS=/path, or NULL */
     const char *report;                  /* report name pattern, or NULL when off */
     bs_kernel_params kparams;            /* BLASSHIM_BLOCK, BLASSHIM_ISA, BLASSHIM_NUM_THREADS */
+    const char *threads_from; /* where kparams.nthreads came from: the variable, or "affinity" */
     int summary;                         /* BLASSHIM_LOG=summary */
     int backtrace;                       /* BLASSHIM_BACKTRACE frames */
     long verify_every;                   /* BLASSHIM_VERIFY: 0 off, N every N-th call */

@@ -40,9 +40,10 @@ def preload(lib=None):
 
 
 def base_env(**extra):
-    """The caller's environment without any BLASSHIM_* or LD_PRELOAD, plus extra."""
+    """The caller's environment without any BLASSHIM_*, LD_PRELOAD or OMP_NUM_THREADS (which
+    sets the parallel kernel's threads too), plus extra."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("BLASSHIM_") and k != "LD_PRELOAD"}
+           if not k.startswith("BLASSHIM_") and k not in ("LD_PRELOAD", "OMP_NUM_THREADS")}
     # under `make asan` the sanitizer runtime must come first in the preload list
     pre = os.environ.get("BS_TEST_PRELOAD_FIRST", "")
     if "LD_PRELOAD" in extra and pre:

@@ -51,6 +51,30 @@ def test_num_threads_setting(tmp):
     assert r.stderr == "" and rep.header["num_threads"] == 1 and big["threads"] == 1
 
 
+@pytest.mark.parametrize("env, threads, source", [
+    ({}, NCPU, "affinity"),
+    ({"OMP_NUM_THREADS": "1"}, 1, "OMP_NUM_THREADS"),
+    ({"OMP_NUM_THREADS": "3,2"}, 3, "OMP_NUM_THREADS"),   # the first level of a nested list
+    ({"OMP_NUM_THREADS": "3", "BLASSHIM_NUM_THREADS": "2"}, 2, "BLASSHIM_NUM_THREADS"),
+])
+def test_threads_come_from_blasshim_then_omp_then_affinity(tmp, env, threads, source):
+    rep, big, _, r = big_small(tmp, BLASSHIM_KERNEL="parallel", **env)
+    assert r.stderr == ""
+    assert (rep.header["num_threads"], rep.header["num_threads_from"]) == (threads, source)
+    assert big["threads"] == threads
+
+
+@pytest.mark.parametrize("bad", ["0", "two", "4,2", ""])
+def test_bad_omp_num_threads_warns_and_uses_the_affinity_mask(tmp, bad):
+    rep, _, _, r = big_small(tmp, BLASSHIM_KERNEL="parallel", OMP_NUM_THREADS=bad)
+    if bad in ("4,2", ""):   # a list is fine; empty is unset
+        assert r.stderr == ""
+        return
+    assert r.stderr.splitlines() == [f"blasshim: OMP_NUM_THREADS={bad} is not a thread count "
+                                     f"(1 to 256, or a list of them); using {NCPU}"]
+    assert (rep.header["num_threads"], rep.header["num_threads_from"]) == (NCPU, "affinity")
+
+
 @pytest.mark.parametrize("bad", ["0", "two", "-3", "100000"])
 def test_bad_num_threads_warns(tmp, bad):
     rep, _, _, r = big_small(tmp, BLASSHIM_KERNEL="parallel", BLASSHIM_NUM_THREADS=bad)

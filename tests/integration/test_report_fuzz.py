@@ -3,6 +3,7 @@ numeric field, long multibyte strings cut anywhere, other formats and versions, 
 files. Every run is bounded in time and in bytes written; every output that claims success
 is checked (JSON parsed, SVG parsed as XML)."""
 import json
+import re
 import resource
 import subprocess
 import xml.etree.ElementTree as ET
@@ -57,7 +58,8 @@ def check_all_commands(d, path):
     """Every command on one report: no crash, no hang, bounded output, valid when rc < 2."""
     for args in (["summary", "--peak", "100", path], ["summary", "--json", "--peak", "100", path],
                  ["compare", "--json", path, path], ["csv", path], ["trace", path],
-                 ["plot", "--peak", "100", "--bandwidth", "20", "-o", d / "p.svg", path]):
+                 ["plot", "--peak", "100", "--bandwidth", "20", "-o", d / "p.svg", path],
+                 ["html", "--peak", "100", "--bandwidth", "20", "-o", d / "p.html", path]):
         rc, out, err = tool(*args, cwd=d)
         assert rc in (0, 1, 2), (args, rc, err)   # a negative rc is a crash
         if rc == 2:
@@ -67,6 +69,11 @@ def check_all_commands(d, path):
         if args[0] == "plot":
             assert (d / "p.svg").stat().st_size <= MAX_OUT
             ET.parse(d / "p.svg")
+        if args[0] == "html":   # its SVG pictures are XML too
+            page = (d / "p.html").read_text(encoding="utf-8")
+            assert len(page) <= MAX_OUT
+            for svg in re.findall(r"<svg .*?</svg>", page, re.S):
+                ET.fromstring(svg)
 
 
 @pytest.mark.parametrize("field", NUMERIC)

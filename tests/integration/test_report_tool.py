@@ -184,13 +184,15 @@ def test_plot(runs, tmp):
              *PEAK, "--bandwidth", "20")
     assert r.returncode == 0, r.stderr
     doc = xml.dom.minidom.parse(str(tmp / "roof.svg"))   # well-formed XML
-    circles = doc.getElementsByTagName("circle")
+    points = [g for g in doc.getElementsByTagName("g") if g.getAttribute("id") == "points"][0]
+    circles = points.getElementsByTagName("circle")
     shapes = [k for k in shapes_of(runs / "system.jsonl", runs / "vectorized.jsonl")
               if k[0] in ("sgemm", "dgemm")]               # the routines with operand sizes
-    assert len(circles) == len(shapes) + 2                # one per shape, two in the legend
+    assert len(circles) == len(shapes)                    # one per shape
+    assert len(doc.getElementsByTagName("circle")) == len(shapes) + 2   # a legend entry per kernel
     text = " ".join(t.firstChild.data for t in doc.getElementsByTagName("text") if t.firstChild)
     assert "arithmetic intensity" in text and "GFLOP/s" in text and "memory roof 20.0 GB/s" in text
-    assert "fp32 roof" in text and "Legend" in text
+    assert "fp32 roof" in text and "Legend" in text and f"Roofline: {len(shapes)} shapes" in text
 
 
 def test_plot_needs_an_output(runs):
@@ -254,7 +256,7 @@ def test_missing_file_unknown_command_and_option(runs):
     assert r.returncode == 2 and "unknown option --fast" in r.stderr
     r = tool("compare", runs / "system.jsonl")
     assert r.returncode == 2 and "two reports" in r.stderr
-    for cmd in ("summary", "compare", "csv", "trace", "plot"):
+    for cmd in ("summary", "compare", "csv", "trace", "plot", "html"):
         r = tool(cmd, "--help")
         assert r.returncode == 0 and r.stdout.startswith("usage: blasshim-report")
 

@@ -187,3 +187,25 @@ def test_folded_keeps_semicolons_out_of_frames(tmp):
     run([PYTHON, d / "m.py"], tmp, BLASSHIM_REPORT=tmp / "r.jsonl")
     got = parse_folded(tool("folded", tmp / "r.jsonl").stdout)
     assert f"{tmp}/a:b/m.py:2 in <module>;dgemm 9x9x9" in got
+
+
+def test_a_frame_too_long_is_cut_between_characters(helper, tmp):
+    """A hand-edited report: a 3000-byte frame of two-byte characters; the stack key holds
+    2047 bytes, and the cut must not split a character (the JSON out stays UTF-8)."""
+    d, script = helper
+    lines = (d / "system.jsonl").read_text().splitlines()
+    out = []
+    for line in lines:
+        rec = json.loads(line)
+        if rec["type"] == "call" and rec["routine"] == "dgemm":
+            rec["py_caller"] = "é" * 1500
+            rec.pop("py_stack", None)
+        out.append(json.dumps(rec, ensure_ascii=False))
+    (tmp / "long.jsonl").write_text("\n".join(out) + "\n", encoding="utf-8")
+    r = tool("summary", "--by", "stack", "--json", "--peak", "100", tmp / "long.jsonl")
+    assert r.returncode == 0, r.stderr
+    stacks = {tuple(e["py_stack"]): e["calls"] for e in json.loads(r.stdout)["top_stacks"]}
+    assert stacks[("é" * 1023,)] == 9   # 2046 bytes: the 1024th character would not fit
+    got = parse_folded(tool("folded", tmp / "long.jsonl").stdout)
+    assert got[f"{'é' * 1500};dgemm 32x40x48"] == sum(
+        c["wall_ns"] for c in Report(d / "system.jsonl").calls if c["routine"] == "dgemm")

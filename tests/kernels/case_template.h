@@ -2,7 +2,8 @@
  * of one element type through a kernel, checked against the long-double reference, returning
  * the number of wrong (or wrongly written) elements: bs_srun_case, bs_drun_case. */
 /* unit roundoff of T */
-#define EPS (sizeof(T) == sizeof(float) ? (long double)FLT_EPSILON / 2 : (long double)DBL_EPSILON / 2)
+#define EPS                                                                                     \
+    (sizeof(T) == sizeof(float) ? (long double)FLT_EPSILON / 2 : (long double)DBL_EPSILON / 2)
 
 static int BS_P(run_case)(const bs_kernel *kern, const gcase *g)
 {
@@ -60,7 +61,8 @@ static int BS_P(run_case)(const bs_kernel *kern, const gcase *g)
                 if (bad++ < 3)
                     print_error("%s %s %c%c%c m=%d n=%d k=%d pad=%d a=%g b=%g: "
                                 "C(%d,%d)=%Lg want %Lg\n",
-                                kern->name, sizeof(T) == sizeof(float) ? "sgemm" : "dgemm", g->order, g->ta, g->tb, g->m, g->n, g->k,
+                                kern->name, sizeof(T) == sizeof(float) ? "sgemm" : "dgemm",
+                                g->order, g->ta, g->tb, g->m, g->n, g->k,
                                 g->pad, g->alpha, g->beta, i, j, got, want);
             }
         }
