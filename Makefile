@@ -28,6 +28,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/tes
 
 EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
             $(BUILD)/tests/integration/blasprobe $(BUILD)/tests/integration/wheelprobe \
+            $(BUILD)/tests/integration/lapackprobe \
             $(BUILD)/tests/integration/limitprobe \
             $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm) \
             $(if $(shell command -v mpicc),$(BUILD)/examples/mpi_gemm)
@@ -49,10 +50,10 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BS_CFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
-# every other BLAS routine: wrappers generated from the one routine table
-$(BUILD)/gen/wrappers.c: shim/routines.tab shim/spellings.def shim/call.h tools/gen_wrappers.py
+# every exported entry point: generated from the BLAS and LAPACK routine tables
+$(BUILD)/gen/wrappers.c: shim/routines.tab shim/lapack.tab shim/spellings.def shim/call.h tools/gen_wrappers.py
 	@mkdir -p $(dir $@)
-	$(PYTHON) tools/gen_wrappers.py shim/routines.tab $@
+	$(PYTHON) tools/gen_wrappers.py shim/routines.tab shim/lapack.tab $@
 
 $(BUILD)/obj/gen/wrappers.o: $(BUILD)/gen/wrappers.c
 	@mkdir -p $(dir $@)
@@ -96,6 +97,11 @@ $(BUILD)/tests/integration/limitprobe: tests/integration/limitprobe.c
 $(BUILD)/tests/integration/blasprobe: tests/integration/blasprobe.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lblas -lm
+
+# LAPACK by its Fortran names, linked like R or Octave
+$(BUILD)/tests/integration/lapackprobe: tests/integration/lapackprobe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< -llapack -lblas -lm
 
 # the pip-wheel ABI without PyPI: a library with the ILP64 spellings, and a program using them
 $(BUILD)/tests/integration/libwheelabi.so: tests/integration/wheelabi.c

@@ -18,16 +18,18 @@ typedef struct entry {
     int used;
     const char *routine, *kernel, *order, *transa, *transb, *caller, *py_caller; /* interned */
     int64_t m, n, k;
+    int nested; /* made inside a LAPACK call (depth > 0): its time is in its parent's too */
     int64_t count, wall, min, max, flops;
     uint32_t hist[BS_HIST_BUCKETS];
 } entry;
 
-static entry *table; /* SLOTS + 1: the last one is "other" */
+static entry *table; /* SLOTS + 2: the last two are "other", top-level and nested */
 static int entries;
 
 static int same(const entry *e, const bs_record *r)
 {
-    return e->m == r->m && e->n == r->n && e->k == r->k && e->routine == r->routine &&
+    return e->m == r->m && e->n == r->n && e->k == r->k && e->nested == (r->depth > 0) &&
+           e->routine == r->routine &&
            e->kernel == r->kernel && e->order == r->order && e->transa == r->transa &&
            e->transb == r->transb && e->caller == r->caller && e->py_caller == r->py_caller;
 }
@@ -38,7 +40,7 @@ static uint64_t hash(const bs_record *r)
                               (uint64_t)(uintptr_t)r->routine, (uint64_t)(uintptr_t)r->kernel,
                               (uint64_t)(uintptr_t)r->transa ^ ((uint64_t)(uintptr_t)r->transb << 1),
                               (uint64_t)(uintptr_t)r->order, (uint64_t)(uintptr_t)r->caller,
-                              (uint64_t)(uintptr_t)r->py_caller};
+                              (uint64_t)(uintptr_t)r->py_caller, (uint64_t)(r->depth > 0)};
     return bs_hash_words(parts, sizeof parts / sizeof parts[0]);
 }
 
@@ -49,7 +51,7 @@ static bs_slot test(const void *ctx, size_t i)
 
 void bs_agg_add(const bs_record *r)
 {
-    if (!table && !(table = calloc(SLOTS + 1, sizeof *table)))
+    if (!table && !(table = calloc(SLOTS + 2, sizeof *table)))
         return;
     int found;
     const long i = bs_hash_probe(SLOTS, hash(r), test, r, &found);
@@ -61,13 +63,14 @@ void bs_agg_add(const bs_record *r)
         e->transa = r->transa, e->transb = r->transb, e->caller = r->caller;
         e->py_caller = r->py_caller;
         e->m = r->m, e->n = r->n, e->k = r->k;
+        e->nested = r->depth > 0;
         e->min = INT64_MAX;
         entries++;
     }
     if (!e) {
-        e = &table[SLOTS]; /* other */
+        e = &table[SLOTS + (r->depth > 0)]; /* other */
         if (!e->used)
-            e->used = 1, e->min = INT64_MAX;
+            e->used = 1, e->nested = r->depth > 0, e->min = INT64_MAX;
     }
     e->count++;
     e->wall += r->wall_ns;
@@ -100,14 +103,14 @@ void bs_agg_emit(int64_t pid, void (*emit)(const char *line, size_t n))
     static char line[8192];
     if (!table)
         return;
-    for (size_t i = 0; i <= SLOTS; i++) {
+    for (size_t i = 0; i <= SLOTS + 1; i++) {
         const entry *e = &table[i];
         if (!e->used || e->count == 0)
             continue;
         bs_out oo = {line, line + sizeof line, 0}, *o = &oo;
         bs_put_lit(o, "{\"type\":\"aggregate\"");
         KEY(o, "pid"), bs_put_i64(o, pid);
-        if (i == SLOTS) {
+        if (i >= SLOTS) {
             KEY(o, "other"), bs_put_lit(o, "true");
         } else {
             KEY(o, "routine"), bs_put_str(o, e->routine);
@@ -122,6 +125,8 @@ void bs_agg_emit(int64_t pid, void (*emit)(const char *line, size_t n))
             if (e->py_caller)
                 KEY(o, "py_caller"), bs_put_str(o, e->py_caller);
         }
+        if (e->nested)
+            KEY(o, "nested"), bs_put_lit(o, "true");
         KEY(o, "count"), bs_put_i64(o, e->count);
         KEY(o, "wall_ns"), bs_put_i64(o, e->wall);
         KEY(o, "min_ns"), bs_put_i64(o, e->min);
@@ -145,6 +150,6 @@ void bs_agg_emit(int64_t pid, void (*emit)(const char *line, size_t n))
 void bs_agg_reset(void)
 {
     if (table)
-        memset(table, 0, (SLOTS + 1) * sizeof *table);
+        memset(table, 0, (SLOTS + 2) * sizeof *table);
     entries = 0;
 }

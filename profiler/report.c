@@ -89,6 +89,7 @@ static struct {
     bs_header_info info;
     char info_strings[BS_HEADER_MAX_ROUTINES * 2 + 4][PATH_MAX / 4];
     atomic_llong seq;
+    int64_t top_calls, top_wall_ns, top_flops; /* calls of depth 0: the summary's totals */
     int64_t oldest_ns;     /* when the first line now in the buffer was added */
     int64_t used;          /* bytes of lines this process put in the report */
     int64_t line_cap;      /* call lines stop when used would pass this */
@@ -616,6 +617,11 @@ static int open_locked(void)
 
 static void aggregate_locked(const bs_record *r)
 {
+    if (r->depth == 0) { /* a nested call's time is already in its parent's */
+        R.top_calls++;
+        R.top_wall_ns += r->wall_ns;
+        R.top_flops += r->flops > 0 ? r->flops : 0;
+    }
     agg *a = NULL;
     for (int i = 0; i < R.nagg && !a; i++)
         if (R.aggs[i].rp == r->routine && R.aggs[i].kp == r->kernel) /* the usual: same pointers */
@@ -652,6 +658,8 @@ static void maybe_flush_locked(int64_t now_ns)
         flush_locked();
 }
 
+int64_t bs_report_next_seq(void) { return atomic_fetch_add(&R.seq, 1) + 1; }
+
 /* Whether one more line of n bytes may go in; past the bound, folding starts (one warning). */
 static int line_fits_locked(size_t n)
 {
@@ -671,7 +679,10 @@ void bs_report_call(bs_record *r)
 {
     if (!bs_report_enabled())
         return;
-    r->seq = R.summary_mode ? 0 : atomic_fetch_add(&R.seq, 1) + 1;
+    if (R.summary_mode)
+        r->seq = 0;
+    else if (r->seq <= 0)
+        r->seq = bs_report_next_seq();
     r->pid = bs_proc.pid;
     static __thread char line[16384];
     size_t n = R.summary_mode ? 0 : bs_format_call(r, line, sizeof line);
@@ -741,9 +752,8 @@ static void write_summary_locked(void)
         bs_agg_emit(bs_proc.pid, append_locked);
     static char line[16384];
     bs_out oo = {line, line + sizeof line, 0}, *o = &oo;
-    int64_t calls = 0, wall = 0, flops = 0;
-    for (int i = 0; i < R.nagg; i++)
-        calls += R.aggs[i].calls, wall += R.aggs[i].wall_ns, flops += R.aggs[i].flops;
+    /* the program's calls: a call made inside a LAPACK call is in its parent's time already */
+    const int64_t calls = R.top_calls, wall = R.top_wall_ns, flops = R.top_flops;
     bs_put_lit(o, "{\"type\":\"summary\"");
     KEY(o, "pid"), bs_put_i64(o, bs_proc.pid);
     KEY(o, "calls"), bs_put_i64(o, calls);
@@ -811,6 +821,7 @@ static void start_over_locked(void)
     R.lost_lines = 0;
     R.lost_warned = 0;
     atomic_store(&R.seq, 0);
+    R.top_calls = R.top_wall_ns = R.top_flops = 0;
     R.nagg = 0;
     R.agg_overflow = 0;
     bs_agg_reset();

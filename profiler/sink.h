@@ -56,9 +56,14 @@ void bs_report_pause(int paused);
 /* A {"type":"mark"} line with the time, the thread and the name (also while paused). */
 void bs_report_mark(const char *name, int64_t tid);
 
-/* Write one call record (or, in summary mode, add it to its aggregate); fills seq and pid.
- * Opens the report on the first record. */
+/* Write one call record (or, in summary mode, add it to its aggregate); fills seq (unless
+ * already taken with bs_report_next_seq) and pid. Opens the report on the first record. */
 void bs_report_call(bs_record *r);
+
+/* Take the next sequence number at the start of a call whose record is written after those of
+ * the calls made inside it (a LAPACK call and its BLAS calls: their parent); put it in the
+ * record's seq. */
+int64_t bs_report_next_seq(void);
 
 /* The call line, generated from fields.def (profiler/jsonl.c): {"type":"call",...}\n.
  * Returns its length, or 0 if it does not fit in cap. */

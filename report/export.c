@@ -131,7 +131,10 @@ static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
     name_thread(ctx, r->pid, r->tid);
     char name[96], dims[64];
     fmt_dims(dims, sizeof dims, r->m, r->n, r->k);
-    snprintf(name, sizeof name, "%s %s", r->routine, dims);
+    if (r->info != BS_NULL_I64 && r->info != 0) /* a LAPACK call that failed, shown as such */
+        snprintf(name, sizeof name, "%s %s info=%lld", r->routine, dims, (long long)r->info);
+    else
+        snprintf(name, sizeof name, "%s %s", r->routine, dims);
     json_t *args = json_pack("{s:s,s:s,s:s,s:s,s:I}", "kernel", r->kernel, "api", r->api,
                              "transa", or_dash(r->transa), "transb", or_dash(r->transb), "seq",
                              (json_int_t)r->seq);
@@ -142,6 +145,12 @@ static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
     json_object_set_new(args, "threads", r->threads >= 0 ? json_integer(r->threads) : json_null());
     if (r->caller)
         json_object_set_new(args, "caller", json_string(r->caller));
+    if (r->parent >= 0) /* a call made inside a LAPACK call: its event lies inside the parent's */
+        json_object_set_new(args, "parent", json_integer(r->parent));
+    if (r->nrhs >= 0)
+        json_object_set_new(args, "nrhs", json_integer(r->nrhs));
+    if (r->info != BS_NULL_I64)
+        json_object_set_new(args, "info", json_integer(r->info));
     if (r->py_caller)
         json_object_set_new(args, "py_caller", json_string(r->py_caller));
     if (r->py_frame)

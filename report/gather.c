@@ -177,6 +177,70 @@ static void add_site(gather *g, const char *caller, const char *py_caller, json_
     add_to(&g->stacks, key, count, wall, flops);
 }
 
+/* ---- LAPACK calls and their children --------------------------------------------------- */
+
+static void add_kid(kid *kids, int *n, const char *routine, int64_t count, int64_t wall)
+{
+    int i = 0;
+    while (i < *n && strcmp(kids[i].routine, routine) != 0)
+        i++;
+    if (i == *n) {
+        if (*n == LAPACK_KIDS)
+            return;
+        snprintf(kids[i].routine, sizeof kids[i].routine, "%s", routine);
+        kids[i].count = kids[i].wall = 0;
+        (*n)++;
+    }
+    kids[i].count += count;
+    kids[i].wall += wall;
+}
+
+static pending *pending_of(gather *g, size_t proc, int64_t seq, int add)
+{
+    for (size_t i = 0; i < g->npend; i++)
+        if (g->pend[i].proc == proc && g->pend[i].seq == seq)
+            return &g->pend[i];
+    if (!add)
+        return NULL;
+    g->pend = grow(g->pend, &g->cappend, g->npend + 1, sizeof *g->pend);
+    pending *p = &g->pend[g->npend++];
+    memset(p, 0, sizeof *p);
+    p->proc = proc, p->seq = seq;
+    return p;
+}
+
+/* A call that is a child (parent >= 0) waits for its parent; a LAPACK call (info not null)
+ * takes the children that waited for it. */
+static void on_nesting(gather *g, size_t proc, const bs_record *r)
+{
+    if (r->parent >= 0) {
+        pending *p = pending_of(g, proc, r->parent, 1);
+        p->wall += r->wall_ns;
+        add_kid(p->kids, &p->nkids, r->routine, 1, r->wall_ns);
+    }
+    if (r->info == BS_NULL_I64)
+        return;
+    size_t i = 0;
+    while (i < g->nlapacks && strcmp(g->lapacks[i].routine, r->routine) != 0)
+        i++;
+    if (i == g->nlapacks) {
+        g->lapacks = grow(g->lapacks, &g->caplapacks, i + 1, sizeof *g->lapacks);
+        snprintf(g->lapacks[i].routine, sizeof g->lapacks[i].routine, "%s", r->routine);
+        g->nlapacks++;
+    }
+    lapack *l = &g->lapacks[i];
+    l->count++;
+    l->wall += r->wall_ns;
+    l->failed += r->info != 0;
+    pending *p = pending_of(g, proc, r->seq, 0);
+    if (p) {
+        l->kids_wall += p->wall;
+        for (int k = 0; k < p->nkids; k++)
+            add_kid(l->kids, &l->nkids, p->kids[k].routine, p->kids[k].count, p->kids[k].wall);
+        *p = g->pend[--g->npend];
+    }
+}
+
 static void on_header(void *ctx, const char *file, json_t *h)
 {
     gather *g = ctx;
@@ -331,11 +395,16 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     if (r->wall_ns > s->max) s->max = r->wall_ns;
     s->hist[bs_hist_bucket(r->wall_ns)]++;
     s->hist_count++;
-    add_site(g, r->caller, r->py_caller, c->py_stack, 1, r->wall_ns, flops);
-    g->calls++;
-    add_sat(&g->wall, r->wall_ns);
-    add_sat(&g->flops, flops);
-    count_in(p, 1, r->wall_ns, flops);
+    on_nesting(g, (size_t)(p - g->procs), r);
+    if (r->depth > 0) { /* inside a LAPACK call, whose time already holds it: counted once */
+        g->nested++;
+    } else {
+        add_site(g, r->caller, r->py_caller, c->py_stack, 1, r->wall_ns, flops);
+        g->calls++;
+        add_sat(&g->wall, r->wall_ns);
+        add_sat(&g->flops, flops);
+        count_in(p, 1, r->wall_ns, flops);
+    }
     if (p->first_ts == 0 || r->ts_ns < p->first_ts)
         p->first_ts = r->ts_ns;
     if (r->ts_ns + r->wall_ns > p->last_end)
@@ -369,6 +438,10 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
     if (mn < s->min) s->min = mn;
     if (mx > s->max) s->max = mx;
+    if (json_is_true(json_object_get(a, "nested"))) { /* inside LAPACK calls: counted there */
+        g->nested += count;
+        return;
+    }
     add_site(g, json_string_value(json_object_get(a, "caller")),
              json_string_value(json_object_get(a, "py_caller")), NULL, count, wall, flops);
     add_sat(&g->calls, count);

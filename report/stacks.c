@@ -129,6 +129,8 @@ static void on_folded_call(void *ctx, const char *file, const bs_call_view *c)
 {
     (void)file;
     const bs_record *r = &c->r;
+    if (r->depth > 0)
+        return; /* made inside a LAPACK call: its time is in the parent's frame already */
     fold(ctx, r->py_caller, c->py_stack, r->caller, c->frames, r->routine, r->m, r->n, r->k,
          r->wall_ns);
 }
@@ -142,6 +144,8 @@ static int64_t dim_of(json_t *a, const char *key)
 static void on_folded_aggregate(void *ctx, const char *file, json_t *a)
 {
     (void)file;
+    if (json_is_true(json_object_get(a, "nested")))
+        return; /* made inside LAPACK calls: in their parents' frames already */
     fold(ctx, json_string_value(json_object_get(a, "py_caller")), NULL,
          json_string_value(json_object_get(a, "caller")), NULL, str_of(a, "routine", "other"),
          dim_of(a, "m"), dim_of(a, "n"), dim_of(a, "k"), int_of(a, "wall_ns"));

@@ -6,6 +6,37 @@
 
 /* ---- summary ---------------------------------------------------------------------------- */
 
+static int lapack_by_wall_desc(const void *a, const void *b)
+{
+    const lapack *x = a, *y = b;
+    return (y->wall > x->wall) - (y->wall < x->wall);
+}
+
+static int kid_by_wall_desc(const void *a, const void *b)
+{
+    const kid *x = a, *y = b;
+    return (y->wall > x->wall) - (y->wall < x->wall);
+}
+
+static json_t *lapack_json(const gather *g)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < g->nlapacks; i++) {
+        const lapack *l = &g->lapacks[i];
+        json_t *kids = json_array();
+        for (int k = 0; k < l->nkids; k++)
+            json_array_append_new(kids, json_pack("{s:s,s:I,s:I}", "routine", l->kids[k].routine,
+                                                  "calls", (json_int_t)l->kids[k].count, "wall_ns",
+                                                  (json_int_t)l->kids[k].wall));
+        json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "routine", l->routine,
+                                             "calls", (json_int_t)l->count, "wall_ns",
+                                             (json_int_t)l->wall, "failed", (json_int_t)l->failed,
+                                             "children_ns", (json_int_t)l->kids_wall, "children",
+                                             kids));
+    }
+    return arr;
+}
+
 /* ---- verify results ---------------------------------------------------------------------- */
 
 static json_t *verify_json(const gather *g)
@@ -69,6 +100,22 @@ static json_t *phases_json(gather *g)
     return arr;
 }
 
+/* Per LAPACK routine: its time, the time of the calls made directly inside it and theirs. */
+static void print_lapack(const gather *g)
+{
+    printf("\nLAPACK calls, and the calls made directly inside them\n");
+    printf("%-8s %9s %11s %11s %7s  %s\n", "routine", "calls", "total ms", "inside ms", "failed",
+           "made inside (ms)");
+    for (size_t i = 0; i < g->nlapacks; i++) {
+        const lapack *l = &g->lapacks[i];
+        printf("%-8s %9lld %11.3f %11.3f %7lld  ", l->routine, (long long)l->count, l->wall / 1e6,
+               l->kids_wall / 1e6, (long long)l->failed);
+        for (int k = 0; k < l->nkids; k++)
+            printf("%s%s %.3f", k ? ", " : "", l->kids[k].routine, l->kids[k].wall / 1e6);
+        printf("%s\n", l->nkids ? "" : "-");
+    }
+}
+
 static void print_phases(gather *g)
 {
     sort_n(g->phases, g->nphases, sizeof *g->phases, phase_by_thread);
@@ -101,6 +148,9 @@ static const char *const peak_rule =
 
 int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
 {
+    sort_n(g->lapacks, g->nlapacks, sizeof *g->lapacks, lapack_by_wall_desc);
+    for (size_t i = 0; i < g->nlapacks; i++)
+        sort_n(g->lapacks[i].kids, (size_t)g->lapacks[i].nkids, sizeof(kid), kid_by_wall_desc);
     sort_n(g->shapes, g->nshapes, sizeof *g->shapes, by_wall_desc);
     sort_n(g->sites.v, g->sites.n, sizeof *g->sites.v, site_by_wall_desc);
     sort_n(g->lines.v, g->lines.n, sizeof *g->lines.v, site_by_wall_desc);
@@ -112,6 +162,7 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
         json_t *o = json_object();
         json_object_set_new(o, "processes", json_integer((json_int_t)g->nprocs));
         json_object_set_new(o, "calls", json_integer(g->calls));
+        json_object_set_new(o, "nested_calls", json_integer(g->nested));
         json_object_set_new(o, "blas_ns", json_integer(g->wall));
         json_object_set_new(o, "process_ns", json_integer(ptime));
         json_object_set_new(o, "blas_share", ptime > 0 ? json_real((double)g->wall / ptime) : json_null());
@@ -126,6 +177,7 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
             json_array_append_new(arr, e);
         }
         json_object_set_new(o, "by_kernel", arr);
+        json_object_set_new(o, "lapack", lapack_json(g));
         arr = json_array();
         for (size_t i = 0; i < g->nshapes && (int)i < top; i++) {
             const shape *s = &g->shapes[i];
@@ -185,6 +237,9 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
     }
     printf("%zu process%s, %lld BLAS calls, %.3f ms in BLAS", g->nprocs, g->nprocs == 1 ? "" : "es",
            (long long)g->calls, g->wall / 1e6);
+    if (g->nested)
+        printf(" (and %lld calls made inside LAPACK calls, whose time holds theirs)",
+               (long long)g->nested);
     if (ptime > 0)
         printf(" = %.1f%% of %.3f s of process time", 100.0 * g->wall / ptime, ptime / 1e9);
     printf(", %.2f GFLOP/s overall", gflops(g->flops, g->wall));
@@ -198,6 +253,9 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
         printf("%-8s %-11s %9lld %11.3f %6.1f%% %9.2f\n", by[j].routine, by[j].kernel,
                (long long)by[j].count, by[j].wall / 1e6, g->wall ? 100.0 * by[j].wall / g->wall : 0,
                gflops(by[j].flops, by[j].wall));
+
+    if (g->nlapacks)
+        print_lapack(g);
 
     printf("\ntop shapes by total time\n");
     printf("%-6s %-20s %-2s %-10s %8s %10s %9s %9s %9s %10s %8s %7s %6s\n", "gemm", "m x n x k",

@@ -69,6 +69,29 @@ typedef struct site {
     int matched; /* compare --by line/stack: found in the other run */
 } site;
 
+/* A LAPACK routine: its calls, those that failed (info != 0), and the calls made directly
+ * inside them (children), by routine. */
+#define LAPACK_KIDS 8
+typedef struct kid {
+    char routine[16];
+    int64_t count, wall;
+} kid;
+typedef struct lapack {
+    char routine[16];
+    int64_t count, wall, failed, kids_wall;
+    kid kids[LAPACK_KIDS]; /* the first distinct child routines; the rest in kids_wall only */
+    int nkids;
+} lapack;
+
+/* The children of a LAPACK call whose own line has not been read yet (it comes after them):
+ * one per call in progress when its children were written, so few. */
+typedef struct pending {
+    size_t proc;
+    int64_t seq, wall;
+    kid kids[LAPACK_KIDS];
+    int nkids;
+} pending;
+
 /* sites keyed by their text, growing */
 typedef struct site_set {
     site *v;
@@ -104,7 +127,12 @@ typedef struct gather {
     site_set stacks; /* by the user's Python stack, outermost first (stack_key) */
     proc *procs;
     size_t nprocs, capprocs;
-    int64_t calls, wall, flops, marks;
+    int64_t calls, wall, flops, marks; /* top-level calls: a nested call's time is its parent's */
+    int64_t nested;                    /* calls made inside a LAPACK call (depth > 0) */
+    lapack *lapacks;
+    size_t nlapacks, caplapacks;
+    pending *pend;
+    size_t npend, cappend;
     int by_kernel; /* shapes keyed with the kernel (summary) or without (compare) */
     int keep_samples; /* compare: keep call times (shape.warm, shape.cold) */
     map first_ix;     /* (process, shape) pairs seen: the later calls are warm */

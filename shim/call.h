@@ -34,6 +34,12 @@ typedef enum bs_routine {
 } bs_routine;
 extern const char *const bs_routine_names[BS_R_COUNT];
 
+/* The innermost LAPACK call in progress on a thread: its seq (0: none) and how many are open. */
+typedef struct bs_nest {
+    int64_t seq;
+    int depth;
+} bs_nest;
+
 /* The measurements around one call (shim/probe.c). */
 typedef struct bs_probe {
     int heavy, process_cpu;
@@ -49,12 +55,19 @@ typedef struct bs_call {
      * Fortran routine with a storage order (levels 2 and 3) has order_raw 1: column-major */
     int order_raw, transa_raw, transb_raw, uplo_raw, side_raw, diag_raw;
     char order, transa, transb; /* decoded by bs_gemm_decode: 'R'/'C', 'N'/'T'/'C', '?' bad */
-    int64_t m, n, k, lda, ldb, ldc; /* -1 where the routine has none */
-    int64_t incx, incy;             /* BS_NULL_I64 where it has none */
-    double alpha, beta;             /* NaN where it has none (complex: the real part) */
-    double flops;                   /* the standard count, < 0 when the routine has none */
-    int elem;                       /* bytes per element, for the operand spans; 0: none */
-    void *caller_ip;                /* return address into the caller of the entry point */
+    int64_t m, n, k, nrhs, lda, ldb, ldc; /* -1 where the routine has none */
+    int64_t incx, incy;                   /* BS_NULL_I64 where it has none */
+    double alpha, beta;                   /* NaN where it has none (complex: the real part) */
+    double flops;                         /* the standard count, < 0 when the routine has none */
+    char job[4];                          /* LAPACK character arguments (jobz, range, ...) */
+    int64_t info;                         /* LAPACK info after the call; BS_NULL_I64 for BLAS */
+    /* nesting: a routine whose BLAS (and LAPACK) calls are its children, recorded with
+     * parent = its seq (LAPACK); seq, parent, depth are filled by the call path */
+    int nests;
+    int64_t seq, parent;
+    int depth;
+    int elem;        /* bytes per element, for the operand spans; 0: none */
+    void *caller_ip; /* return address into the caller of the entry point */
     bs_probe probe;
 } bs_call;
 

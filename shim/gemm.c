@@ -19,16 +19,8 @@
 #include "blasint.h"
 #include "shim.h"
 
-#define T float
-#define P s
-#include "gemm_typed.h"
-#undef T
-#undef P
-#define T double
-#define P d
-#include "gemm_typed.h"
-#undef T
-#undef P
+#define BS_TEMPLATE "shim/gemm_typed.h" /* once per element type, as the kernels do */
+#include "kernels/each_type.h"
 
 typedef void bs_forward_fn(void *fn, const bs_call *d, const void *a, const void *b, void *c);
 

@@ -1,13 +1,13 @@
 /* shim/gemm_typed.h — the typed parts of the kernel routines' call path, one instantiation
- * per element type (shim/gemm.c defines T and P, then includes this file): the kernel call on
- * the canonical form (shim/gemm_quick.h), verify mode's comparison, the test fault, and the forwarders to the real
- * routine (shim/gemm_forward.h, once per integer width). Everything else is untyped, in
- * bs_gemm_call. */
+ * per element type (kernels/each_type.h defines T and P, then includes this file): the kernel
+ * call on the canonical form (shim/gemm_quick.h), verify mode's comparison, the test fault, and
+ * the forwarders to the real routine (shim/gemm_forward.h, once per integer width). Everything
+ * else is untyped, in bs_gemm_call. */
 #define GT_CAT2(a, b) a##b
 #define GT_CAT(a, b) GT_CAT2(a, b)
 #define GT_FN(x) GT_CAT(GT_CAT(bs_, P), GT_CAT(gemm_, x)) /* bs_dgemm_kernel, ... */
 
-#include "gemm_quick.h"
+#include "shim/gemm_quick.h"
 
 /* A kernel on the canonical column-major form. */
 static void GT_FN(kernel)(const bs_kernel *k, const bs_call *d, const void *a, const void *b,

@@ -27,7 +27,15 @@ int bs_gen_begin(bs_call *g, bs_sym *s)
     }
     if (atomic_load(&s->state) == 3 || !bs_report_enabled())
         return 0;
-    bs_depth++;
+    if (g->nests) {
+        /* LAPACK: the calls it makes are the program's too, recorded as its children */
+        g->parent = bs_open.seq;
+        g->depth = bs_open.depth;
+        g->seq = bs_report_next_seq();
+        bs_open = (bs_nest){g->seq, g->depth + 1};
+    } else {
+        bs_depth++;
+    }
     bs_probe_begin(&g->probe, g->flops, 1);
     return 1;
 }
@@ -37,6 +45,9 @@ void bs_gen_end(bs_call *g)
     const bs_kernel_info none = {.threads = -1};
     const bs_verdict unverified = {.max_rel_err = -1};
     bs_probe_stop(&g->probe, &none);
+    if (g->nests)
+        bs_open = (bs_nest){g->parent, g->depth};
     bs_call_record(g, "system", &none, &unverified);
-    bs_depth--;
+    if (!g->nests)
+        bs_depth--;
 }

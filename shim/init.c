@@ -11,6 +11,7 @@
 #include "shim.h"
 
 __thread int bs_depth __attribute__((tls_model("initial-exec")));
+__thread bs_nest bs_open __attribute__((tls_model("initial-exec")));
 
 atomic_int bs_ready;
 static pthread_once_t once = PTHREAD_ONCE_INIT;

@@ -1,6 +1,7 @@
 /* shim/probe.c — the measurements around one call and the one place its record is made:
  * clocks, CPU time, memory, call site; verify mode's bookkeeping; the warning for an invalid
  * call that no real BLAS can report. */
+#include <ctype.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
@@ -79,7 +80,18 @@ void bs_call_record(const bs_call *d, const char *kernel, const bs_kernel_info *
                     const bs_verdict *v)
 {
     const bs_probe *p = &d->probe;
+    /* a LAPACK call knows its parent from its start; any other call's is the open one */
+    const bs_nest in = d->nests ? (bs_nest){d->parent, d->depth} : bs_open;
+    char job[sizeof d->job + 1] = "";
+    for (size_t i = 0; i < sizeof d->job && d->job[i]; i++)
+        job[i] = (char)toupper((unsigned char)d->job[i]);
     bs_record r = {
+        .seq = d->nests ? d->seq : 0,
+        .parent = in.seq > 0 ? in.seq : -1,
+        .depth = in.depth,
+        .job = job[0] ? job : NULL,
+        .nrhs = d->nrhs,
+        .info = d->info,
         .routine = d->routine,
         .api = bs_api_name(d->api, d->spelling),
         .order = d->api == BS_API_CBLAS ? bs_code_name(d->api, d->order_raw)

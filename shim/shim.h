@@ -57,6 +57,8 @@ static inline void bs_init(void)
 
 /* Depth of shim calls on this thread: > 0 means the call comes from inside the real BLAS. */
 extern __thread int bs_depth __attribute__((tls_model("initial-exec")));
+/* The LAPACK call in progress on this thread, the parent of the calls it makes. */
+extern __thread bs_nest bs_open __attribute__((tls_model("initial-exec")));
 
 /* ---- the real BLAS (shim/realblas.c) ---- */
 /* Set up the candidate libraries of the real routines: user path, then loaded libraries, then

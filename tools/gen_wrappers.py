@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """tools/gen_wrappers.py — shim/routines.tab -> the exported entry points of every BLAS routine.
 
-    gen_wrappers.py shim/routines.tab OUT.c
+    gen_wrappers.py shim/routines.tab shim/lapack.tab OUT.c
 
 Each routine gets a CBLAS and a Fortran entry point in every spelling of shim/spellings.def.
 An entry point only describes the call (a bs_call, shim/call.h) and hands it on: the routines
@@ -33,7 +33,8 @@ def kernel_routines():
 
 
 def kernel_types():
-    """(routine, prefix, element type) of the routines with kernels, from BS_ROUTINES."""
+    """(routine, prefix, element type) of the routines with kernels, from BS_ROUTINES: the
+    quiet kernel path of routine is bs_<prefix>gemm_quick (shim/gemm_quick.h)."""
     text = open(os.path.join(ROOT, "shim", "call.h")).read()
     line = re.search(r"#define BS_ROUTINES\(X\)(.*)", text).group(1)
     return re.findall(r"X\((\w+),\s*(\w+),\s*(\w+)\)", line)
@@ -61,7 +62,7 @@ def parse(path):
         name, types, order, ret, *args = spec.split()
         for t in types:
             full = name.replace("?", t)
-            yield dict(name=full, t=t, order=order == "o", ret=ret,
+            yield dict(name=full, t=t, order=order == "o", fortran_only=order == "f", ret=ret,
                        args=[a.split(":") for a in args], flops=flops.strip())
 
 
@@ -102,6 +103,10 @@ def cblas_param(kind, name, t):
 def f77_param(kind, name, t):
     if kind == "i":
         return f"const {INT['fortran']} *{name}"
+    if kind in ("o", "iw"):
+        return f"{INT['fortran']} *{name}"
+    if kind == "iv":
+        return f"const {INT['fortran']} *{name}"
     if kind == "t":
         return f"const char *{name}"
     if kind in ("a", "v"):
@@ -139,13 +144,16 @@ def fields(r, api, sp_enum):
          "order_raw": ("(int)layout" if api == "cblas" else "1") if r["order"] else "0"}
     for x in ("transa", "transb", "uplo", "side", "diag"):
         f[x + "_raw"] = "0"
-    for x in ("m", "n", "k", "lda", "ldb", "ldc"):
+    for x in ("m", "n", "k", "nrhs", "lda", "ldb", "ldc"):
         f[x] = "-1"
     f["incx"] = f["incy"] = "BS_NULL_I64"
     f["alpha"] = f["beta"] = "NAN"
+    jobs = []
     for kind, name in r["args"]:
         if kind == "i" and name in f:
             f[name] = f"{deref}{name}"
+        elif kind == "t" and name not in ("trans", "transa", "transb", "uplo", "side", "diag"):
+            jobs.append(f"(char)*{name}")  # LAPACK's jobz, jobu, range, norm, ...
         elif kind == "t":
             field = {"trans": "transa"}.get(name, name) + "_raw"
             f[field] = f"(int)*{name}" if api == "fortran" else f"(int){name}"
@@ -155,6 +163,10 @@ def fields(r, api, sp_enum):
             else:
                 f[name] = f"{deref}{name}"
     f["flops"] = flops_expr(r, api)
+    if jobs:
+        f["job"] = "{" + ", ".join(jobs) + "}"
+    f["info"] = "BS_NULL_I64"
+    f["nests"] = "1" if r["fortran_only"] else "0"
     f["elem"] = "0"
     f["caller_ip"] = "__builtin_return_address(0)"
     return [f".{k} = {v}" for k, v in f.items()]
@@ -181,6 +193,13 @@ def flops_expr(r, api):
     names = {n for k, n in r["args"] if k == "i"}
     e = re.sub(r"\b[a-z]+\b", lambda w: f"(double)({deref}{w.group(0)})" if w.group(0) in names
                else w.group(0), e)
+    if r["fortran_only"]:
+        # LAPACK: LAWN 41 counts (shim/lawn41.h) per type; none for a workspace query
+        kind = int(cplx(r["t"]))
+        e = re.sub(r"\b([A-Z]+[0-9]*)\(", lambda w: f"bs_lawn41_{w.group(1).lower()}({kind}, ", e)
+        if any(n == "lwork" for _, n in r["args"]):
+            return f"(*lwork == -1 ? -1.0 : {e})"
+        return f"({e})"
     if "side_left" in e:
         side = "(*side == 'L' || *side == 'l')" if api == "fortran" else "(side == CblasLeft)"
         e = e.replace("side_left", side)
@@ -229,7 +248,8 @@ def wrapper(r, api, sp):
     if r["name"] in kernel_routines():
         # quiet: the real routine at once; else the kernel routines' call path
         assert rt == "void"
-        lines += [f"    fn_t real = (fn_t)bs_direct_get(BS_R_{r['name']}, {enum}, BS_API_{api.upper()});",
+        where = f"BS_R_{r['name']}, {enum}, BS_API_{api.upper()}"
+        lines += [f"    fn_t real = (fn_t)bs_direct_get({where});",
                   "    if (real) {", f"        {call};", "        return;", "    }",
                   quick_call(r, api, enum), desc,
                   f"    bs_gemm_call(BS_R_{r['name']}, &g, a, b, c);", "}", ""]
@@ -246,6 +266,8 @@ def wrapper(r, api, sp):
         lines += ["    if (real && bs_quiet())", f"        return {call};", desc, valid,
                   "    if (!valid || !bs_gen_begin(&g, &sym))", f"        return real ? {call} : ({rt})0;",
                   f"    {rt} ret = {call};"]
+    if any(k == "o" and n == "info" for k, n in r["args"]):
+        lines += ["    g.info = *info;"]
     lines += ["    bs_gen_end(&g);"]
     if rt != "void":
         lines += ["    return ret;"]
@@ -254,18 +276,19 @@ def wrapper(r, api, sp):
 
 
 def main():
-    table, out = sys.argv[1], sys.argv[2]
-    routines = list(parse(table))
+    *tables, out = sys.argv[1:]
+    routines = [r for table in tables for r in parse(table)]
     with open(out, "w") as f:
-        f.write("/* Generated by tools/gen_wrappers.py from shim/routines.tab: do not edit. */\n")
+        f.write(f"/* Generated by tools/gen_wrappers.py from {' and '.join(tables)}: "
+                "do not edit. */\n")
         f.write("#include <complex.h>\n#include <stddef.h>\n\n#include <cblas.h>\n\n")
-        f.write('#include "shim/generic.h"\n#include "shim/validate.h"\n\n')
-        for _, p, t in kernel_types():  # the quiet kernel path of each kernel routine
-            f.write(f"#define T {t}\n#define P {p}\n#include \"shim/gemm_quick.h\"\n#undef T\n#undef P\n")
-        f.write("\n")
+        f.write('#include "shim/generic.h"\n#include "shim/lawn41.h"\n#include "shim/validate.h"\n\n')
+        # the quiet kernel path of the kernel routines, once per element type
+        f.write('#define BS_TEMPLATE "shim/gemm_quick.h"\n#include "kernels/each_type.h"\n\n')
         for sp in spellings():
             for r in routines:
-                f.write(wrapper(r, "cblas", sp))
+                if not r["fortran_only"]:
+                    f.write(wrapper(r, "cblas", sp))
                 f.write(wrapper(r, "fortran", sp))
 
 

@@ -208,16 +208,19 @@ def exported():
 def table_names():
     """Every exported name the routine table (shim/routines.tab) defines."""
     names = set()
-    for line in (ROOT / "shim" / "routines.tab").read_text().splitlines():
+    lines = (ROOT / "shim" / "routines.tab").read_text().splitlines()
+    lines += (ROOT / "shim" / "lapack.tab").read_text().splitlines()
+    for line in lines:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        name, types, _, ret = line.split()[:4]
+        name, types, order, ret = line.split()[:4]
         for t in types:
             full = name.replace("?", t)
-            cblas = f"cblas_{full}" + ("_sub" if ret == "C" else "")
             # LP64, the ILP64 spellings of pip NumPy wheels, SciPy's LP64 ones
-            names |= {cblas, f"{full}_", f"{cblas}64_", f"{full}_64_", f"scipy_{cblas}64_",
-                      f"scipy_{full}_64_", f"scipy_{cblas}", f"scipy_{full}_"}
+            names |= {f"{full}_", f"{full}_64_", f"scipy_{full}_64_", f"scipy_{full}_"}
+            if order != "f":  # LAPACK (f) has no CBLAS form
+                cblas = f"cblas_{full}" + ("_sub" if ret == "C" else "")
+                names |= {cblas, f"{cblas}64_", f"scipy_{cblas}64_", f"scipy_{cblas}"}
     return names
 
 

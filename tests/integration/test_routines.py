@@ -133,6 +133,10 @@ def test_wheel_spellings(tmp, kernel):
     assert [(c["transa"], c["lda"]) for c in gemm][4:] == [("T", 60), ("N", 70)]
     dots = [c for c in calls if c["routine"] == "ddot"]
     assert sorted(c["api"] for c in dots) == ["cblas64", "scipy_cblas", "scipy_cblas64"]
+    gesv = [c for c in calls if c["routine"] == "dgesv"]   # LAPACK in the wheel spellings
+    assert [c["api"] for c in gesv] == ["fortran64", "scipy_fortran"]
+    assert all((c["n"], c["nrhs"], c["lda"], c["info"], c["kernel"]) == (40, 1, 40, 0, "system")
+               for c in gesv)
     assert all(c["kernel"] == "system" and c["n"] == 60 for c in dots)
 
 

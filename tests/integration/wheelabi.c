@@ -2,7 +2,8 @@
  * bundle: a shared library exporting the ILP64 spellings (64-bit integers) cblas_dgemm64_,
  * scipy_cblas_dgemm64_, dgemm_64_, scipy_dgemm_64_, cblas_ddot64_, scipy_cblas_ddot64_, and the
  * LP64 ones of SciPy's scipy-openblas32 (32-bit integers) scipy_cblas_dgemm, scipy_dgemm_,
- * scipy_cblas_ddot, with a plain reference implementation (no PyPI here to fetch a real wheel). */
+ * scipy_cblas_ddot, and LAPACK's dgesv in both kinds (dgesv_64_, scipy_dgesv_64_, scipy_dgesv_),
+ * with a plain reference implementation (no PyPI here to fetch a real wheel). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,54 @@ static void cblas_form(int order, int ta, int tb, i64 m, i64 n, i64 k, double al
         ref_dgemm(tr(tb), tr(ta), n, m, k, alpha, b, ldb, a, lda, beta, c, ldc);
 }
 
+/* Solve A X = B by Gaussian elimination with partial pivoting, column-major; the pivots are
+ * stored in ipiv as 64- or 32-bit integers (wide). Returns info as LAPACK's dgesv does. */
+static i64 ref_dgesv(i64 n, i64 nrhs, double *a, i64 lda, void *ipiv, int wide, double *b, i64 ldb)
+{
+    i64 info = 0;
+    for (i64 k = 0; k < n; k++) {
+        i64 p = k;
+        for (i64 i = k + 1; i < n; i++)
+            if ((a[i + k * lda] < 0 ? -a[i + k * lda] : a[i + k * lda]) >
+                (a[p + k * lda] < 0 ? -a[p + k * lda] : a[p + k * lda]))
+                p = i;
+        if (wide)
+            ((i64 *)ipiv)[k] = p + 1;
+        else
+            ((int32_t *)ipiv)[k] = (int32_t)(p + 1);
+        if (a[p + k * lda] == 0) {
+            if (!info)
+                info = k + 1;
+            continue;
+        }
+        for (i64 j = 0; j < n; j++) { /* swap rows k and p of A and B */
+            double t = a[k + j * lda];
+            a[k + j * lda] = a[p + j * lda], a[p + j * lda] = t;
+        }
+        for (i64 j = 0; j < nrhs; j++) {
+            double t = b[k + j * ldb];
+            b[k + j * ldb] = b[p + j * ldb], b[p + j * ldb] = t;
+        }
+        for (i64 i = k + 1; i < n; i++) {
+            const double l = a[i + k * lda] /= a[k + k * lda];
+            for (i64 j = k + 1; j < n; j++)
+                a[i + j * lda] -= l * a[k + j * lda];
+            for (i64 j = 0; j < nrhs; j++)
+                b[i + j * ldb] -= l * b[k + j * ldb];
+        }
+    }
+    if (info)
+        return info;
+    for (i64 j = 0; j < nrhs; j++) /* back substitution with U */
+        for (i64 i = n - 1; i >= 0; i--) {
+            double s = b[i + j * ldb];
+            for (i64 p = i + 1; p < n; p++)
+                s -= a[i + p * lda] * b[p + j * ldb];
+            b[i + j * ldb] = s / a[i + i * lda];
+        }
+    return 0;
+}
+
 /* the spellings: one-call forwarders, with integers of type I */
 #define CBLAS_DGEMM(NAME, I)                                                                   \
     void NAME(int order, int ta, int tb, I m, I n, I k, double alpha, const double *a, I lda,  \
@@ -51,6 +100,12 @@ static void cblas_form(int order, int ta, int tb, i64 m, i64 n, i64 k, double al
         (void)la, (void)lb;                                                                    \
         ref_dgemm(*ta == 'n' || *ta == 'N' ? 'N' : 'T', *tb == 'n' || *tb == 'N' ? 'N' : 'T',  \
                   *m, *n, *k, *alpha, a, *lda, b, *ldb, *beta, c, *ldc);                       \
+    }
+#define F77_DGESV(NAME, I)                                                                     \
+    void NAME(const I *n, const I *nrhs, double *a, const I *lda, I *ipiv, double *b,          \
+              const I *ldb, I *info)                                                           \
+    {                                                                                          \
+        *info = (I)ref_dgesv(*n, *nrhs, a, *lda, ipiv, sizeof(I) == 8, b, *ldb);               \
     }
 #define CBLAS_DDOT(NAME, I)                                                                    \
     double NAME(I n, const double *x, I incx, const double *y, I incy)                         \
@@ -70,3 +125,6 @@ CBLAS_DDOT(scipy_cblas_ddot64_, i64)
 CBLAS_DGEMM(scipy_cblas_dgemm, int32_t)
 F77_DGEMM(scipy_dgemm_, int32_t)
 CBLAS_DDOT(scipy_cblas_ddot, int32_t)
+F77_DGESV(dgesv_64_, i64)
+F77_DGESV(scipy_dgesv_64_, i64)
+F77_DGESV(scipy_dgesv_, int32_t)

@@ -28,6 +28,10 @@ void scipy_dgemm_(const char *, const char *, const int32_t *, const int32_t *, 
                   const double *, const double *, const int32_t *, const double *,
                   const int32_t *, const double *, double *, const int32_t *, size_t, size_t);
 double scipy_cblas_ddot(int32_t, const double *, int32_t, const double *, int32_t);
+void dgesv_64_(const i64 *, const i64 *, double *, const i64 *, i64 *, double *, const i64 *,
+               i64 *);
+void scipy_dgesv_(const int32_t *, const int32_t *, double *, const int32_t *, int32_t *,
+                  double *, const int32_t *, int32_t *);
 
 enum { M = 70, N = 50, K = 60 };
 static double a[M * K], b[K * N], c[M * N], want[M * N];
@@ -84,6 +88,34 @@ int main(void)
     check("scipy_dgemm_");
     printf("ddot %.17g %.17g %.17g\n", cblas_ddot64_(K, a, 1, b, 1),
            scipy_cblas_ddot64_(K, a, 1, b, 1), scipy_cblas_ddot(K, a, 1, b, 1));
-    printf("calls 9\n");
+    /* LAPACK: A x = b with A = the first 40 x 40 block of a, made diagonally dominant */
+    enum { S = 40 };
+    static double sa[S * S], sb[S], want_x[S];
+    for (int pass = 0; pass < 2; pass++) {
+        for (int j = 0; j < S; j++)
+            for (int i = 0; i < S; i++)
+                sa[i + j * S] = a[i + j * M] + (i == j ? S : 0);
+        for (int i = 0; i < S; i++)
+            want_x[i] = i % 3 - 1.0;
+        for (int i = 0; i < S; i++) { /* b = A x */
+            sb[i] = 0;
+            for (int j = 0; j < S; j++)
+                sb[i] += sa[i + j * S] * want_x[j];
+        }
+        double err = 0;
+        if (pass == 0) {
+            i64 s = S, one = 1, ipiv[S], info;
+            dgesv_64_(&s, &one, sa, &s, ipiv, sb, &s, &info);
+            err = info ? 1 : 0;
+        } else {
+            int32_t s = S, one = 1, ipiv[S], info;
+            scipy_dgesv_(&s, &one, sa, &s, ipiv, sb, &s, &info);
+            err = info ? 1 : 0;
+        }
+        for (int i = 0; i < S; i++)
+            err = fmax(err, fabs(sb[i] - want_x[i]));
+        printf("%s %s\n", pass ? "scipy_dgesv_" : "dgesv_64_", err < 1e-10 ? "ok" : "WRONG");
+    }
+    printf("calls 11\n");
     return 0;
 }

@@ -1,0 +1,93 @@
+/* tests/integration/lapackprobe.c — a C program calling LAPACK by its Fortran names, as R,
+ * Octave and SciPy do: a workspace query and a QR, an LU solve, an LU, a Cholesky, a complex
+ * solve, then a singular system and a matrix that is not positive definite (info > 0). Prints
+ * every result's checksum and info, so that runs with and without the shim can be compared. */
+#include <complex.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void dgeqrf_(const int *m, const int *n, double *a, const int *lda, double *tau, double *work,
+             const int *lwork, int *info);
+void dgesv_(const int *n, const int *nrhs, double *a, const int *lda, int *ipiv, double *b,
+            const int *ldb, int *info);
+void dgetrf_(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t len);
+void zgesv_(const int *n, const int *nrhs, double complex *a, const int *lda, int *ipiv,
+            double complex *b, const int *ldb, int *info);
+
+enum { M = 120, N = 90, NRHS = 3 };
+
+static double sum(const double *x, int n)
+{
+    double s = 0;
+    for (int i = 0; i < n; i++)
+        s += x[i];
+    return s;
+}
+
+/* a well-conditioned n x n matrix (diagonally dominant), symmetric when sym */
+static void matrix(double *a, int n, int sym)
+{
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++)
+            a[i + j * n] = sym ? ((i + j) % 17) / 17.0 : ((i * 31 + j * 7) % 23) / 23.0;
+    for (int i = 0; i < n; i++)
+        a[i + i * n] += n;
+}
+
+int main(void)
+{
+    static double a[M * M], b[M * NRHS], tau[M], work[64 * M];
+    static double complex z[N * N], zb[N];
+    static int ipiv[M];
+    const int m = M, n = N, nrhs = NRHS, query = -1;
+    int info, lwork;
+
+    for (int i = 0; i < M * N; i++)
+        a[i] = ((i * 13) % 29) / 29.0 - 0.5;
+    dgeqrf_(&m, &n, a, &m, tau, work, &query, &info); /* workspace query */
+    lwork = (int)work[0] < 64 * M ? (int)work[0] : 64 * M;
+    dgeqrf_(&m, &n, a, &m, tau, work, &lwork, &info);
+    printf("dgeqrf info %d sum %.17g\n", info, sum(a, M * N) + sum(tau, N));
+
+    matrix(a, N, 0);
+    for (int i = 0; i < N * NRHS; i++)
+        b[i] = (i % 5) - 2.0;
+    dgesv_(&n, &nrhs, a, &n, ipiv, b, &n, &info);
+    printf("dgesv info %d sum %.17g\n", info, sum(b, N * NRHS));
+
+    matrix(a, M, 0);
+    dgetrf_(&m, &n, a, &m, ipiv, &info); /* M x N */
+    printf("dgetrf info %d sum %.17g\n", info, sum(a, M * N));
+
+    matrix(a, N, 1);
+    dpotrf_("L", &n, a, &n, &info, 1);
+    printf("dpotrf info %d sum %.17g\n", info, sum(a, N * N));
+
+    for (int j = 0; j < N; j++)
+        for (int i = 0; i < N; i++)
+            z[i + j * N] =
+                ((i + 2 * j) % 11) / 11.0 + I * ((3 * i + j) % 7) / 7.0 + (i == j ? N : 0);
+    for (int i = 0; i < N; i++)
+        zb[i] = 1.0 - I * (i % 3);
+    const int one = 1;
+    zgesv_(&n, &one, z, &n, ipiv, zb, &n, &info);
+    double zs = 0;
+    for (int i = 0; i < N; i++)
+        zs += creal(zb[i]) + cimag(zb[i]);
+    printf("zgesv info %d sum %.17g\n", info, zs);
+
+    /* singular: a zero column (the sixth) */
+    matrix(a, N, 0);
+    for (int i = 0; i < N; i++)
+        a[i + 5 * N] = 0;
+    dgesv_(&n, &nrhs, a, &n, ipiv, b, &n, &info);
+    printf("singular dgesv info %d\n", info);
+
+    /* symmetric, not positive definite */
+    matrix(a, N, 1);
+    a[20 + 20 * N] = -1e6;
+    dpotrf_("U", &n, a, &n, &info, 1);
+    printf("indefinite dpotrf info %d\n", info);
+    return 0;
+}
