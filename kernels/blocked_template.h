@@ -193,6 +193,25 @@ void BS_P(gemm_direct_run)(const BS_P(gemm_args) *g, const bs_family *f)
                        (int)min_idx(t->mr, g->m - i), (int)min_idx(t->nr, g->n - j));
 }
 
+/* A tiny problem, m <= the direct tile's mr, n and k <= 16, op(A) = A: the tiles of C (one or
+ * two) straight to the microkernel or the edge kernels covering them, with nothing around --
+ * a call of a few nanoseconds. Few rows with a whole vector of k are left to the dot-product
+ * path. Returns 0 when the problem is not that. */
+int BS_P(gemm_tiny_run)(const BS_P(gemm_args) *g, const bs_family *f)
+{
+    const BS_P(ukr_tile) *t = &f->P.small;
+    if (!f->direct || g->transa != 'N' || g->m <= 0 || g->n <= 0 || g->m > t->mr || g->n > 16 ||
+        g->k <= 0 || g->k > 16 || g->alpha == (T)0 ||
+        (g->m <= 4 && g->k >= f->P.lanes && g->transb == 'N'))
+        return 0;
+    const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
+    for (bs_idx j = 0; j < g->n; j += t->nr)
+        BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a, g->lda, g->b + j * csb, rsb, csb,
+                   g->alpha, g->beta, g->c + j * g->ldc, g->ldc, (int)g->m,
+                   (int)min_idx(t->nr, g->n - j));
+    return 1;
+}
+
 /* Few rows (m <= 4), op(B) = B and k of at least a vector: C as dot products with the
  * family's dot kernel, B streamed once. The rows of op(A) are contiguous along k when
  * transa = 'T' (or one row with lda = 1); otherwise they are first copied (m x k) into the

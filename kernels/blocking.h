@@ -23,10 +23,13 @@ typedef struct bs_plan {
 size_t bs_sgemm_blocked_run(const bs_sgemm_args *g, const bs_plan *pl, bs_kernel_info *info);
 size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *pl, bs_kernel_info *info);
 
-/* The direct path of small problems with transa = 'N' (masked-load families), and the
- * dot-product path of few-row problems (returns 0 when it does not apply); blocked_template.h. */
+/* The direct path of small problems with transa = 'N' (masked-load families), its one-tile
+ * case for tiny ones, and the dot-product path of few-row problems (the last two return 0 when
+ * they do not apply); blocked_template.h. */
 void bs_sgemm_direct_run(const bs_sgemm_args *g, const bs_family *f);
 void bs_dgemm_direct_run(const bs_dgemm_args *g, const bs_family *f);
+int bs_sgemm_tiny_run(const bs_sgemm_args *g, const bs_family *f);
+int bs_dgemm_tiny_run(const bs_dgemm_args *g, const bs_family *f);
 int bs_sgemm_dot_run(const bs_sgemm_args *g, const bs_family *f, size_t *bytes);
 int bs_dgemm_dot_run(const bs_dgemm_args *g, const bs_family *f, size_t *bytes);
 

@@ -9,11 +9,14 @@ void BS_P(gemm_blocked)(const BS_P(gemm_args) *g, bs_kernel_info *info)
     info->workspace_bytes = BS_P(gemm_blocked_run)(g, &kst.blocked[TI], info);
 }
 
-/* One (sub)problem on one thread with vectorized's microkernels, by shape: few rows as dot
- * products, small problems direct, the rest through the packed loop nest. Returns the
- * workspace used. */
+/* One (sub)problem on one thread with vectorized's microkernels, by shape: a tiny one as one
+ * tile (when the direct path would take it), few rows as dot products, small problems direct,
+ * the rest through the packed loop nest. Returns the workspace used. */
 static size_t BS_P(run)(const BS_P(gemm_args) *g, bs_kernel_info *info)
 {
+    const bs_family *fam = kst.vector[TI].fam;
+    if (kst.small_mnk >= 16.0 * 16 * 16 && BS_P(gemm_tiny_run)(g, fam))
+        return 0;
     bs_plan pl = kst.vector[TI];
     size_t bytes;
     if (BS_P(gemm_dot_run)(g, pl.fam, &bytes))
