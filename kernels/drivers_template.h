@@ -117,7 +117,8 @@ void BS_P(gemm_parallel)(const BS_P(gemm_args) *g, bs_kernel_info *info)
 {
     ready();
     double mnk = (double)g->m * (double)g->n * (double)g->k;
-    if (kst.nthreads == 1 || mnk < min_mnk(TI)) {
+    /* below the crossover's floor, no need to know it (nor to measure it yet) */
+    if (kst.nthreads == 1 || mnk < MIN_MNK_LO || mnk < min_mnk(TI)) {
         BS_P(gemm_vectorized)(g, info);
         return;
     }
@@ -136,7 +137,7 @@ void BS_P(gemm_auto)(const BS_P(gemm_args) *g, bs_kernel_info *info)
     ready();
     double mnk = (double)g->m * (double)g->n * (double)g->k;
     info->ran = NULL; /* set by the kernel only when it fell back to another */
-    if (kst.nthreads > 1 && mnk >= min_mnk(TI)) {
+    if (kst.nthreads > 1 && mnk >= MIN_MNK_LO && mnk >= min_mnk(TI)) {
         BS_P(gemm_parallel)(g, info);
         if (!info->ran)
             info->ran = kst.parallel;
