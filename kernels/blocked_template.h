@@ -205,10 +205,20 @@ int BS_P(gemm_tiny_run)(const BS_P(gemm_args) *g, const bs_family *f)
         (g->m <= 4 && g->k >= f->P.lanes && g->transb == 'N'))
         return 0;
     const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
-    for (bs_idx j = 0; j < g->n; j += t->nr)
-        BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a, g->lda, g->b + j * csb, rsb, csb,
-                   g->alpha, g->beta, g->c + j * g->ldc, g->ldc, (int)g->m,
-                   (int)min_idx(t->nr, g->n - j));
+    const BS_P(ukr_set) *set = &f->P;
+    for (bs_idx j = 0; j < g->n; j += t->nr) {
+        const int cols = (int)min_idx(t->nr, g->n - j), rows = (int)g->m;
+        if (cols == t->nr || !set->edge[0][0] || rows > 2 * set->lanes) {
+            BS_P(tile)(set, t->fn, t->mr, t->nr, g->k, g->a, g->lda, g->b + j * csb, rsb, csb,
+                       g->alpha, g->beta, g->c + j * g->ldc, g->ldc, rows, cols);
+            continue;
+        }
+        /* k is short: one edge kernel as wide as the next of 1, 2, 4, 8 columns (the ones past
+         * cols re-read the last, nothing stored there) costs less than 4 + 2 + 1 calls */
+        const int wi = cols <= 1 ? 0 : cols <= 2 ? 1 : cols <= 4 ? 2 : 3;
+        set->edge[rows > set->lanes][wi](g->k, g->a, g->lda, g->b + j * csb, rsb, csb, g->alpha,
+                                         g->beta, g->c + j * g->ldc, g->ldc, rows, cols);
+    }
     return 1;
 }
 
