@@ -196,12 +196,12 @@ static void find_dirs(void)
         for (const char *p = pylib; *p;) {
             size_t len = strcspn(p, ":");
             if (len > 0 && len < sizeof path) {
-                if (p[0] == '/')
-                    snprintf(path, sizeof path, "%.*s", (int)len, p);
-                else /* relative: to the cwd */
-                    snprintf(path, sizeof path, "%s/%.*s", cwd, (int)len, p);
+                int n = p[0] == '/' ? snprintf(path, sizeof path, "%.*s", (int)len, p)
+                                    /* relative: to the cwd */
+                                    : snprintf(path, sizeof path, "%s/%.*s", cwd, (int)len, p);
                 struct stat st;
-                if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                if (n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0 &&
+                    S_ISDIR(st.st_mode))
                     add_dir(path, 1);
                 else
                     bs_warn("BLASSHIM_PYLIB: %s is not a directory; ignored", path);

@@ -63,7 +63,9 @@ static void save(const char *dir, const char *path, json_t *all)
             break;
         *p = '/';
     }
-    snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+    int n = snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+    if (n < 0 || (size_t)n >= sizeof tmp)
+        return; /* a cache path this long is not worth keeping the numbers in */
     if (json_dump_file(all, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 || rename(tmp, path) != 0) {
         fprintf(stderr, PROG ": cannot write the cache %s (%s); the numbers are not kept\n", path,
                 strerror(errno));
@@ -130,7 +132,7 @@ int machine_numbers(const char *report_model, int remeasure, int want_peak, int 
     if (want_peak) {
         pk->s = num(entry, "fp32_gflops"), pk->d = num(entry, "fp64_gflops");
         pk->measured = 1;
-        snprintf(pk->source, sizeof pk->source, "measured on %s %s, %s%s", model,
+        snprintf(pk->source, sizeof pk->source, "measured on %.120s %.40s, %s%.200s", model,
                  str_of(entry, "measured", "?"), path[0] ? "cached in " : "not cached",
                  path[0] ? path : "");
     }
