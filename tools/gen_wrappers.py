@@ -185,6 +185,9 @@ def flops_expr(r, api):
     names = {n for k, n in r["args"] if k == "i"}
     e = re.sub(r"\b[a-z]+\b", lambda w: f"(double)({deref}{w.group(0)})" if w.group(0) in names
                else w.group(0), e)
+    if "side_left" in e:
+        side = "(*side == 'L' || *side == 'l')" if api == "fortran" else "(side == CblasLeft)"
+        e = e.replace("side_left", side)
     if r["fortran_only"]:
         # LAPACK: LAWN 41 counts (shim/lawn41.h) per type; none for a workspace query
         kind = int(cplx(r["t"]))
@@ -192,9 +195,6 @@ def flops_expr(r, api):
         if any(n == "lwork" for _, n in r["args"]):
             return f"(*lwork == -1 ? -1.0 : {e})"
         return f"({e})"
-    if "side_left" in e:
-        side = "(*side == 'L' || *side == 'l')" if api == "fortran" else "(side == CblasLeft)"
-        e = e.replace("side_left", side)
     mult = "4.0 * " if cplx(r["t"]) else ""
     return f"{mult}({e})"
 
