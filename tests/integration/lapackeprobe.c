@@ -1,8 +1,8 @@
 /* tests/integration/lapackeprobe.c — a C program calling LAPACK through its C interface,
  * LAPACKE (liblapacke): solves and factorizations in column- and row-major order, a QR and a
  * symmetric eigensolver (liblapacke queries and allocates their workspace), a complex solve, a
- * singular system (info > 0). Prints every result's checksum
- * and info, so that runs with and without the shim can be compared. */
+ * singular system (info > 0). Prints every result's checksum and info, so that runs with and
+ * without the shim can be compared. */
 #include <complex.h>
 #include <stdio.h>
 

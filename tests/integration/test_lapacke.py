@@ -23,7 +23,7 @@ EXPECTED = [  # the probe's calls: (routine, fields, flops)
     ("dgetrf", dict(order="row", m=N, n=N - 10, lda=N - 10, info=0), flops(getrf(N, N - 10))),
     ("dpotrf", dict(order="col", uplo="L", n=N, info=0), flops(potrf(N))),
     ("dgeqrf", dict(order="col", m=N, n=N - 20, info=0), flops(geqrf(N, N - 20))),
-    ("dsyevd", dict(order="row", uplo="U", job="VU"[:1], n=N, info=0), None),
+    ("dsyevd", dict(order="row", uplo="U", job="V", n=N, info=0), None),
     ("zgesv", dict(order="col", n=N, nrhs=1, info=0),
      flops(getrf(N, N), getrs(N, 1), complex_=True)),
     ("dgesv", dict(order="col", n=N, nrhs=NRHS, info=6), flops(getrf(N, N), getrs(N, NRHS))),
