@@ -16,28 +16,34 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-#define PEAK_LOOP(NAME, TGT, V, SET1, FMA, LANES)                                             \
-    __attribute__((target(TGT))) static double NAME(long iters)                              \
-    {                                                                                        \
-        V acc[12], x = SET1(1.0000001), y = SET1(0.9999999);                                 \
-        for (int i = 0; i < 12; i++)                                                         \
-            acc[i] = SET1(i);                                                                \
-        double t = now();                                                                    \
-        for (long it = 0; it < iters; it++) {                                                \
-            _Pragma("GCC unroll 12") for (int i = 0; i < 12; i++) acc[i] = FMA(acc[i], x, y); \
-        }                                                                                    \
-        t = now() - t;                                                                       \
-        V sum = acc[0];                                                                      \
-        for (int i = 1; i < 12; i++)                                                         \
-            sum = FMA(sum, x, acc[i]);                                                       \
-        volatile V sink = sum;                                                               \
-        (void)sink;                                                                          \
-        return t > 0 ? 2.0 * LANES * 12 * iters / t * 1e-9 : 0;                              \
-    }
-PEAK_LOOP(peak_d512, "avx512f", __m512d, _mm512_set1_pd, _mm512_fmadd_pd, 8)
-PEAK_LOOP(peak_s512, "avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, 16)
-PEAK_LOOP(peak_d256, "avx2,fma", __m256d, _mm256_set1_pd, _mm256_fmadd_pd, 4)
-PEAK_LOOP(peak_s256, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, 8)
+#define PEAK_NAME peak_d512
+#define PEAK_TARGET "avx512f"
+#define V __m512d
+#define SET1 _mm512_set1_pd
+#define FMA _mm512_fmadd_pd
+#define LANES 8
+#include "peak_loop.h"
+#define PEAK_NAME peak_s512
+#define PEAK_TARGET "avx512f"
+#define V __m512
+#define SET1 _mm512_set1_ps
+#define FMA _mm512_fmadd_ps
+#define LANES 16
+#include "peak_loop.h"
+#define PEAK_NAME peak_d256
+#define PEAK_TARGET "avx2,fma"
+#define V __m256d
+#define SET1 _mm256_set1_pd
+#define FMA _mm256_fmadd_pd
+#define LANES 4
+#include "peak_loop.h"
+#define PEAK_NAME peak_s256
+#define PEAK_TARGET "avx2,fma"
+#define V __m256
+#define SET1 _mm256_set1_ps
+#define FMA _mm256_fmadd_ps
+#define LANES 8
+#include "peak_loop.h"
 
 /* The loops, widest first, with the CPU features each needs (common/cpu.h, as the kernels'
  * families state theirs): the first one this CPU runs is measured. */
