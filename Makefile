@@ -100,12 +100,12 @@ $(BUILD)/tests/integration/blasprobe: tests/integration/blasprobe.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lblas -lm
 
 # LAPACK by its Fortran names, linked like R or Octave
-$(BUILD)/tests/integration/lapackprobe: tests/integration/lapackprobe.c
+$(BUILD)/tests/integration/lapackprobe: tests/integration/lapackprobe.c tests/integration/probe_matrix.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $< -llapack -lblas -lm
 
 # LAPACK through its C interface, LAPACKE
-$(BUILD)/tests/integration/lapackeprobe: tests/integration/lapackeprobe.c
+$(BUILD)/tests/integration/lapackeprobe: tests/integration/lapackeprobe.c tests/integration/probe_matrix.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $< -llapacke -llapack -lblas -lm
 

@@ -198,8 +198,8 @@ def flops_expr(r, api):
     e = re.sub(r"\b[a-z]+\b", lambda w: f"(double)({deref}{w.group(0)})" if w.group(0) in names
                else w.group(0), e)
     if "side_left" in e:
-        side = {"fortran": "(*side == 'L' || *side == 'l')", "lapacke": "(side == 'L' || side == 'l')",
-                "cblas": "(side == CblasLeft)"}[api]
+        side = {"fortran": "(*side == 'L' || *side == 'l')",
+                "lapacke": "(side == 'L' || side == 'l')", "cblas": "(side == CblasLeft)"}[api]
         e = e.replace("side_left", side)
     if r["fortran_only"]:
         # LAPACK: LAWN 41 counts (shim/lawn41.h) per type; none for a workspace query

@@ -8,25 +8,9 @@
 
 #include <lapacke.h>
 
+#include "probe_matrix.h"
+
 enum { N = 60, NRHS = 2 };
-
-static double sum(const double *x, int n)
-{
-    double s = 0;
-    for (int i = 0; i < n; i++)
-        s += x[i];
-    return s;
-}
-
-/* a well-conditioned n x n matrix (diagonally dominant), symmetric when sym */
-static void matrix(double *a, int n, int sym)
-{
-    for (int j = 0; j < n; j++)
-        for (int i = 0; i < n; i++)
-            a[i + j * n] = sym ? ((i + j) % 17) / 17.0 : ((i * 31 + j * 7) % 23) / 23.0;
-    for (int i = 0; i < n; i++)
-        a[i + i * n] += n;
-}
 
 static void rhs(double *b, int n)
 {
@@ -68,17 +52,9 @@ int main(void)
     info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', N, a, N, w);
     printf("dsyevd row info %d sum %.17g\n", (int)info, sum(w, N));
 
-    for (int j = 0; j < N; j++)
-        for (int i = 0; i < N; i++)
-            z[i + j * N] =
-                ((i + 2 * j) % 11) / 11.0 + I * ((3 * i + j) % 7) / 7.0 + (i == j ? N : 0);
-    for (int i = 0; i < N; i++)
-        zb[i] = 1.0 - I * (i % 3);
+    zsystem(z, zb, N);
     info = LAPACKE_zgesv(LAPACK_COL_MAJOR, N, 1, z, N, ipiv, zb, N);
-    double zs = 0;
-    for (int i = 0; i < N; i++)
-        zs += creal(zb[i]) + cimag(zb[i]);
-    printf("zgesv col info %d sum %.17g\n", (int)info, zs);
+    printf("zgesv col info %d sum %.17g\n", (int)info, zsum(zb, N));
 
     /* singular: a zero column (the sixth) */
     matrix(a, N, 0);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "probe_matrix.h"
+
 void dgeqrf_(const int *m, const int *n, double *a, const int *lda, double *tau, double *work,
              const int *lwork, int *info);
 void dgesv_(const int *n, const int *nrhs, double *a, const int *lda, int *ipiv, double *b,
@@ -28,24 +30,6 @@ void zgesv_(const int *n, const int *nrhs, double complex *a, const int *lda, in
             double complex *b, const int *ldb, int *info);
 
 enum { M = 120, N = 90, NRHS = 3 };
-
-static double sum(const double *x, int n)
-{
-    double s = 0;
-    for (int i = 0; i < n; i++)
-        s += x[i];
-    return s;
-}
-
-/* a well-conditioned n x n matrix (diagonally dominant), symmetric when sym */
-static void matrix(double *a, int n, int sym)
-{
-    for (int j = 0; j < n; j++)
-        for (int i = 0; i < n; i++)
-            a[i + j * n] = sym ? ((i + j) % 17) / 17.0 : ((i * 31 + j * 7) % 23) / 23.0;
-    for (int i = 0; i < n; i++)
-        a[i + i * n] += n;
-}
 
 int main(void)
 {
@@ -76,18 +60,10 @@ int main(void)
     dpotrf_("L", &n, a, &n, &info, 1);
     printf("dpotrf info %d sum %.17g\n", info, sum(a, N * N));
 
-    for (int j = 0; j < N; j++)
-        for (int i = 0; i < N; i++)
-            z[i + j * N] =
-                ((i + 2 * j) % 11) / 11.0 + I * ((3 * i + j) % 7) / 7.0 + (i == j ? N : 0);
-    for (int i = 0; i < N; i++)
-        zb[i] = 1.0 - I * (i % 3);
+    zsystem(z, zb, N);
     const int one = 1;
     zgesv_(&n, &one, z, &n, ipiv, zb, &n, &info);
-    double zs = 0;
-    for (int i = 0; i < N; i++)
-        zs += creal(zb[i]) + cimag(zb[i]);
-    printf("zgesv info %d sum %.17g\n", info, zs);
+    printf("zgesv info %d sum %.17g\n", info, zsum(zb, N));
 
     /* singular: a zero column (the sixth) */
     matrix(a, N, 0);

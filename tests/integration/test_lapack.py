@@ -101,19 +101,19 @@ def check_nesting(calls):
         assert p["nrhs"] is not None or p["info"] is not None  # a LAPACK call
 
 
-@pytest.mark.parametrize("setup", list(SETUPS))
-def test_c_program_calling_lapack(tmp, setup):
-    env = SETUPS[setup]
-    ref = run([LAPACKPROBE], tmp, shim=False, **env)
-    r = run([LAPACKPROBE], tmp, BLASSHIM_REPORT=tmp / "r.jsonl", **env)
+def run_probe(probe, tmp, env, expected, api):
+    """The probe with and without the shim: identical output; its calls of depth 0 are those
+    expected, in order, each once, with the expected fields and flops (None: null). Returns
+    (the process's record, those calls)."""
+    ref = run([probe], tmp, shim=False, **env)
+    r = run([probe], tmp, BLASSHIM_REPORT=tmp / "r.jsonl", **env)
     assert ref.returncode == 0 and r.returncode == 0 and r.stderr == ""
     assert r.stdout == ref.stdout   # forwarded with the caller's arguments: identical results
     proc = Report(tmp / "r.jsonl").only()
-    calls = proc["calls"]
-    top = [c for c in calls if c["depth"] == 0]
-    assert [c["routine"] for c in top] == [r for r, _, _ in EXPECTED]  # each recorded once
-    for c, (routine, want, fl) in zip(top, EXPECTED):
-        assert c["api"] == "fortran" and c["kernel"] == "system"
+    top = [c for c in proc["calls"] if c["depth"] == 0]
+    assert [c["routine"] for c in top] == [r for r, _, _ in expected]  # each recorded once
+    for c, (routine, want, fl) in zip(top, expected):
+        assert c["api"] == api and c["kernel"] == "system"
         for key, value in want.items():
             assert c[key] == value, (routine, key, c[key], value)
         if fl is None:
@@ -121,8 +121,16 @@ def test_c_program_calling_lapack(tmp, setup):
         else:
             assert math.isclose(c["flops"], fl, rel_tol=1e-12), (routine, c["flops"], fl)
         assert c["caller"].startswith("main+0x")
+    check_nesting(proc["calls"])
+    return proc, top
+
+
+@pytest.mark.parametrize("setup", list(SETUPS))
+def test_c_program_calling_lapack(tmp, setup):
+    env = SETUPS[setup]
+    proc, top = run_probe(LAPACKPROBE, tmp, env, EXPECTED, "fortran")
+    calls = proc["calls"]
     assert top[0]["flops"] is None and top[1]["flops"] > 0   # the query has no flops
-    check_nesting(calls)
     nested = [c for c in calls if c["depth"] > 0]
     if setup == "reference":
         # the reference dgesv calls dgetrf and dgetrs, which call the BLAS: all nested

@@ -3,14 +3,13 @@ reference LAPACK and OpenBLAS's; each LAPACKE call recorded once with api "lapac
 info and flops, the Fortran routine liblapacke calls to do the work not recorded again, the calls
 made inside nested under the LAPACKE call, results unchanged; every exported LAPACKE_ function
 declared as lapacke.h declares it."""
-import math
 import re
 from pathlib import Path
 
 import pytest
 
-from conftest import BUILD, ROOT, Report, run
-from test_lapack import SETUPS, check_nesting, flops, geqrf, getrf, getrs, potrf
+from conftest import BUILD, ROOT
+from test_lapack import SETUPS, flops, geqrf, getrf, getrs, potrf, run_probe
 
 LAPACKEPROBE = BUILD / "tests" / "integration" / "lapackeprobe"
 LAPACKE_H = Path("/usr/include/lapacke.h")
@@ -33,24 +32,8 @@ EXPECTED = [  # the probe's calls: (routine, fields, flops)
 @pytest.mark.skipif(not LAPACKE_H.exists(), reason="liblapacke-dev not installed")
 @pytest.mark.parametrize("setup", list(SETUPS))
 def test_c_program_calling_lapacke(tmp, setup):
-    env = SETUPS[setup]
-    ref = run([LAPACKEPROBE], tmp, shim=False, **env)
-    r = run([LAPACKEPROBE], tmp, BLASSHIM_REPORT=tmp / "r.jsonl", **env)
-    assert ref.returncode == 0 and r.returncode == 0 and r.stderr == ""
-    assert r.stdout == ref.stdout   # forwarded with the caller's arguments: identical results
-    calls = Report(tmp / "r.jsonl").only()["calls"]
-    top = [c for c in calls if c["depth"] == 0]
-    assert [c["routine"] for c in top] == [r for r, _, _ in EXPECTED]  # each recorded once
-    for c, (routine, want, fl) in zip(top, EXPECTED):
-        assert c["api"] == "lapacke" and c["kernel"] == "system"
-        for key, value in want.items():
-            assert c[key] == value, (routine, key, c[key], value)
-        if fl is None:
-            assert c["flops"] is None
-        else:
-            assert math.isclose(c["flops"], fl, rel_tol=1e-12), (routine, c["flops"], fl)
-        assert c["caller"].startswith("main+0x")
-    check_nesting(calls)
+    proc, top = run_probe(LAPACKEPROBE, tmp, SETUPS[setup], EXPECTED, "lapacke")
+    calls = proc["calls"]
     by_seq = {c["seq"]: c for c in calls}
     # liblapacke's own call of the Fortran routine (dgesv_ for LAPACKE_dgesv, twice for the
     # workspace query and the work in dgeqrf and dsyevd) is not a second record
