@@ -29,6 +29,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/kernels/tes
 EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe \
             $(BUILD)/tests/integration/blasprobe $(BUILD)/tests/integration/wheelprobe \
             $(BUILD)/tests/integration/lapackprobe \
+            $(BUILD)/tests/integration/lapackeprobe \
             $(BUILD)/tests/integration/limitprobe \
             $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm) \
             $(if $(shell command -v mpicc),$(BUILD)/examples/mpi_gemm)
@@ -99,9 +100,14 @@ $(BUILD)/tests/integration/blasprobe: tests/integration/blasprobe.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lblas -lm
 
 # LAPACK by its Fortran names, linked like R or Octave
-$(BUILD)/tests/integration/lapackprobe: tests/integration/lapackprobe.c
+$(BUILD)/tests/integration/lapackprobe: tests/integration/lapackprobe.c tests/integration/probe_matrix.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $< -llapack -lblas -lm
+
+# LAPACK through its C interface, LAPACKE
+$(BUILD)/tests/integration/lapackeprobe: tests/integration/lapackeprobe.c tests/integration/probe_matrix.h
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< -llapacke -llapack -lblas -lm
 
 # the pip-wheel ABI without PyPI: a library with the ILP64 spellings, and a program using them
 $(BUILD)/tests/integration/libwheelabi.so: tests/integration/wheelabi.c

@@ -6,11 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum bs_api { BS_API_CBLAS, BS_API_FORTRAN } bs_api;
+/* LAPACKE: the C interface of LAPACK (LAPACKE_dgesv): values, a matrix_layout first, info
+ * returned */
+typedef enum bs_api { BS_API_CBLAS, BS_API_FORTRAN, BS_API_LAPACKE } bs_api;
 
 /* How a routine's name is spelled and how wide its integers are (shim/spellings.def). */
 typedef enum bs_spelling {
-#define BS_SPELLING(id, prefix, csuf, fsuf, bits, cname, fname) id,
+#define BS_SPELLING(id, prefix, csuf, fsuf, bits, cname, fname, lname) id,
 #include "spellings.def"
 #undef BS_SPELLING
     BS_SPELLINGS
@@ -34,10 +36,13 @@ typedef enum bs_routine {
 } bs_routine;
 extern const char *const bs_routine_names[BS_R_COUNT];
 
-/* The innermost LAPACK call in progress on a thread: its seq (0: none) and how many are open. */
+/* The innermost LAPACK call in progress on a thread: its seq (0: none) and how many are open;
+ * same: when it is a LAPACKE call, its routine ("dgesv"), whose Fortran routine liblapacke
+ * calls to do the work: that inner call is not recorded again. */
 typedef struct bs_nest {
     int64_t seq;
     int depth;
+    const char *same;
 } bs_nest;
 
 /* The measurements around one call (shim/probe.c). */
@@ -66,6 +71,7 @@ typedef struct bs_call {
     int nests;
     int64_t seq, parent;
     int depth;
+    bs_nest outer; /* the nest open when the call began, restored at its end */
     int elem;        /* bytes per element, for the operand spans; 0: none */
     void *caller_ip; /* return address into the caller of the entry point */
     bs_probe probe;

@@ -27,11 +27,11 @@ int bs_gemm_check(const bs_call *d, const char **param)
 }
 
 static const struct {
-    const char *prefix, *suffix[2], *api[2];
+    const char *prefix, *suffix[3], *api[3];
     int bits;
 } spellings[BS_SPELLINGS] = {
-#define BS_SPELLING(id, prefix, csuf, fsuf, bits, cname, fname)                                  \
-    [id] = {prefix, {csuf, fsuf}, {cname, fname}, bits},
+#define BS_SPELLING(id, prefix, csuf, fsuf, bits, cname, fname, lname)                           \
+    [id] = {prefix, {csuf, fsuf, ""}, {cname, fname, lname}, bits},
 #include "spellings.def"
 #undef BS_SPELLING
 };
@@ -42,7 +42,8 @@ int bs_spelling_wide(bs_spelling sp) { return spellings[sp].bits == 64; }
 
 const char *bs_spelled(char *buf, size_t cap, const char *routine, bs_api api, bs_spelling sp)
 {
-    snprintf(buf, cap, "%s%s%s%s", spellings[sp].prefix, api == BS_API_CBLAS ? "cblas_" : "",
-             routine, spellings[sp].suffix[api]);
+    snprintf(buf, cap, "%s%s%s%s", spellings[sp].prefix,
+             api == BS_API_CBLAS ? "cblas_" : api == BS_API_LAPACKE ? "LAPACKE_" : "", routine,
+             spellings[sp].suffix[api]);
     return buf;
 }

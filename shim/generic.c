@@ -3,6 +3,8 @@
  * routine was called with, in the fields that fit it. */
 #include "generic.h"
 
+#include <string.h>
+
 void *bs_sym_resolve(bs_sym *s)
 {
     bs_init();
@@ -28,11 +30,16 @@ int bs_gen_begin(bs_call *g, bs_sym *s)
     if (atomic_load(&s->state) == 3 || !bs_report_enabled())
         return 0;
     if (g->nests) {
+        /* LAPACKE_dgesv calls dgesv_ to do its work: the same call, recorded once (its
+         * children still nest under the LAPACKE call) */
+        if (bs_open.same && strcmp(bs_open.same, g->routine) == 0)
+            return 0;
         /* LAPACK: the calls it makes are the program's too, recorded as its children */
+        g->outer = bs_open;
         g->parent = bs_open.seq;
         g->depth = bs_open.depth;
         g->seq = bs_report_next_seq();
-        bs_open = (bs_nest){g->seq, g->depth + 1};
+        bs_open = (bs_nest){g->seq, g->depth + 1, g->api == BS_API_LAPACKE ? g->routine : NULL};
     } else {
         bs_depth++;
     }
@@ -46,7 +53,7 @@ void bs_gen_end(bs_call *g)
     const bs_verdict unverified = {.max_rel_err = -1};
     bs_probe_stop(&g->probe, &none);
     if (g->nests)
-        bs_open = (bs_nest){g->parent, g->depth};
+        bs_open = g->outer;
     bs_call_record(g, "system", &none, &unverified);
     if (!g->nests)
         bs_depth--;

@@ -87,4 +87,36 @@ static inline double bs_lawn41_ungqr(int cplx, double m, double n, double k)
         2 * m * n * k - (m + n) * k * k + 2 * k * k * k / 3 + n * k - m * k + k / 3);
 }
 
+/* apply the k reflectors of a QR (orgqr's Q) to an m x n matrix C from the left (Q C) or the
+ * right (C Q); ormlq/unmlq have the same counts */
+static inline double bs_lawn41_unmqr(int cplx, int left, double m, double n, double k)
+{
+    if (left)
+        return bs_lawn41(cplx, n * k * (2 * m - k + 2), n * k * (2 * m - k + 1));
+    return bs_lawn41(cplx, k * (m * (2 * n - k + 1) + n - 0.5 * k + 0.5), m * k * (2 * n - k + 1));
+}
+
+/* Hessenberg reduction of order n (gehrd with ilo = 1, ihi = n) */
+static inline double bs_lawn41_gehrd(int cplx, double n)
+{
+    return bs_lawn41(cplx, n * (n * (5 * n / 3 + 0.5) - 7.0 / 6) - 13,
+                     n * (n * (5 * n / 3 - 1) - 2.0 / 3) - 8);
+}
+
+/* solve with a Bunch-Kaufman factorization: LAWN 41 gives it the count of getrs (two triangular
+ * solves; the block-diagonal one is of lower order) */
+static inline double bs_lawn41_sytrs(int cplx, double n, double nrhs)
+{
+    return bs_lawn41_getrs(cplx, n, nrhs);
+}
+
+/* least squares (gels) of an m x n matrix, nrhs right-hand sides: the QR (or LQ) of the long
+ * side, Q^T applied to the right-hand sides, and a triangular solve of order min(m, n) */
+static inline double bs_lawn41_gels(int cplx, double m, double n, double nrhs)
+{
+    const double big = m >= n ? m : n, small = m >= n ? n : m;
+    return bs_lawn41_geqrf(cplx, big, small) + bs_lawn41_unmqr(cplx, 1, big, nrhs, small) +
+           bs_lawn41_trtrs(cplx, small, nrhs);
+}
+
 #endif

@@ -81,7 +81,7 @@ void bs_call_record(const bs_call *d, const char *kernel, const bs_kernel_info *
 {
     const bs_probe *p = &d->probe;
     /* a LAPACK call knows its parent from its start; any other call's is the open one */
-    const bs_nest in = d->nests ? (bs_nest){d->parent, d->depth} : bs_open;
+    const bs_nest in = d->nests ? (bs_nest){d->parent, d->depth, NULL} : bs_open;
     char job[sizeof d->job + 1] = "";
     for (size_t i = 0; i < sizeof d->job && d->job[i]; i++)
         job[i] = (char)toupper((unsigned char)d->job[i]);
@@ -94,7 +94,8 @@ void bs_call_record(const bs_call *d, const char *kernel, const bs_kernel_info *
         .info = d->info,
         .routine = d->routine,
         .api = bs_api_name(d->api, d->spelling),
-        .order = d->api == BS_API_CBLAS ? bs_code_name(d->api, d->order_raw)
+        /* LAPACKE's matrix_layout has CBLAS's values (LAPACK_ROW_MAJOR 101, COL_MAJOR 102) */
+        .order = d->api != BS_API_FORTRAN ? bs_code_name(BS_API_CBLAS, d->order_raw)
                                         : (d->order_raw ? "col" : NULL),
         .transa = bs_code_name(d->api, d->transa_raw),
         .transb = bs_code_name(d->api, d->transb_raw),

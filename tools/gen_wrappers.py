@@ -3,7 +3,9 @@
 
     gen_wrappers.py shim/routines.tab shim/lapack.tab OUT.c
 
-Each routine gets a CBLAS and a Fortran entry point in every spelling of shim/spellings.def.
+Each routine gets a CBLAS and a Fortran entry point in every spelling of shim/spellings.def;
+the LAPACK routines marked "fl" also their LAPACKE C name (LAPACKE_dgesv) in the spellings
+with an api lapacke.
 An entry point only describes the call (a bs_call, shim/call.h) and hands it on: the routines
 with kernels (BS_ROUTINES in shim/call.h: sgemm, dgemm) to bs_gemm_call (shim/gemm.c), every
 other one to the real routine of the same name, profiled by shim/generic.c. Both first take the
@@ -47,6 +49,13 @@ def spellings():
     assert rows and rows[0][0] == "BS_LP64", "spellings.def: BS_LP64 first"
     return rows
 
+def lapacke_spellings():
+    """The spellings (enum ids) whose api lapacke is named: those with LAPACKE entry points."""
+    text = open(os.path.join(ROOT, "shim", "spellings.def")).read()
+    rows = re.findall(r'^BS_SPELLING\((\w+),(?:[^,]*,){6}\s*"(\w*)"\)', text, re.M)
+    assert rows, "spellings.def: no api lapacke column"
+    return [enum for enum, name in rows if name]
+
 # Where a cblas.h in use declares a parameter differently: OpenBLAS's header (0.3.21) has
 # cblas_csrot/cblas_zdrot take a const x (which they write). BS_HDR_CONST (shim/generic.h)
 # is const under that header and empty under netlib's, so either one compiles.
@@ -62,8 +71,9 @@ def parse(path):
         name, types, order, ret, *args = spec.split()
         for t in types:
             full = name.replace("?", t)
-            yield dict(name=full, t=t, order=order == "o", fortran_only=order == "f", ret=ret,
-                       args=[a.split(":") for a in args], flops=flops.strip())
+            yield dict(name=full, t=t, order=order == "o", fortran_only=order.startswith("f"),
+                       lapacke=order == "fl", ret=ret, args=[a.split(":") for a in args],
+                       flops=flops.strip())
 
 
 def cplx(t):
@@ -142,6 +152,8 @@ def fields(r, api, sp_enum):
     f = {"routine": f'"{r["name"]}"', "api": f"BS_API_{api.upper()}", "spelling": sp_enum,
          # Fortran level-2/3 routines are column-major by definition: order 1 records "col"
          "order_raw": ("(int)layout" if api == "cblas" else "1") if r["order"] else "0"}
+    if api == "lapacke":
+        f["order_raw"] = "matrix_layout"  # LAPACK_ROW_MAJOR 101, LAPACK_COL_MAJOR 102
     for x in ("transa", "transb", "uplo", "side", "diag"):
         f[x + "_raw"] = "0"
     for x in ("m", "n", "k", "nrhs", "lda", "ldb", "ldc"):
@@ -153,7 +165,7 @@ def fields(r, api, sp_enum):
         if kind == "i" and name in f:
             f[name] = f"{deref}{name}"
         elif kind == "t" and name not in ("trans", "transa", "transb", "uplo", "side", "diag"):
-            jobs.append(f"(char)*{name}")  # LAPACK's jobz, jobu, range, norm, ...
+            jobs.append(f"(char){deref}{name}")  # LAPACK's jobz, jobu, range, norm, ...
         elif kind == "t":
             field = {"trans": "transa"}.get(name, name) + "_raw"
             f[field] = f"(int)*{name}" if api == "fortran" else f"(int){name}"
@@ -193,6 +205,10 @@ def flops_expr(r, api):
     names = {n for k, n in r["args"] if k == "i"}
     e = re.sub(r"\b[a-z]+\b", lambda w: f"(double)({deref}{w.group(0)})" if w.group(0) in names
                else w.group(0), e)
+    if "side_left" in e:
+        side = {"fortran": "(*side == 'L' || *side == 'l')",
+                "lapacke": "(side == 'L' || side == 'l')", "cblas": "(side == CblasLeft)"}[api]
+        e = e.replace("side_left", side)
     if r["fortran_only"]:
         # LAPACK: LAWN 41 counts (shim/lawn41.h) per type; none for a workspace query
         kind = int(cplx(r["t"]))
@@ -200,9 +216,6 @@ def flops_expr(r, api):
         if any(n == "lwork" for _, n in r["args"]):
             return f"(*lwork == -1 ? -1.0 : {e})"
         return f"({e})"
-    if "side_left" in e:
-        side = "(*side == 'L' || *side == 'l')" if api == "fortran" else "(side == CblasLeft)"
-        e = e.replace("side_left", side)
     mult = "4.0 * " if cplx(r["t"]) else ""
     return f"{mult}({e})"
 
@@ -275,6 +288,41 @@ def wrapper(r, api, sp):
     return "\n".join(lines)
 
 
+# LAPACKE's high-level functions allocate the workspace and return info: these arguments go
+LAPACKE_DROPS = {"work", "lwork", "iwork", "liwork", "rwork", "lrwork", "info"}
+LAPACKE_C = {"s": "float", "d": "double", "c": "float _Complex", "z": "double _Complex"}
+
+
+def lapacke_param(kind, name, t):
+    """A parameter of LAPACKE_<routine> as lapacke.h declares it (lapack_int: int)."""
+    T = LAPACKE_C[t]
+    return {"i": f"int {name}", "t": f"char {name}", "r": f"{REAL[t]} {name}",
+            "v": f"const {T} *{name}", "w": f"{T} *{name}", "rw": f"{REAL[t]} *{name}",
+            "iw": f"int *{name}", "iv": f"const int *{name}", "o": f"int *{name}"}[kind]
+
+
+def lapacke_wrapper(r, sp_enum):
+    """LAPACKE_<routine>: profiled, forwarded to liblapacke's; the Fortran routine it calls to do
+    the work is not recorded again (bs_nest.same, shim/generic.c)."""
+    name = f"LAPACKE_{r['name']}"
+    r = dict(r, args=[(k, n) for k, n in r["args"] if n not in LAPACKE_DROPS])
+    params = ["int matrix_layout"] + [lapacke_param(k, n, r["t"]) for k, n in r["args"]]
+    args = ["matrix_layout"] + [n for _, n in r["args"]]
+    types = [p[: p.rfind(n)].strip() for p, n in zip(params, args)]
+    call = f"real({', '.join(args)})"
+    return "\n".join([
+        f"BS_EXPORT int {name}({', '.join(params)})", "{",
+        f"    typedef int (*fn_t)({', '.join(types)});",
+        f"    static bs_sym sym = {{.name = \"{name}\"}};",
+        "    fn_t real = (fn_t)bs_sym_get(&sym);",
+        "    if (real && bs_quiet())", f"        return {call};",
+        packed("    bs_call g = {", fields(r, "lapacke", sp_enum), "};"),
+        "    if (!bs_gen_begin(&g, &sym))",
+        f"        return real ? {call} : -1; /* none: as for a bad first argument */",
+        f"    const int info = {call};", "    g.info = info;", "    bs_gen_end(&g);",
+        "    return info;", "}", ""])
+
+
 def main():
     *tables, out = sys.argv[1:]
     routines = [r for table in tables for r in parse(table)]
@@ -290,6 +338,8 @@ def main():
                 if not r["fortran_only"]:
                     f.write(wrapper(r, "cblas", sp))
                 f.write(wrapper(r, "fortran", sp))
+                if r.get("lapacke") and sp[0] in lapacke_spellings():
+                    f.write(lapacke_wrapper(r, sp[0]))
 
 
 if __name__ == "__main__":

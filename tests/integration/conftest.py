@@ -101,7 +101,7 @@ def check_call(rec):
             assert isinstance(v, list) and len(v) >= 1 and all(isinstance(f, str) for f in v)
     assert (rec["max_rel_err"] is None) == (rec["nonfinite"] is None)
     assert rec["api"] in ("cblas", "fortran", "cblas64", "fortran64", "scipy_cblas64", "scipy_fortran64",
-                          "scipy_cblas", "scipy_fortran")
+                          "scipy_cblas", "scipy_fortran", "lapacke")
     assert rec["wall_ns"] >= 0 and rec["ts_ns"] > 0
     if rec["flops"] is not None and rec["wall_ns"] > 0:
         assert math.isclose(rec["gflops"], rec["flops"] / rec["wall_ns"], rel_tol=1e-5)

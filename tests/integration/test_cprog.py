@@ -218,7 +218,9 @@ def table_names():
             full = name.replace("?", t)
             # LP64, the ILP64 spellings of pip NumPy wheels, SciPy's LP64 ones
             names |= {f"{full}_", f"{full}_64_", f"scipy_{full}_64_", f"scipy_{full}_"}
-            if order != "f":  # LAPACK (f) has no CBLAS form
+            if order == "fl":  # LAPACK with a LAPACKE C function, LP64 only
+                names.add(f"LAPACKE_{full}")
+            if not order.startswith("f"):  # LAPACK (f, fl) has no CBLAS form
                 cblas = f"cblas_{full}" + ("_sub" if ret == "C" else "")
                 names |= {cblas, f"{cblas}64_", f"scipy_{cblas}64_", f"scipy_{cblas}"}
     return names

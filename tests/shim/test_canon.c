@@ -152,6 +152,8 @@ static void test_spellings(void **state)
     assert_string_equal(bs_api_name(BS_API_FORTRAN, BS_SCIPY64), "scipy_fortran64");
     assert_string_equal(bs_spelled(b, sizeof b, "zgemv", BS_API_CBLAS, BS_SCIPY), "scipy_cblas_zgemv");
     assert_string_equal(bs_api_name(BS_API_FORTRAN, BS_SCIPY), "scipy_fortran");
+    assert_string_equal(bs_spelled(b, sizeof b, "dgesv", BS_API_LAPACKE, BS_LP64), "LAPACKE_dgesv");
+    assert_string_equal(bs_api_name(BS_API_LAPACKE, BS_LP64), "lapacke");
     assert_int_equal(bs_spelling_wide(BS_SCIPY), 0);
     assert_int_equal(bs_spelling_wide(BS_LP64), 0);
     assert_int_equal(bs_spelling_wide(BS_ILP64), 1);
