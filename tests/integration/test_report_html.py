@@ -559,8 +559,11 @@ def drawn(png, svg):
         x1, y1, x2, y2 = map(float, (x1, y1, x2, y2))
         if x2 - x1 < 30:            # the legend's samples: not the roofs
             continue
-        if any(near(at(x1 + (x2 - x1) * i / 40, y1 + (y2 - y1) * i / 40 + dy), c)
-               for i in range(1, 40) for dy in (-0.5, 0, 0.5)):
+        # every pixel along the line: a sparser sampling can fall into the dash pattern's gaps
+        # at every step when the spacing is a multiple of its period (6 on, 3 off)
+        steps = max(40, int(math.hypot(x2 - x1, y2 - y1)))
+        if any(near(at(x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps + dy), c)
+               for i in range(1, steps) for dy in (-0.5, 0, 0.5)):
             roofs.add(c)
     return kernels, roofs
 
