@@ -34,7 +34,7 @@ EXAMPLES := $(BUILD)/examples/dgemm_example $(BUILD)/tests/integration/gemmprobe
             $(if $(shell command -v gfortran),$(BUILD)/examples/fortran_dgemm) \
             $(if $(shell command -v mpicc),$(BUILD)/examples/mpi_gemm)
 
-.PHONY: all deps test check demo asan bench bench-overhead clean
+.PHONY: all deps test check demo asan bench bench-overhead format clean
 all: $(BUILD)/libblasshim.so $(BUILD)/blasshim-report
 
 # ---- the blasshim launcher; `make` also builds the examples (issue 15) ----
@@ -169,6 +169,10 @@ bench-overhead:
 	@$(MAKE) --no-print-directory all $(BUILD)/overhead
 	@sh bench/overhead.sh $(BUILD)
 
+# the committed .clang-format applied to every C file (tests/integration/test_format.py checks it)
+format:
+	clang-format -i --style=file $$(git ls-files '*.c' '*.h')
+
 clean:
 	rm -rf $(BUILD)
 
@@ -213,6 +217,7 @@ help:
 	@echo "make bench-overhead  what the shim adds per call in each logging mode"
 	@echo "make install         PREFIX=/usr/local DESTDIR= : lib, bin, include, pkg-config, docs"
 	@echo "make uninstall       remove what make install put in PREFIX (same PREFIX, DESTDIR)"
+	@echo "make format          apply the committed .clang-format to every C file (a test checks it)"
 	@echo "make deps            install the missing Debian packages (tools/deps.sh)"
 	@echo "make clean           remove build/"
 	@echo "make help            this list"

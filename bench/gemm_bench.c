@@ -16,10 +16,10 @@
 #include "kernels/gemm.h"
 #include "report/peak.h"
 
-typedef void (*cblas_s)(int, int, int, int, int, int, float, const float *, int, const float *,
-                        int, float, float *, int);
-typedef void (*cblas_d)(int, int, int, int, int, int, double, const double *, int,
-                        const double *, int, double, double *, int);
+typedef void (*cblas_s)(int, int, int, int, int, int, float, const float *, int, const float *, int,
+                        float, float *, int);
+typedef void (*cblas_d)(int, int, int, int, int, int, double, const double *, int, const double *,
+                        int, double, double *, int);
 static cblas_s ob_sgemm;
 static cblas_d ob_dgemm;
 static void (*ob_threads)(int);
@@ -48,8 +48,8 @@ static void operands(int dbl, int m, int n, int k, void **a, void **b, void **c)
 
 /* ---- one measurement ------------------------------------------------------------------ */
 enum { K_NAIVE, K_BLOCKED, K_VEC, K_PAR, K_OB1, K_OBN, K_COUNT };
-static const char *knames[K_COUNT] = {"naive", "blocked", "vectorized", "parallel",
-                                      "OpenBLAS-1", "OpenBLAS-N"};
+static const char *knames[K_COUNT] = {"naive",    "blocked",    "vectorized",
+                                      "parallel", "OpenBLAS-1", "OpenBLAS-N"};
 static int nthreads = 2;
 
 static double run_once(int kern, int dbl, int m, int n, int k, void *a, void *b, void *c)
@@ -57,8 +57,10 @@ static double run_once(int kern, int dbl, int m, int n, int k, void *a, void *b,
     bs_kernel_info info = {.threads = 0};
     double t = now();
     if (kern >= K_OB1) {
-        if (dbl) ob_dgemm(102, 111, 111, m, n, k, 1.0, a, m, b, k, 0.0, c, m);
-        else ob_sgemm(102, 111, 111, m, n, k, 1.0f, a, m, b, k, 0.0f, c, m);
+        if (dbl)
+            ob_dgemm(102, 111, 111, m, n, k, 1.0, a, m, b, k, 0.0, c, m);
+        else
+            ob_sgemm(102, 111, 111, m, n, k, 1.0f, a, m, b, k, 0.0f, c, m);
     } else if (dbl) {
         bs_dgemm_args g = {'N', 'N', m, n, k, 1.0, a, m, b, k, 0.0, c, m};
         void (*f[])(const bs_dgemm_args *, bs_kernel_info *) = {
@@ -78,8 +80,10 @@ static double run_once(int kern, int dbl, int m, int n, int k, void *a, void *b,
 static double measure(int kern, int dbl, int m, int n, int k, void *a, void *b, void *c,
                       double budget)
 {
-    if (kern == K_OB1) ob_threads(1);
-    if (kern == K_OBN) ob_threads(nthreads);
+    if (kern == K_OB1)
+        ob_threads(1);
+    if (kern == K_OBN)
+        ob_threads(nthreads);
     double one = run_once(kern, dbl, m, n, k, a, b, c); /* warm-up: pages, threads, caches */
     long batch = one > 50e-6 ? 1 : (long)(50e-6 / (one > 1e-8 ? one : 1e-8)) + 1;
     double best = 1e30, spent = 0;
@@ -89,7 +93,8 @@ static double measure(int kern, int dbl, int m, int n, int k, void *a, void *b, 
             run_once(kern, dbl, m, n, k, a, b, c);
         t = (now() - t) / batch;
         spent += t * batch;
-        if (t < best) best = t;
+        if (t < best)
+            best = t;
     }
     return 2.0 * m * n * (double)k / best * 1e-9;
 }
@@ -110,13 +115,12 @@ static int sweep_shapes(int (*out)[3], int cap)
         memcpy(out, user, sizeof user[0] * (size_t)(nuser < cap ? nuser : cap));
         return nuser < cap ? nuser : cap;
     }
-    static const int squares[] = {96,  100, 127, 128, 129, 150, 192, 200, 255,  256,
-                                   257, 300, 384, 500, 512, 513, 768, 1000, 1024};
-    static const int other[][3] = {{1, 512, 512},   {2, 128, 128},    {64, 1, 512},
-                                   {512, 1, 512},   {64, 10, 64},     {10, 64, 64},
-                                   {128, 128, 2},   {3136, 64, 576},  {2048, 10, 64},
-                                   {784, 128, 32},  {32, 128, 784},   {4096, 64, 64},
-                                   {64, 4096, 64},  {576, 64, 3136}};
+    static const int squares[] = {96,  100, 127, 128, 129, 150, 192, 200,  255, 256,
+                                  257, 300, 384, 500, 512, 513, 768, 1000, 1024};
+    static const int other[][3] = {{1, 512, 512},  {2, 128, 128},  {64, 1, 512},   {512, 1, 512},
+                                   {64, 10, 64},   {10, 64, 64},   {128, 128, 2},  {3136, 64, 576},
+                                   {2048, 10, 64}, {784, 128, 32}, {32, 128, 784}, {4096, 64, 64},
+                                   {64, 4096, 64}, {576, 64, 3136}};
     int n = 0;
     for (int i = 1; i <= 65 && n < cap; i++, n++)
         out[n][0] = out[n][1] = out[n][2] = i;
@@ -166,26 +170,32 @@ static int sweep_child(const char *name)
 {
     int ci = -1;
     for (size_t i = 0; i < sizeof children / sizeof children[0]; i++)
-        if (!strcmp(children[i].name, name)) ci = (int)i;
-    if (ci < 0) return 2;
+        if (!strcmp(children[i].name, name))
+            ci = (int)i;
+    if (ci < 0)
+        return 2;
     /* the shim's exported entry points when it is preloaded; OpenBLAS's own otherwise */
     cblas_s sh_s = children[ci].kernel ? (cblas_s)dlsym(RTLD_DEFAULT, "cblas_sgemm") : NULL;
     cblas_d sh_d = children[ci].kernel ? (cblas_d)dlsym(RTLD_DEFAULT, "cblas_dgemm") : NULL;
     dsyrk_fn sh_syrk = (dsyrk_fn)dlsym(RTLD_DEFAULT, "cblas_dsyrk");
-    if (children[ci].kernel && (!sh_s || !sh_d || !sh_syrk)) return 1;
+    if (children[ci].kernel && (!sh_s || !sh_d || !sh_syrk))
+        return 1;
     const int only_ob = !children[ci].kernel, busy = !strcmp(name, "parbusy");
-    if (ob_threads) ob_threads(only_ob ? nthreads : 1);
+    if (ob_threads)
+        ob_threads(only_ob ? nthreads : 1);
     /* the "busy" case: a NumPy-like loop where syrk (forwarded by the shim to the real BLAS,
      * which runs it on all its threads) alternates with our gemm */
     static double sy_a[192 * 192], sy_c[192 * 192];
-    for (int i = 0; i < 192 * 192; i++) sy_a[i] = (double)(i % 11) / 11;
+    for (int i = 0; i < 192 * 192; i++)
+        sy_a[i] = (double)(i % 11) / 11;
     static int shapes[SWEEP_MAX][3];
     const int ns = sweep_shapes(shapes, SWEEP_MAX);
     for (int dbl = 0; dbl < 2; dbl++)
         for (int s = 0; s < ns; s++) {
             const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
             const double mnk = (double)m * n * k;
-            if (busy && mnk < 128.0 * 128 * 128) continue;
+            if (busy && mnk < 128.0 * 128 * 128)
+                continue;
             void *a, *b, *c;
             operands(dbl, m, n, k, &a, &b, &c);
             const int nw = children[ci].ncols;
@@ -201,12 +211,14 @@ static int sweep_child(const char *name)
                 for (int w = 0; w < nw; w++) {
                     if (busy)
                         sh_syrk(102, 121, 111, 192, 192, 1.0, sy_a, 192, 0.0, sy_c, 192);
-                    double t = sweep_batch(only_ob || w == 1, dbl, m, n, k, reps[w], a, b, c,
-                                           sh_s, sh_d);
-                    if (t < best[w]) best[w] = t;
+                    double t =
+                        sweep_batch(only_ob || w == 1, dbl, m, n, k, reps[w], a, b, c, sh_s, sh_d);
+                    if (t < best[w])
+                        best[w] = t;
                 }
             printf("%d %d", dbl, s);
-            for (int w = 0; w < nw; w++) printf(" %d %.9g", children[ci].cols[w], best[w]);
+            for (int w = 0; w < nw; w++)
+                printf(" %d %.9g", children[ci].cols[w], best[w]);
             printf("\n");
             fflush(stdout);
             free(a), free(b), free(c);
@@ -218,7 +230,8 @@ static int sweep_child(const char *name)
 static int sweep_run(const char *self, const char *shim, int ci, double (*t)[SWEEP_MAX][SW_COLS])
 {
     int fd[2];
-    if (pipe(fd) != 0) return -1;
+    if (pipe(fd) != 0)
+        return -1;
     pid_t pid = fork();
     if (pid == 0) {
         dup2(fd[1], 1);
@@ -253,11 +266,13 @@ static int sweep_run(const char *self, const char *shim, int ci, double (*t)[SWE
             continue;
         p += used;
         while (sscanf(p, "%d %lf%n", &col, &sec, &used) == 2 && col >= 0 && col < SW_COLS) {
-            if (sec < t[dbl][s][col]) t[dbl][s][col] = sec;
+            if (sec < t[dbl][s][col])
+                t[dbl][s][col] = sec;
             p += used;
         }
     }
-    if (in) fclose(in);
+    if (in)
+        fclose(in);
     int st = 0;
     waitpid(pid, &st, 0);
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
@@ -271,11 +286,15 @@ static int sweep(const char *self, int passes)
     snprintf(slash ? slash + 1 : shim, sizeof shim - (size_t)(slash ? slash + 1 - shim : 0),
              "libblasshim.so");
     char *abs = realpath(shim, NULL);
-    if (!abs) { fprintf(stderr, "gemm_bench: %s not found (make all)\n", shim); return 1; }
+    if (!abs) {
+        fprintf(stderr, "gemm_bench: %s not found (make all)\n", shim);
+        return 1;
+    }
     static double t[2][SWEEP_MAX][SW_COLS];
     for (int d = 0; d < 2; d++)
         for (int s = 0; s < SWEEP_MAX; s++)
-            for (int c = 0; c < SW_COLS; c++) t[d][s][c] = 1e30;
+            for (int c = 0; c < SW_COLS; c++)
+                t[d][s][c] = 1e30;
     /* whole passes over the children, alternating processes; each cell keeps its best */
     for (int p = 0; p < passes; p++)
         for (size_t ci = 0; ci < sizeof children / sizeof children[0]; ci++)
@@ -286,10 +305,12 @@ static int sweep(const char *self, int passes)
     const int ns = sweep_shapes(shapes, SWEEP_MAX);
     printf("through the shim's cblas_?gemm (BLASSHIM_REPORT=off) vs OpenBLAS's own, column-major "
            "NN, alpha 1, beta 0;\nbest of 9 batches of >= 200 us x %d passes; GFLOP/s, and "
-           "ratios (> 1: ours faster)\n", passes);
+           "ratios (> 1: ours faster)\n",
+           passes);
     for (int dbl = 0; dbl < 2; dbl++) {
         printf("\n%-5s %-14s", "", "m x n x k");
-        for (int c = 0; c < SW_COLS; c++) printf(" %10s", sw_names[c]);
+        for (int c = 0; c < SW_COLS; c++)
+            printf(" %10s", sw_names[c]);
         printf(" %8s %8s %8s %9s\n", "vec/OB1", "par/OB2", "busy/par", "auto/best");
         double lv = 0, lp = 0;
         int nv = 0, np = 0;
@@ -311,7 +332,8 @@ static int sweep(const char *self, int passes)
                 printf(" %8s", "-");
             printf(" %8.2fx\n", bestvp / x[SW_AUTO]);
             lv += log(rv), nv++;
-            if ((double)m * n * k >= 128.0 * 128 * 128) lp += log(rp), np++;
+            if ((double)m * n * k >= 128.0 * 128 * 128)
+                lp += log(rp), np++;
         }
         printf("%s geometric mean: vectorized/OpenBLAS-1 %.2fx over %d shapes; "
                "parallel/OpenBLAS-2 %.2fx over the %d with m*n*k >= 128^3\n",
@@ -326,24 +348,33 @@ int main(int argc, char **argv)
     const char *only = NULL;
     bs_kernel_params params = {0};
     cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0) nthreads = CPU_COUNT(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        nthreads = CPU_COUNT(&set);
     int do_sweep = 0, passes = 2;
     const char *child = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quick")) quick = 1;
-        else if (!strcmp(argv[i], "--sweep")) do_sweep = 1;
-        else if (!strcmp(argv[i], "--passes") && i + 1 < argc) passes = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--sweep-child") && i + 1 < argc) child = argv[++i];
-        else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
-        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) nthreads = atoi(argv[++i]);
+        if (!strcmp(argv[i], "--quick"))
+            quick = 1;
+        else if (!strcmp(argv[i], "--sweep"))
+            do_sweep = 1;
+        else if (!strcmp(argv[i], "--passes") && i + 1 < argc)
+            passes = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--sweep-child") && i + 1 < argc)
+            child = argv[++i];
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+            only = argv[++i];
+        else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+            nthreads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--shape") && i + 1 < argc && nuser < 32 &&
-                 sscanf(argv[i + 1], "%dx%dx%d", &user[nuser][0], &user[nuser][1], &user[nuser][2]) == 3)
+                 sscanf(argv[i + 1], "%dx%dx%d", &user[nuser][0], &user[nuser][1],
+                        &user[nuser][2]) == 3)
             i++, nuser++;
         else if (!strcmp(argv[i], "--block") && i + 1 < argc)
             sscanf(argv[++i], "%ld,%ld,%ld", &params.mc, &params.kc, &params.nc);
         else {
-            fprintf(stderr, "usage: gemm_bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC] "
-                            "[--shape MxNxK ...] | --sweep [--passes N] [--threads N]\n");
+            fprintf(stderr,
+                    "usage: gemm_bench [--quick] [--only s|d] [--threads N] [--block MC,KC,NC] "
+                    "[--shape MxNxK ...] | --sweep [--passes N] [--threads N]\n");
             return 2;
         }
     }
@@ -354,7 +385,10 @@ int main(int argc, char **argv)
     bs_kernels_configure(&params);
 
     void *ob = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (!ob) { fprintf(stderr, "gemm_bench: OpenBLAS (libopenblas.so.0) not found\n"); return 1; }
+    if (!ob) {
+        fprintf(stderr, "gemm_bench: OpenBLAS (libopenblas.so.0) not found\n");
+        return 1;
+    }
     ob_sgemm = (cblas_s)dlsym(ob, "cblas_sgemm");
     ob_dgemm = (cblas_d)dlsym(ob, "cblas_dgemm");
     *(void **)&ob_threads = dlsym(ob, "openblas_set_num_threads");
@@ -377,20 +411,23 @@ int main(int argc, char **argv)
     printf("machine peak (FMA loop, 1 core): %.1f GFLOP/s fp32, %.1f GFLOP/s fp64; %d threads\n",
            ps, pd, nthreads);
     printf("vectorized: %s microkernels, sgemm %dx%d tiles MC,KC,NC=%ld,%ld,%ld; dgemm %dx%d "
-           "MC,KC,NC=%ld,%ld,%ld\n", su.isa, su.s_tile[0], su.s_tile[1], su.s_blk[0], su.s_blk[1],
-           su.s_blk[2], su.d_tile[0], su.d_tile[1], su.d_blk[0], su.d_blk[1], su.d_blk[2]);
+           "MC,KC,NC=%ld,%ld,%ld\n",
+           su.isa, su.s_tile[0], su.s_tile[1], su.s_blk[0], su.s_blk[1], su.s_blk[2], su.d_tile[0],
+           su.d_tile[1], su.d_blk[0], su.d_blk[1], su.d_blk[2]);
     printf("OpenBLAS core: %s\n\n", ob_corename ? ob_corename() : "?");
 
-    static const int shapes[][3] = {{16, 16, 16},       {32, 32, 32},     {64, 64, 64},
-                                    {128, 128, 128},    {256, 256, 256},  {512, 512, 512},
-                                    {1024, 1024, 1024}, {2048, 2048, 2048},
-                                    {256, 4096, 1024},  {4096, 64, 4096}, {1024, 128, 1024}};
+    static const int shapes[][3] = {{16, 16, 16},       {32, 32, 32},       {64, 64, 64},
+                                    {128, 128, 128},    {256, 256, 256},    {512, 512, 512},
+                                    {1024, 1024, 1024}, {2048, 2048, 2048}, {256, 4096, 1024},
+                                    {4096, 64, 4096},   {1024, 128, 1024}};
     int nshapes = quick ? 8 : (int)(sizeof shapes / sizeof shapes[0]);
     printf("%-5s %-16s", "gemm", "m x n x k");
-    for (int kk = 0; kk < K_COUNT; kk++) printf(" %10s", knames[kk]);
+    for (int kk = 0; kk < K_COUNT; kk++)
+        printf(" %10s", knames[kk]);
     printf(" %8s %8s %7s\n", "vec/OB1", "par/OBN", "%peak");
     for (int dbl = 0; dbl < 2; dbl++) {
-        if (only && only[0] != (dbl ? 'd' : 's')) continue;
+        if (only && only[0] != (dbl ? 'd' : 's'))
+            continue;
         for (int s = 0; s < (nuser ? nuser : nshapes); s++) {
             int m = nuser ? user[s][0] : shapes[s][0], n = nuser ? user[s][1] : shapes[s][1],
                 k = nuser ? user[s][2] : shapes[s][2];
@@ -403,8 +440,14 @@ int main(int argc, char **argv)
             double mnk = (double)m * n * k;
             for (int kk = 0; kk < K_COUNT; kk++) {
                 g[kk] = 0;
-                if (kk == K_NAIVE && mnk > 512.0 * 512 * 512) { printf(" %10s", "-"); continue; }
-                if (kk == K_BLOCKED && quick && mnk > 1024.0 * 1024 * 1024) { printf(" %10s", "-"); continue; }
+                if (kk == K_NAIVE && mnk > 512.0 * 512 * 512) {
+                    printf(" %10s", "-");
+                    continue;
+                }
+                if (kk == K_BLOCKED && quick && mnk > 1024.0 * 1024 * 1024) {
+                    printf(" %10s", "-");
+                    continue;
+                }
                 g[kk] = measure(kk, dbl, m, n, k, a, b, c, quick ? 0.05 : 0.25);
                 printf(" %10.1f", g[kk]);
                 fflush(stdout);

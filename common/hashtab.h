@@ -33,8 +33,9 @@ typedef enum bs_slot { BS_SLOT_OTHER, BS_SLOT_MATCH, BS_SLOT_EMPTY } bs_slot;
 /* Walk the cap slots (a power of two) from hash's home slot until test(ctx, i) says MATCH or
  * EMPTY; returns that slot's index and sets *found (1 match, 0 empty). Returns -1 when every
  * slot holds another key. */
-static inline long bs_hash_probe(size_t cap, uint64_t hash, bs_slot (*test)(const void *ctx, size_t i),
-                                 const void *ctx, int *found)
+static inline long bs_hash_probe(size_t cap, uint64_t hash,
+                                 bs_slot (*test)(const void *ctx, size_t i), const void *ctx,
+                                 int *found)
 {
     for (size_t i = (size_t)hash & (cap - 1), n = 0; n < cap; i = (i + 1) & (cap - 1), n++) {
         const bs_slot s = test(ctx, i);

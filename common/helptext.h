@@ -20,8 +20,10 @@ static inline void bs_help_option(FILE *out, char shrt, const char *lng, const c
     if (shrt)
         snprintf(sh, sizeof sh, "-%c, ", shrt);
     snprintf(left, sizeof left, "%s%s%s%s%s", sh, lng,
-             !metavar ? "" : optional ? "[=" : " ", metavar ? metavar : "",
-             metavar && optional ? "]" : "");
+             !metavar   ? ""
+             : optional ? "[="
+                        : " ",
+             metavar ? metavar : "", metavar && optional ? "]" : "");
     fprintf(out, "  %-26s", left);
     int at = COL;
     for (const char *p = text; *p;) {

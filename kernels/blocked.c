@@ -55,13 +55,17 @@ static bs_idx round_down(bs_idx v, bs_idx to) { return v < to ? to : v / to * to
 
 bs_blocking bs_blocking_for(int mr, int nr, size_t elem, long l1, long l2, long l3)
 {
-    if (l1 <= 0) l1 = 32 * 1024;
-    if (l2 <= 0) l2 = 512 * 1024;
-    if (l3 <= 0 || l3 > 64L * 1024 * 1024) l3 = 8L * 1024 * 1024; /* VMs report nonsense */
+    if (l1 <= 0)
+        l1 = 32 * 1024;
+    if (l2 <= 0)
+        l2 = 512 * 1024;
+    if (l3 <= 0 || l3 > 64L * 1024 * 1024)
+        l3 = 8L * 1024 * 1024; /* VMs report nonsense */
     bs_blocking b;
     /* one NR-wide sliver of B stays in L1 across a whole MC block: half of L1 */
     b.kc = round_down((bs_idx)(l1 / 2 / (long)(nr * elem)), 8);
-    if (b.kc > 1024) b.kc = 1024;
+    if (b.kc > 1024)
+        b.kc = 1024;
     /* the packed MC x KC block of A lives in L2: half of it */
     b.mc = round_down((bs_idx)(l2 / 2 / (long)(b.kc * elem)), mr);
     /* the packed KC x NC panel of B lives in L3: a quarter of it, at most 4096 columns */

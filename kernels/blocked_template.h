@@ -32,7 +32,7 @@ static void BS_P(pack)(const T *x, bs_idx rs, bs_idx cs, bs_idx len, bs_idx kc, 
 }
 
 /* op(A)(ic:ic+mc, pc:pc+kc) into MR-tall slivers */
-static void BS_P(pack_a)(const BS_P(gemm_args) *g, bs_idx ic, bs_idx pc, bs_idx mc, bs_idx kc,
+static void BS_P(pack_a)(const BS_P(gemm_args) * g, bs_idx ic, bs_idx pc, bs_idx mc, bs_idx kc,
                          int mr, T *ap)
 {
     if (g->transa == 'N')
@@ -42,7 +42,7 @@ static void BS_P(pack_a)(const BS_P(gemm_args) *g, bs_idx ic, bs_idx pc, bs_idx 
 }
 
 /* op(B)(pc:pc+kc, jc:jc+nc) into NR-wide slivers: element (j, p) is op(B)(p, j) */
-static void BS_P(pack_b)(const BS_P(gemm_args) *g, bs_idx pc, bs_idx jc, bs_idx kc, bs_idx nc,
+static void BS_P(pack_b)(const BS_P(gemm_args) * g, bs_idx pc, bs_idx jc, bs_idx kc, bs_idx nc,
                          int nr, T *bp)
 {
     if (g->transb == 'N')
@@ -52,7 +52,7 @@ static void BS_P(pack_b)(const BS_P(gemm_args) *g, bs_idx pc, bs_idx jc, bs_idx 
 }
 
 /* alpha = 0 or k = 0: C = beta C, and beta = 0 writes zeros without reading C */
-static void BS_P(scale_c)(const BS_P(gemm_args) *g)
+static void BS_P(scale_c)(const BS_P(gemm_args) * g)
 {
     if (g->beta == (T)1)
         return;
@@ -66,7 +66,7 @@ static void BS_P(scale_c)(const BS_P(gemm_args) *g)
 /* One tile of C, rows x cols (at most the microkernel's mr x nr): the microkernel itself when
  * the tile is full, else the family's edge kernels covering it exactly (rows of one vector or
  * two, columns 8, 4, 2, 1 at a time), so a ragged edge costs in proportion to its size. */
-static inline void BS_P(tile)(const BS_P(ukr_set) *set, BS_P(ukr) full, int mr, int nr, bs_idx k,
+static inline void BS_P(tile)(const BS_P(ukr_set) * set, BS_P(ukr) full, int mr, int nr, bs_idx k,
                               const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T alpha,
                               T beta, T *c, bs_idx ldc, int rows, int cols)
 {
@@ -83,7 +83,7 @@ static inline void BS_P(tile)(const BS_P(ukr_set) *set, BS_P(ukr) full, int mr, 
     }
 }
 
-size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_kernel_info *info)
+size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) * g, const bs_plan *plan, bs_kernel_info *info)
 {
     if (g->m <= 0 || g->n <= 0)
         return 0;
@@ -160,11 +160,11 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_
                     }
                     T *cc = g->c + ic + (jc + jr) * g->ldc;
                     for (bs_idx ir = 0; ir < mc; ir += mr) {
-                        const T *as = direct_a ? g->a + ic + ir + pc * g->lda
-                                               : ap + (ir / mr) * kc * mr;
-                        BS_P(tile)(&pl->fam->P, ukr, mr, nr, kc, as, direct_a ? g->lda : mr, bs,
-                                   rs, cs, g->alpha, beta, cc + ir, g->ldc,
-                                   (int)min_idx(mr, mc - ir), ncols);
+                        const T *as =
+                            direct_a ? g->a + ic + ir + pc * g->lda : ap + (ir / mr) * kc * mr;
+                        BS_P(tile)
+                        (&pl->fam->P, ukr, mr, nr, kc, as, direct_a ? g->lda : mr, bs, rs, cs,
+                         g->alpha, beta, cc + ir, g->ldc, (int)min_idx(mr, mc - ir), ncols);
                     }
                 }
             }
@@ -176,7 +176,7 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) *g, const bs_plan *plan, bs_
 /* The direct path of masked-load families for small problems with op(A) = A: no packing, no
  * blocking, no workspace; the tiles of C one after another over the whole of k, A and B read
  * in place, C held in registers (ukernel.h). */
-void BS_P(gemm_direct_run)(const BS_P(gemm_args) *g, const bs_family *f)
+void BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
 {
     if (g->m <= 0 || g->n <= 0)
         return;
@@ -187,17 +187,20 @@ void BS_P(gemm_direct_run)(const BS_P(gemm_args) *g, const bs_family *f)
     const BS_P(ukr_tile) *t = &f->P.small;
     const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
     for (bs_idx j = 0; j < g->n; j += t->nr)
-        for (bs_idx i = 0; i < g->m; i += t->mr)
+        for (bs_idx i = 0; i < g->m; i += t->mr) {
+            const int mr = (int)min_idx(t->mr, g->m - i), nr = (int)min_idx(t->nr, g->n - j);
+            /* clang-format off */ /* (it takes BS_P(tile) for a statement macro) */
             BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda, g->b + j * csb, rsb,
-                       csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc,
-                       (int)min_idx(t->mr, g->m - i), (int)min_idx(t->nr, g->n - j));
+                       csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc, mr, nr);
+            /* clang-format on */
+        }
 }
 
 /* A tiny problem, m <= the direct tile's mr, n and k <= 16, op(A) = A: the tiles of C (one or
  * two) straight to the microkernel or the edge kernels covering them, with nothing around --
  * a call of a few nanoseconds. Few rows with a whole vector of k are left to the dot-product
  * path. Returns 0 when the problem is not that. */
-int BS_P(gemm_tiny_run)(const BS_P(gemm_args) *g, const bs_family *f)
+int BS_P(gemm_tiny_run)(const BS_P(gemm_args) * g, const bs_family *f)
 {
     const BS_P(ukr_tile) *t = &f->P.small;
     if (!f->direct || g->transa != 'N' || g->m <= 0 || g->n <= 0 || g->m > t->mr || g->n > 16 ||
@@ -209,8 +212,9 @@ int BS_P(gemm_tiny_run)(const BS_P(gemm_args) *g, const bs_family *f)
     for (bs_idx j = 0; j < g->n; j += t->nr) {
         const int cols = (int)min_idx(t->nr, g->n - j), rows = (int)g->m;
         if (cols == t->nr || !set->edge[0][0] || rows > 2 * set->lanes) {
-            BS_P(tile)(set, t->fn, t->mr, t->nr, g->k, g->a, g->lda, g->b + j * csb, rsb, csb,
-                       g->alpha, g->beta, g->c + j * g->ldc, g->ldc, rows, cols);
+            BS_P(tile)
+            (set, t->fn, t->mr, t->nr, g->k, g->a, g->lda, g->b + j * csb, rsb, csb, g->alpha,
+             g->beta, g->c + j * g->ldc, g->ldc, rows, cols);
             continue;
         }
         /* k is short: one edge kernel as wide as the next of 1, 2, 4, 8 columns (the ones past
@@ -227,11 +231,11 @@ int BS_P(gemm_tiny_run)(const BS_P(gemm_args) *g, const bs_family *f)
  * transa = 'T' (or one row with lda = 1); otherwise they are first copied (m x k) into the
  * workspace. Returns 0 when this path does not apply (or memory is short), else 1 with
  * *bytes the workspace used. */
-int BS_P(gemm_dot_run)(const BS_P(gemm_args) *g, const bs_family *f, size_t *bytes)
+int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *bytes)
 {
     const BS_P(ukr_set) *set = &f->P;
-    if (!set->dot || g->m <= 0 || g->m > 4 || g->n <= 0 || g->transb != 'N' ||
-        g->k < set->lanes || g->alpha == (T)0)
+    if (!set->dot || g->m <= 0 || g->m > 4 || g->n <= 0 || g->transb != 'N' || g->k < set->lanes ||
+        g->alpha == (T)0)
         return 0;
     const T *at = g->a;
     bs_idx ldat = g->lda;

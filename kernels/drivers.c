@@ -40,9 +40,12 @@ static struct {
 
 static bs_blocking user_or(const bs_kernel_params *p, bs_blocking b)
 {
-    if (p->mc > 0) b.mc = p->mc;
-    if (p->kc > 0) b.kc = p->kc;
-    if (p->nc > 0) b.nc = p->nc;
+    if (p->mc > 0)
+        b.mc = p->mc;
+    if (p->kc > 0)
+        b.kc = p->kc;
+    if (p->nc > 0)
+        b.nc = p->nc;
     return b;
 }
 
@@ -147,8 +150,10 @@ static void share(bs_idx len, bs_idx unit, int part, int parts, bs_idx *lo, bs_i
     bs_idx units = (len + unit - 1) / unit;
     *lo = units * part / parts * unit;
     *hi = units * (part + 1) / parts * unit;
-    if (*lo > len) *lo = len;
-    if (*hi > len) *hi = len;
+    if (*lo > len)
+        *lo = len;
+    if (*hi > len)
+        *hi = len;
 }
 
 static double min_mnk(int t);

@@ -2,7 +2,7 @@
  * parallel and auto kernels of one element type. TI is the type's index in drivers.c's plans. */
 #define TI (sizeof(T) == sizeof(float) ? TS : TD)
 
-void BS_P(gemm_blocked)(const BS_P(gemm_args) *g, bs_kernel_info *info)
+void BS_P(gemm_blocked)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
     ready();
     info->threads = 1;
@@ -12,7 +12,7 @@ void BS_P(gemm_blocked)(const BS_P(gemm_args) *g, bs_kernel_info *info)
 /* One (sub)problem on one thread with vectorized's microkernels, by shape: a tiny one as one
  * tile (when the direct path would take it), few rows as dot products, small problems direct,
  * the rest through the packed loop nest. Returns the workspace used. */
-static size_t BS_P(run)(const BS_P(gemm_args) *g, bs_kernel_info *info)
+static size_t BS_P(run)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
     const bs_family *fam = kst.vector[TI].fam;
     if (kst.small_mnk >= 16.0 * 16 * 16 && BS_P(gemm_tiny_run)(g, fam))
@@ -29,7 +29,7 @@ static size_t BS_P(run)(const BS_P(gemm_args) *g, bs_kernel_info *info)
     return BS_P(gemm_blocked_run)(g, &pl, info);
 }
 
-void BS_P(gemm_vectorized)(const BS_P(gemm_args) *g, bs_kernel_info *info)
+void BS_P(gemm_vectorized)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
     ready();
     info->threads = 1;
@@ -37,7 +37,7 @@ void BS_P(gemm_vectorized)(const BS_P(gemm_args) *g, bs_kernel_info *info)
 }
 
 typedef struct BS_P(par_job) {
-    const BS_P(gemm_args) *g;
+    const BS_P(gemm_args) * g;
     atomic_size_t ws;
     int want_cpu;
     atomic_llong helper_cpu;
@@ -104,8 +104,10 @@ static double BS_P(crossover)(int parts)
             free(buf);
             return hi; /* no threads to be had */
         }
-        if (r > 0 && t1 - t0 < one) one = (double)(t1 - t0);
-        if (r > 0 && t2 - t1 < pool) pool = (double)(t2 - t1);
+        if (r > 0 && t1 - t0 < one)
+            one = (double)(t1 - t0);
+        if (r > 0 && t2 - t1 < pool)
+            pool = (double)(t2 - t1);
     }
     free(buf);
     double o = pool - one / parts;
@@ -113,7 +115,7 @@ static double BS_P(crossover)(int parts)
     return at < lo ? lo : at > hi ? hi : at;
 }
 
-void BS_P(gemm_parallel)(const BS_P(gemm_args) *g, bs_kernel_info *info)
+void BS_P(gemm_parallel)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
     ready();
     double mnk = (double)g->m * (double)g->n * (double)g->k;
@@ -132,7 +134,7 @@ void BS_P(gemm_parallel)(const BS_P(gemm_args) *g, bs_kernel_info *info)
         info->ran = atomic_load(&job.ran);
 }
 
-void BS_P(gemm_auto)(const BS_P(gemm_args) *g, bs_kernel_info *info)
+void BS_P(gemm_auto)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
     ready();
     double mnk = (double)g->m * (double)g->n * (double)g->k;

@@ -7,11 +7,7 @@
 extern const bs_family bs_family_avx512, bs_family_avx2, bs_family_sse2;
 
 const bs_family *const bs_families[] = {
-    &bs_family_avx512,
-    &bs_family_avx2,
-    &bs_family_sse2,
-    &bs_family_generic,
-    NULL,
+    &bs_family_avx512, &bs_family_avx2, &bs_family_sse2, &bs_family_generic, NULL,
 };
 
 const bs_family *bs_family_find(const char *name)

@@ -17,12 +17,12 @@ typedef ptrdiff_t bs_idx;
 
 /* What a kernel tells the profiler about the call it just ran. */
 typedef struct bs_kernel_info {
-    int threads;            /* threads that worked on the call */
-    size_t workspace_bytes; /* packing buffers the kernel used for this call */
-    const char *ran;        /* the kernel that actually ran, when it is another (auto) */
-    int want_cpu;           /* in: the caller measures CPU time; report the helpers' too */
+    int threads;             /* threads that worked on the call */
+    size_t workspace_bytes;  /* packing buffers the kernel used for this call */
+    const char *ran;         /* the kernel that actually ran, when it is another (auto) */
+    int want_cpu;            /* in: the caller measures CPU time; report the helpers' too */
     long long helper_cpu_ns; /* out: CPU time of pool threads other than the caller */
-    const char *warning;    /* out: set when the call could not run as configured (memory was
+    const char *warning;     /* out: set when the call could not run as configured (memory was
                                short: smaller tiles, or the naive kernel, see `ran`); the
                                result is right all the same. The shim warns once. */
 } bs_kernel_info;
@@ -53,11 +53,11 @@ const bs_kernel *bs_kernel_find(const char *name);
 /* Settings the shim reads from the environment and hands to the kernels (which never read
  * the environment themselves). Zero / NULL fields mean "derive the default". */
 typedef struct bs_kernel_params {
-    long l1, l2, l3;     /* data cache sizes, bytes */
-    long mc, kc, nc;     /* tile sizes for blocked and vectorized (BLASSHIM_BLOCK) */
-    const char *isa;     /* microkernel family for vectorized/parallel (BLASSHIM_ISA) */
-    int nthreads;        /* parallel kernel's threads (BLASSHIM_NUM_THREADS) */
-    long small_mnk;      /* m*n*k up to which A and B are read unpacked; < 0: never (tests) */
+    long l1, l2, l3; /* data cache sizes, bytes */
+    long mc, kc, nc; /* tile sizes for blocked and vectorized (BLASSHIM_BLOCK) */
+    const char *isa; /* microkernel family for vectorized/parallel (BLASSHIM_ISA) */
+    int nthreads;    /* parallel kernel's threads (BLASSHIM_NUM_THREADS) */
+    long small_mnk;  /* m*n*k up to which A and B are read unpacked; < 0: never (tests) */
 } bs_kernel_params;
 
 /* Apply the settings. Returns NULL, or a message when the ISA asked for is unknown or this
@@ -67,10 +67,10 @@ const char *bs_kernels_configure(const bs_kernel_params *p);
 
 /* What the kernels run with, for the report header. */
 typedef struct bs_kernel_desc {
-    const char *isa;                 /* microkernel family of vectorized/parallel */
-    const char *isas_supported;      /* e.g. "avx512,avx2,sse2,generic" */
-    long s_blk[3], d_blk[3];         /* vectorized MC, KC, NC per type */
-    int s_tile[2], d_tile[2];        /* vectorized MR x NR per type */
+    const char *isa;            /* microkernel family of vectorized/parallel */
+    const char *isas_supported; /* e.g. "avx512,avx2,sse2,generic" */
+    long s_blk[3], d_blk[3];    /* vectorized MC, KC, NC per type */
+    int s_tile[2], d_tile[2];   /* vectorized MR x NR per type */
     int nthreads;
 } bs_kernel_desc;
 void bs_kernels_describe(bs_kernel_desc *out);

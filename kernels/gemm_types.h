@@ -14,10 +14,10 @@ typedef struct BS_P(gemm_args) {
     bs_idx ldc;
 } BS_P(gemm_args);
 
-typedef void (*BS_P(gemm_fn))(const BS_P(gemm_args) *g, bs_kernel_info *info);
+typedef void (*BS_P(gemm_fn))(const BS_P(gemm_args) * g, bs_kernel_info *info);
 
-void BS_P(gemm_naive)(const BS_P(gemm_args) *g, bs_kernel_info *info);
-void BS_P(gemm_blocked)(const BS_P(gemm_args) *g, bs_kernel_info *info);
-void BS_P(gemm_vectorized)(const BS_P(gemm_args) *g, bs_kernel_info *info);
-void BS_P(gemm_parallel)(const BS_P(gemm_args) *g, bs_kernel_info *info);
-void BS_P(gemm_auto)(const BS_P(gemm_args) *g, bs_kernel_info *info);
+void BS_P(gemm_naive)(const BS_P(gemm_args) * g, bs_kernel_info *info);
+void BS_P(gemm_blocked)(const BS_P(gemm_args) * g, bs_kernel_info *info);
+void BS_P(gemm_vectorized)(const BS_P(gemm_args) * g, bs_kernel_info *info);
+void BS_P(gemm_parallel)(const BS_P(gemm_args) * g, bs_kernel_info *info);
+void BS_P(gemm_auto)(const BS_P(gemm_args) * g, bs_kernel_info *info);

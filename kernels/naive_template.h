@@ -1,7 +1,7 @@
 /* kernels/naive_template.h — include-template (T, P; see gemm.h): the naive kernel of one
  * element type, bs_?gemm_naive. */
 
-void BS_P(gemm_naive)(const BS_P(gemm_args) *g, bs_kernel_info *info)
+void BS_P(gemm_naive)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
     info->threads = 1;
     info->workspace_bytes = 0;

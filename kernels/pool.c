@@ -22,8 +22,8 @@ static struct {
     pthread_mutex_t busy; /* held by the caller whose job runs */
     pthread_mutex_t mu;   /* guards the sleeping sides and pool growth */
     pthread_cond_t go, done;
-    int workers; /* started */
-    atomic_ulong gen;  /* job number: a new job is posted by incrementing it */
+    int workers;        /* started */
+    atomic_ulong gen;   /* job number: a new job is posted by incrementing it */
     atomic_int pending; /* workers that have not yet finished (or passed on) the current job */
     atomic_int sleepers, waiting; /* workers asleep on go; the caller asleep on done */
     _Atomic(bs_task_fn) fn;
@@ -92,7 +92,7 @@ static void *worker(void *idp)
          * put until each worker has read them */
         const int count = atomic_load(&pool.count);
         if (id < count)
-            atomic_load(&pool.fn)(atomic_load(&pool.arg), id, count);
+            atomic_load (&pool.fn)(atomic_load(&pool.arg), id, count);
         if (atomic_fetch_sub(&pool.pending, 1) == 1 && atomic_load(&pool.waiting)) {
             pthread_mutex_lock(&pool.mu);
             pthread_cond_signal(&pool.done);

@@ -5,13 +5,10 @@
 
 const bs_kernel bs_kernels[] = {
 #define BS_KERNEL_ENTRY(name) {#name, bs_sgemm_##name, bs_dgemm_##name},
-    BS_KERNEL_ENTRY(naive)
-    BS_KERNEL_ENTRY(blocked)
-    BS_KERNEL_ENTRY(vectorized)
-    BS_KERNEL_ENTRY(parallel)
-    BS_KERNEL_ENTRY(auto)
+    BS_KERNEL_ENTRY(naive) BS_KERNEL_ENTRY(blocked) BS_KERNEL_ENTRY(vectorized)
+        BS_KERNEL_ENTRY(parallel) BS_KERNEL_ENTRY(auto)
 #undef BS_KERNEL_ENTRY
-    {NULL, NULL, NULL},
+            {NULL, NULL, NULL},
 };
 
 const bs_kernel *bs_kernel_find(const char *name)

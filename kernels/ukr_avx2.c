@@ -25,7 +25,7 @@ static inline float hsum_ps(__m256 v)
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
 }
-#define hsum(v) _Generic((v), __m256d: hsum_pd, __m256: hsum_ps)(v)
+#define hsum(v) _Generic((v), __m256d : hsum_pd, __m256 : hsum_ps)(v)
 
 #define T double
 #define V __m256d

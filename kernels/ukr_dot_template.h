@@ -14,9 +14,9 @@
 #endif
 
 /* MI rows (a constant once inlined) by 4 columns: 4 * MI accumulators along k */
-static inline __attribute__((always_inline)) void
-DOT_BODY(int MI, bs_idx n, bs_idx k, const T *at, bs_idx ldat, const T *b, bs_idx ldb, T alpha,
-         T beta, T *c, bs_idx ldc)
+static inline __attribute__((always_inline)) void DOT_BODY(int MI, bs_idx n, bs_idx k, const T *at,
+                                                           bs_idx ldat, const T *b, bs_idx ldb,
+                                                           T alpha, T beta, T *c, bs_idx ldc)
 {
     const bs_idx kv = k / LANES * LANES;
     const MASKT tail = VMASK((int)(k - kv));
@@ -71,8 +71,8 @@ DOT_BODY(int MI, bs_idx n, bs_idx k, const T *at, bs_idx ldat, const T *b, bs_id
     }
 }
 
-static void DOT_NAME(bs_idx m, bs_idx n, bs_idx k, const T *at, bs_idx ldat, const T *b,
-                     bs_idx ldb, T alpha, T beta, T *c, bs_idx ldc)
+static void DOT_NAME(bs_idx m, bs_idx n, bs_idx k, const T *at, bs_idx ldat, const T *b, bs_idx ldb,
+                     T alpha, T beta, T *c, bs_idx ldc)
 {
     switch (m) {
     case 1: DOT_BODY(1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;

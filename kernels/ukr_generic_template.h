@@ -17,8 +17,8 @@ BS_P(ukr_generic_body)(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb,
         }
 }
 
-static void BS_P(ukr_generic)(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb,
-                              bs_idx csb, T alpha, T beta, T *c, bs_idx ldc, int mr, int nr)
+static void BS_P(ukr_generic)(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb,
+                              T alpha, T beta, T *c, bs_idx ldc, int mr, int nr)
 {
     if (rsa == GEN_MR && rsb == GEN_NR && csb == 1) /* packed: constant strides */
         BS_P(ukr_generic_body)(k, a, GEN_MR, b, GEN_NR, 1, alpha, beta, c, ldc, mr, nr);

@@ -16,9 +16,10 @@
 
 /* B(p, j) = b[p * rsb + j * csb]; inlined twice: with the packed strides as constants, and
  * with the strides of an unpacked B */
-static inline __attribute__((always_inline)) void
-UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T alpha, T beta,
-         T *c, bs_idx ldc, int mr, int nr, int clamp)
+static inline __attribute__((always_inline)) void UKR_BODY(bs_idx k, const T *a, bs_idx rsa,
+                                                           const T *b, bs_idx rsb, bs_idx csb,
+                                                           T alpha, T beta, T *c, bs_idx ldc,
+                                                           int mr, int nr, int clamp)
 {
     /* clamp: an unpacked B with fewer than NR columns; the missing ones re-read the last */
     bs_idx boff[NR];
@@ -38,6 +39,8 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
 
 /* k steps, UKR_KS at a time and then one at a time: a column of A (loaded by LOADA(v, s),
  * step s of the group) times a row of B, into the accumulators of set s */
+/* _Pragma inside a macro body: laid out by hand */
+/* clang-format off */
 #define UKR_KSTEP(LOADA, s)                                                                    \
     {                                                                                          \
         V av[MV];                                                                              \
@@ -56,8 +59,9 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
         for (; p < k; p++, a += rsa, b += rsb)                                                 \
             UKR_KSTEP(LOADA, 0)                                                                \
     }
-#define UKR_LOAD_FULL(v, s) VLOAD(a + (s) * rsa + (v) * LANES)
-#define UKR_LOAD_MASKED(v, s) VLOADM(a + (s) * rsa + (v) * LANES, mask[v])
+/* clang-format on */
+#define UKR_LOAD_FULL(v, s) VLOAD(a + (s)*rsa + (v)*LANES)
+#define UKR_LOAD_MASKED(v, s) VLOADM(a + (s)*rsa + (v)*LANES, mask[v])
 
 #ifdef VLOADM
     if (mr < UKR_MR) {
@@ -148,8 +152,8 @@ UKR_BODY(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T
 #endif
 }
 
-static void UKR_NAME(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb,
-                     T alpha, T beta, T *c, bs_idx ldc, int mr, int nr)
+static void UKR_NAME(bs_idx k, const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T alpha,
+                     T beta, T *c, bs_idx ldc, int mr, int nr)
 {
     if (rsb == NR && csb == 1)
         UKR_BODY(k, a, rsa, b, NR, 1, alpha, beta, c, ldc, mr, nr, 0);

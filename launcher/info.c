@@ -169,8 +169,8 @@ static void print_text(json_t *j)
     }
     printf(" (available:");
     size_t i;
-    json_array_foreach(json_object_get(j, "kernels_available"), i, v) printf(" %s",
-                                                                            json_string_value(v));
+    json_array_foreach(json_object_get(j, "kernels_available"), i, v)
+        printf(" %s", json_string_value(v));
     printf(")\n%-12s %lld (from %s)\n", "threads",
            (long long)json_integer_value(json_object_get(j, "num_threads")),
            str(j, "num_threads_from"));

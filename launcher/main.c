@@ -258,7 +258,8 @@ int bs_find_file(const char *what, char *out, size_t cap)
             return 0;
     }
     bs_say("cannot find %s next to %s, in %s/../lib or in %s/../libexec/blasshim (a broken "
-           "installation?)", what, dir, dir, dir);
+           "installation?)",
+           what, dir, dir, dir);
     return -1;
 }
 

@@ -331,7 +331,8 @@ int bs_cmd_run(int argc, char **argv)
                 mine[n++] = after.f[i].path;
         if (n == 0) {
             bs_say("no report written as %s (no process of the run made a BLAS call, or the "
-                   "report could not be opened)", shown(report, cwd));
+                   "report could not be opened)",
+                   shown(report, cwd));
         } else {
             fprintf(stderr, LAUNCHER_NAME ": %s written:", n == 1 ? "report" : "reports");
             for (int i = 0; i < n; i++)

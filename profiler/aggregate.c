@@ -29,18 +29,24 @@ static int entries;
 static int same(const entry *e, const bs_record *r)
 {
     return e->m == r->m && e->n == r->n && e->k == r->k && e->nested == (r->depth > 0) &&
-           e->routine == r->routine &&
-           e->kernel == r->kernel && e->order == r->order && e->transa == r->transa &&
-           e->transb == r->transb && e->caller == r->caller && e->py_caller == r->py_caller;
+           e->routine == r->routine && e->kernel == r->kernel && e->order == r->order &&
+           e->transa == r->transa && e->transb == r->transb && e->caller == r->caller &&
+           e->py_caller == r->py_caller;
 }
 
 static uint64_t hash(const bs_record *r)
 {
-    const uint64_t parts[] = {(uint64_t)r->m, (uint64_t)r->n, (uint64_t)r->k,
-                              (uint64_t)(uintptr_t)r->routine, (uint64_t)(uintptr_t)r->kernel,
-                              (uint64_t)(uintptr_t)r->transa ^ ((uint64_t)(uintptr_t)r->transb << 1),
-                              (uint64_t)(uintptr_t)r->order, (uint64_t)(uintptr_t)r->caller,
-                              (uint64_t)(uintptr_t)r->py_caller, (uint64_t)(r->depth > 0)};
+    const uint64_t parts[] = {(uint64_t)r->m,
+                              (uint64_t)r->n,
+                              (uint64_t)r->k,
+                              (uint64_t)(uintptr_t)r->routine,
+                              (uint64_t)(uintptr_t)r->kernel,
+                              (uint64_t)(uintptr_t)r->transa ^
+                                  ((uint64_t)(uintptr_t)r->transb << 1),
+                              (uint64_t)(uintptr_t)r->order,
+                              (uint64_t)(uintptr_t)r->caller,
+                              (uint64_t)(uintptr_t)r->py_caller,
+                              (uint64_t)(r->depth > 0)};
     return bs_hash_words(parts, sizeof parts / sizeof parts[0]);
 }
 
@@ -75,8 +81,10 @@ void bs_agg_add(const bs_record *r)
     e->count++;
     e->wall += r->wall_ns;
     e->flops += r->flops > 0 ? r->flops : 0;
-    if (r->wall_ns < e->min) e->min = r->wall_ns;
-    if (r->wall_ns > e->max) e->max = r->wall_ns;
+    if (r->wall_ns < e->min)
+        e->min = r->wall_ns;
+    if (r->wall_ns > e->max)
+        e->max = r->wall_ns;
     e->hist[bs_hist_bucket(r->wall_ns)]++;
 }
 

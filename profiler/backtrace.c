@@ -21,7 +21,7 @@
 
 #include <libunwind.h>
 
-#define SKIP_MAX 12      /* frames the shim itself may have on the stack */
+#define SKIP_MAX 12 /* frames the shim itself may have on the stack */
 #define NAME_MAX_LEN 240
 
 static int nframes;
@@ -38,8 +38,10 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *data)
         if (ph->p_type != PT_LOAD)
             continue;
         uintptr_t a = info->dlpi_addr + ph->p_vaddr;
-        if (a < lo) lo = a;
-        if (a + ph->p_memsz > hi) hi = a + ph->p_memsz;
+        if (a < lo)
+            lo = a;
+        if (a + ph->p_memsz > hi)
+            hi = a + ph->p_memsz;
     }
     if (me >= lo && me < hi) {
         self_lo = lo;
@@ -87,7 +89,8 @@ static const char *describe(uintptr_t ip, const char *name, uintptr_t off)
     }
     char buf[NAME_MAX_LEN + 64];
     if (name)
-        snprintf(buf, sizeof buf, "%.*s+0x%lx (%s)", NAME_MAX_LEN, name, (unsigned long)off, module);
+        snprintf(buf, sizeof buf, "%.*s+0x%lx (%s)", NAME_MAX_LEN, name, (unsigned long)off,
+                 module);
     else
         snprintf(buf, sizeof buf, "0x%lx (%s)", (unsigned long)(ip - base), module);
     for (char *c = buf; *c; c++)
@@ -119,8 +122,8 @@ static void symbolize(const uintptr_t *ips, int n, const char **out)
                 unw_proc_info_t pi;
                 if (named && unw_get_proc_info(&cur, &pi) == 0 && pi.start_ip) {
                     uintptr_t sym_start = (uintptr_t)ip - (uintptr_t)off;
-                    uintptr_t gap = sym_start > pi.start_ip ? sym_start - pi.start_ip
-                                                            : pi.start_ip - sym_start;
+                    uintptr_t gap =
+                        sym_start > pi.start_ip ? sym_start - pi.start_ip : pi.start_ip - sym_start;
                     if (gap > 1)
                         named = 0;
                 }

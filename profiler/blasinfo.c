@@ -14,16 +14,13 @@ extern char **environ;
 #define TEXT_CAP 1024
 
 static struct {
-    char file[TEXT_CAP], library[TEXT_CAP], vendor[64], version[64], config[TEXT_CAP],
-        core[64], parallel[32];
+    char file[TEXT_CAP], library[TEXT_CAP], vendor[64], version[64], config[TEXT_CAP], core[64],
+        parallel[32];
     int threads;
     int known;
 } B = {.threads = -1};
 
-static void copy(char *dst, size_t cap, const char *s)
-{
-    snprintf(dst, cap, "%s", s ? s : "");
-}
+static void copy(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
 void bs_blas_keep(const bs_blas_identity *id)
 {

@@ -20,7 +20,10 @@ typedef struct bs_intern {
     } slot[BS_INTERN_SLOTS];
 } bs_intern;
 
-#define BS_INTERN_INIT {.mu = PTHREAD_MUTEX_INITIALIZER}
+#define BS_INTERN_INIT                                                                             \
+    {                                                                                              \
+        .mu = PTHREAD_MUTEX_INITIALIZER                                                            \
+    }
 
 /* The string stored under key, or NULL. Safe without the lock, from any thread. */
 const char *bs_intern_find(const bs_intern *t, const uintptr_t key[BS_INTERN_KEY]);

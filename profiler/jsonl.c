@@ -83,24 +83,28 @@ void bs_put_f64(out *o, double v, int exact)
 #define BS_PUT_STRO(name, v) ((v) ? (PUT_KEY(name), bs_put_str(o, v)) : (void)0)
 #define BS_PUT_I64(name, v) (PUT_KEY(name), bs_put_i64(o, v))
 #define BS_PUT_I64N(name, v) (PUT_KEY(name), (v) < 0 ? bs_put(o, "null", 4) : bs_put_i64(o, v))
-#define BS_PUT_I64S(name, v) (PUT_KEY(name), (v) == BS_NULL_I64 ? bs_put(o, "null", 4) : bs_put_i64(o, v))
+#define BS_PUT_I64S(name, v)                                                                       \
+    (PUT_KEY(name), (v) == BS_NULL_I64 ? bs_put(o, "null", 4) : bs_put_i64(o, v))
 #define BS_PUT_F64(name, v) (PUT_KEY(name), bs_put_f64(o, v, 1))
-#define BS_PUT_F64X(name, v) (PUT_KEY(name), (v) != (v) ? bs_put(o, "null", 4) : bs_put_f64(o, v, 1))
+#define BS_PUT_F64X(name, v)                                                                       \
+    (PUT_KEY(name), (v) != (v) ? bs_put(o, "null", 4) : bs_put_f64(o, v, 1))
 #define BS_PUT_F64N(name, v) (PUT_KEY(name), (v) < 0 ? bs_put(o, "null", 4) : bs_put_f64(o, v, 0))
-#define BS_PUT_BOOLN(name, v) \
-    (PUT_KEY(name), (v) < 0 ? bs_put(o, "null", 4) : (v) ? bs_put(o, "true", 4) : bs_put(o, "false", 5))
-#define BS_PUT_FRAMES(name, v)                                                 \
-    do {                                                                       \
-        if ((v).n > 0) {                                                       \
-            PUT_KEY(name);                                                     \
-            bs_put(o, "[", 1);                                                    \
-            for (int i_ = 0; i_ < (v).n; i_++) {                               \
-                if (i_)                                                        \
-                    bs_put(o, ",", 1);                                            \
-                bs_put_str(o, (v).f[i_]);                                         \
-            }                                                                  \
-            bs_put(o, "]", 1);                                                    \
-        }                                                                      \
+#define BS_PUT_BOOLN(name, v)                                                                      \
+    (PUT_KEY(name), (v) < 0 ? bs_put(o, "null", 4)                                                 \
+                    : (v)   ? bs_put(o, "true", 4)                                                 \
+                            : bs_put(o, "false", 5))
+#define BS_PUT_FRAMES(name, v)                                                                     \
+    do {                                                                                           \
+        if ((v).n > 0) {                                                                           \
+            PUT_KEY(name);                                                                         \
+            bs_put(o, "[", 1);                                                                     \
+            for (int i_ = 0; i_ < (v).n; i_++) {                                                   \
+                if (i_)                                                                            \
+                    bs_put(o, ",", 1);                                                             \
+                bs_put_str(o, (v).f[i_]);                                                          \
+            }                                                                                      \
+            bs_put(o, "]", 1);                                                                     \
+        }                                                                                          \
     } while (0)
 
 size_t bs_format_call(const bs_record *r, char *buf, size_t cap)

@@ -8,8 +8,8 @@
 #include <jansson.h>
 
 typedef struct bs_process {
-    int64_t start_mono_ns;   /* CLOCK_MONOTONIC at load (or at fork, in a child) */
-    int64_t start_epoch_ns;  /* CLOCK_REALTIME at the same moment */
+    int64_t start_mono_ns;  /* CLOCK_MONOTONIC at load (or at fork, in a child) */
+    int64_t start_epoch_ns; /* CLOCK_REALTIME at the same moment */
     int pid;
 } bs_process;
 

@@ -200,8 +200,7 @@ static void find_dirs(void)
                                     /* relative: to the cwd */
                                     : snprintf(path, sizeof path, "%s/%.*s", cwd, (int)len, p);
                 struct stat st;
-                if (n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0 &&
-                    S_ISDIR(st.st_mode))
+                if (n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
                     add_dir(path, 1);
                 else
                     bs_warn("BLASSHIM_PYLIB: %s is not a directory; ignored", path);
@@ -214,9 +213,8 @@ static void find_dirs(void)
 static int is_synthetic_library(const char *file)
 {
     size_t len = strlen(file);
-    return file[0] == '<' &&
-           (strncmp(file, "<frozen ", 8) == 0 ||
-            (len > 11 && strcmp(file + len - 11, " internals>") == 0));
+    return file[0] == '<' && (strncmp(file, "<frozen ", 8) == 0 ||
+                              (len > 11 && strcmp(file + len - 11, " internals>") == 0));
 }
 
 /* Library code or not, by the deepest directory that holds the file. */
@@ -234,8 +232,7 @@ static int is_library_file(const char *file)
     int library = 0, found = 0;
     for (int i = 0; i < ndirs; i++) {
         size_t len = dirs[i].len;
-        if (strncmp(file, dirs[i].path, len) == 0 && file[len] == '/' &&
-            (!found || len > best)) {
+        if (strncmp(file, dirs[i].path, len) == 0 && file[len] == '/' && (!found || len > best)) {
             best = len;
             library = dirs[i].library;
             found = 1;

@@ -62,10 +62,10 @@
 
 #define BS_FORMAT_VERSION 1
 #define BUF_CAP (64 * 1024)
-#define FLUSH_AGE_NS 200000000LL     /* the flush thread writes lines older than this */
-#define FLUSH_EVERY_NS 1000000000LL  /* without that thread: checked at each record */
-#define FSIZE_RESERVE (64 * 1024)    /* kept free under RLIMIT_FSIZE for the summary */
-#define FATAL_WAIT_NS 2000000000LL   /* a fatal signal waits this long for another writer */
+#define FLUSH_AGE_NS 200000000LL    /* the flush thread writes lines older than this */
+#define FLUSH_EVERY_NS 1000000000LL /* without that thread: checked at each record */
+#define FSIZE_RESERVE (64 * 1024)   /* kept free under RLIMIT_FSIZE for the summary */
+#define FATAL_WAIT_NS 2000000000LL  /* a fatal signal waits this long for another writer */
 #define MAX_AGG 64
 #define WAITERS 0x80000000u
 
@@ -90,19 +90,18 @@ static struct {
     char info_strings[BS_HEADER_MAX_ROUTINES * 2 + 4][PATH_MAX / 4];
     atomic_llong seq;
     int64_t top_calls, top_wall_ns, top_flops; /* calls of depth 0: the summary's totals */
-    int64_t oldest_ns;     /* when the first line now in the buffer was added */
-    int64_t used;          /* bytes of lines this process put in the report */
-    int64_t line_cap;      /* call lines stop when used would pass this */
-    int folding;           /* call lines stopped: calls go to the aggregates */
-    int64_t folded;        /* calls folded that way (calls mode) */
-    int64_t lost_lines;    /* lines the file-size limit kept out after all */
+    int64_t oldest_ns;                         /* when the first line now in the buffer was added */
+    int64_t used;                              /* bytes of lines this process put in the report */
+    int64_t line_cap;                          /* call lines stop when used would pass this */
+    int folding;                               /* call lines stopped: calls go to the aggregates */
+    int64_t folded;                            /* calls folded that way (calls mode) */
+    int64_t lost_lines;                        /* lines the file-size limit kept out after all */
     int lost_warned;
     size_t len;
     char buf[BUF_CAP];
     int nagg, agg_overflow;
     agg aggs[MAX_AGG];
-} R = {.state = ST_OFF, .fd = -1,
-       .lim = {.max_bytes = BS_MAX_REPORT_DEFAULT, .mode = 0600}};
+} R = {.state = ST_OFF, .fd = -1, .lim = {.max_bytes = BS_MAX_REPORT_DEFAULT, .mode = 0600}};
 
 /* ---- the lock: a futex word with the owner's tid, usable from a signal handler ---------- */
 
@@ -372,16 +371,19 @@ static void config_json_locked(json_t *h)
     for (int i = 0; i < R.info.n; i++)
         json_object_set_new(k, R.info.routine[i], json_string(R.info.kernel[i]));
     json_object_set_new(h, "kernels", k);
-    json_object_set_new(h, "real_blas", R.info.real_blas ? bs_json_text(R.info.real_blas) : json_null());
+    json_object_set_new(h, "real_blas",
+                        R.info.real_blas ? bs_json_text(R.info.real_blas) : json_null());
     json_object_set_new(h, "blas", bs_blas_json());
     json_object_set_new(h, "blas_env", bs_blas_env_json());
     json_object_set_new(h, "isa", R.info.isa ? json_string(R.info.isa) : json_null());
     json_object_set_new(h, "isas_supported",
                         R.info.isas_supported ? json_string(R.info.isas_supported) : json_null());
-    json_object_set_new(h, "blocking", R.info.blocking ? json_string(R.info.blocking) : json_null());
+    json_object_set_new(h, "blocking",
+                        R.info.blocking ? json_string(R.info.blocking) : json_null());
     json_object_set_new(h, "num_threads", json_integer(R.info.num_threads));
     json_object_set_new(h, "num_threads_from",
-                        R.info.num_threads_from ? json_string(R.info.num_threads_from) : json_null());
+                        R.info.num_threads_from ? json_string(R.info.num_threads_from)
+                                                : json_null());
 }
 
 json_t *bs_report_config_json(void)
@@ -390,8 +392,9 @@ json_t *bs_report_config_json(void)
     lock();
     json_object_set_new(h, "blasshim", json_string(R.info.version ? R.info.version : "?"));
     config_json_locked(h);
-    json_object_set_new(h, "report", R.pattern[0] && atomic_load(&R.state) != ST_OFF
-                                         ? bs_json_text(R.pattern) : json_null());
+    json_object_set_new(h, "report",
+                        R.pattern[0] && atomic_load(&R.state) != ST_OFF ? bs_json_text(R.pattern)
+                                                                        : json_null());
     json_object_set_new(h, "log", json_string(R.summary_mode ? "summary" : "calls"));
     unlock();
     return h;
@@ -418,7 +421,7 @@ static void write_header_locked(void)
 
 /* ---- fatal signals ------------------------------------------------------------------ */
 
-static const int fatal[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS,
+static const int fatal[] = {SIGTERM, SIGINT, SIGHUP,  SIGQUIT, SIGSEGV, SIGBUS,
                             SIGFPE,  SIGILL, SIGABRT, SIGXCPU, SIGXFSZ};
 
 static void write_summary_locked(void);
@@ -523,8 +526,12 @@ static int alternative_name(const char *path, int n, char *out, size_t cap)
 
 static const char *kind_of(mode_t m)
 {
-    return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISDIR(m) ? "a directory"
-           : S_ISSOCK(m) ? "a socket" : S_ISLNK(m) ? "a symbolic link" : "not a regular file";
+    return S_ISFIFO(m)                ? "a FIFO"
+           : S_ISCHR(m) || S_ISBLK(m) ? "a device"
+           : S_ISDIR(m)               ? "a directory"
+           : S_ISSOCK(m)              ? "a socket"
+           : S_ISLNK(m)               ? "a symbolic link"
+                                      : "not a regular file";
 }
 
 static int refuse(const char *why)
@@ -580,8 +587,10 @@ static int open_file_locked(void)
     struct stat st, out;
     if (fstat(R.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         char why[160];
-        snprintf(why, sizeof why, "is %s, not a regular file (BLASSHIM_REPORT=stderr streams "
-                 "the report)", kind_of(st.st_mode));
+        snprintf(why, sizeof why,
+                 "is %s, not a regular file (BLASSHIM_REPORT=stderr streams "
+                 "the report)",
+                 kind_of(st.st_mode));
         close(R.fd);
         R.fd = -1;
         return refuse(why);
@@ -925,8 +934,7 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
     return exec_failed(real_fexecve(fd, argv, envp));
 }
 
-EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
-                    int flags)
+EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags)
 {
     if (!real_execveat)
         return errno = ENOSYS, -1;

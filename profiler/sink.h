@@ -27,13 +27,13 @@ typedef struct bs_header_info {
     int n;
     const char *routine[BS_HEADER_MAX_ROUTINES];
     const char *kernel[BS_HEADER_MAX_ROUTINES];
-    const char *real_blas; /* path of the real BLAS, or NULL */
-    const char *isa;            /* microkernels of the SIMD kernels */
-    const char *isas_supported; /* what this CPU can run */
-    const char *blocking;       /* tiles and block sizes, as text */
-    int num_threads;            /* the parallel kernel's threads */
+    const char *real_blas;        /* path of the real BLAS, or NULL */
+    const char *isa;              /* microkernels of the SIMD kernels */
+    const char *isas_supported;   /* what this CPU can run */
+    const char *blocking;         /* tiles and block sizes, as text */
+    int num_threads;              /* the parallel kernel's threads */
     const char *num_threads_from; /* BLASSHIM_NUM_THREADS, OMP_NUM_THREADS or affinity (static) */
-    bs_blas_identity blas;      /* the real BLAS, as it describes itself */
+    bs_blas_identity blas;        /* the real BLAS, as it describes itself */
 } bs_header_info;
 
 /* Configure the sink: pattern NULL = report off; summary_mode: aggregates instead of call

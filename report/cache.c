@@ -79,8 +79,8 @@ static double num(json_t *entry, const char *key)
     return json_is_number(v) ? json_number_value(v) : 0;
 }
 
-int machine_numbers(const char *report_model, int remeasure, int want_peak, int want_bw,
-                    peaks *pk, double *bandwidth)
+int machine_numbers(const char *report_model, int remeasure, int want_peak, int want_bw, peaks *pk,
+                    double *bandwidth)
 {
     char local[256], dir[4096], path[4200];
     local_model(local, sizeof local);

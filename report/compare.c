@@ -68,13 +68,14 @@ int compare_sites_cmd(gather *base, gather *next, int json, int by_stack)
         add_sat(&tn, n->wall);
         double sp = n->wall > 0 ? (double)b->wall / n->wall : 0;
         json_array_append_new(rows, json_pack("{s:o,s:I,s:I,s:I,s:I,s:f}",
-                                              by_stack ? "py_stack" : "py_caller", id,
-                                              "base_calls", (json_int_t)b->count, "new_calls",
+                                              by_stack ? "py_stack" : "py_caller", id, "base_calls",
+                                              (json_int_t)b->count, "new_calls",
                                               (json_int_t)n->count, "base_ns", (json_int_t)b->wall,
                                               "new_ns", (json_int_t)n->wall, "speedup", sp));
         if (!json) {
             printf("%9lld %9lld %12.3f %12.3f %8.2fx  %s\n", (long long)b->count,
-                   (long long)n->count, b->wall / 1e6, n->wall / 1e6, sp, by_stack ? "" : b->caller);
+                   (long long)n->count, b->wall / 1e6, n->wall / 1e6, sp,
+                   by_stack ? "" : b->caller);
             if (by_stack)
                 print_stack(b->caller, "           ");
         }
@@ -96,7 +97,8 @@ int compare_sites_cmd(gather *base, gather *next, int json, int by_stack)
         printf("\n%s %ss:\n", titles[l], what);
         size_t i, j;
         json_t *e, *f;
-        json_array_foreach(lists[l], i, e) {
+        json_array_foreach(lists[l], i, e)
+        {
             if (json_is_string(e))
                 printf("  %s\n", json_string_value(e));
             else
@@ -213,8 +215,8 @@ static int compared_variable(const char *name)
            strncmp(name, "BLASSHIM_KERNEL_", 16);
 }
 
-static const char *const facts[] = {"real BLAS", "BLAS core", "BLAS threads", "CPU model",
-                                    "CPUs", "parallel kernel threads", NULL};
+static const char *const facts[] = {
+    "real BLAS", "BLAS core", "BLAS threads", "CPU model", "CPUs", "parallel kernel threads", NULL};
 
 /* A header's value of a fact (or of an environment variable), into buf; NULL when it has
  * none. known: the header records the fact at all (older reports have no "blas"). */
@@ -263,7 +265,8 @@ static char *side_fact(const gather *g, const char *what, int *known)
     *known = 0;
     size_t i;
     json_t *h;
-    json_array_foreach(g->headers, i, h) {
+    json_array_foreach(g->headers, i, h)
+    {
         char buf[600];
         int k;
         const char *v = fact_of(h, what, buf, sizeof buf, &k);
@@ -332,20 +335,20 @@ static void find_diffs(compare_result *r, const gather *base, const gather *next
     for (int s = 0; s < 2; s++) {
         size_t i;
         json_t *h;
-        json_array_foreach(sides[s]->headers, i, h) {
+        json_array_foreach(sides[s]->headers, i, h)
+        {
             const char *name;
             json_t *v;
-            json_object_foreach(json_object_get(h, "blas_env"), name, v)
-                if (compared_variable(name))
-                    json_object_set_new(names, name, json_true());
+            json_object_foreach(json_object_get(h, "blas_env"), name,
+                                v) if (compared_variable(name))
+                json_object_set_new(names, name, json_true());
         }
     }
     const char **keys = malloc((json_object_size(names) + 1) * sizeof *keys);
     size_t n = 0;
     const char *name;
     json_t *v;
-    json_object_foreach(names, name, v)
-        keys[n++] = name;
+    json_object_foreach(names, name, v) keys[n++] = name;
     sort_n(keys, n, sizeof *keys, by_str);
     for (size_t i = 0; i < n; i++)
         add_diff(r, base, next, keys[i], 1);
@@ -476,9 +479,9 @@ static int print_compare_result_json(const compare_result *r, const gather *base
     json_object_set_new(o, "significant_new_ns", json_real(r->sig_new_ns));
     json_object_set_new(o, "significant_share",
                         json_real(r->base_ns > 0 ? r->sig_base_ns / r->base_ns : 0));
-    json_object_set_new(o, "significant_speedup", r->sig_new_ns > 0
-                                                      ? json_real(r->sig_base_ns / r->sig_new_ns)
-                                                      : json_null());
+    json_object_set_new(o, "significant_speedup",
+                        r->sig_new_ns > 0 ? json_real(r->sig_base_ns / r->sig_new_ns)
+                                          : json_null());
     json_object_set_new(o, "base_total_ns", json_integer(base->wall));
     json_object_set_new(o, "new_total_ns", json_integer(next->wall));
     return emit_json(o, "shapes", rows, ob, on);
@@ -555,8 +558,8 @@ int compare_cmd(gather *base, gather *next, int json, int keep_cold)
            SIGNIFICANT_MIN_CALLS);
     int approx = 0;
     for (size_t i = 0; i < r.nrows; i++)
-        approx |= (r.rows[i].b.used && !r.rows[i].b.exact) ||
-                  (r.rows[i].n.used && !r.rows[i].n.exact);
+        approx |=
+            (r.rows[i].b.used && !r.rows[i].b.exact) || (r.rows[i].n.used && !r.rows[i].n.exact);
     if (approx)
         printf("* from the histogram (±10 %%): more than %d calls of the shape.\n", SAMPLE_CAP);
     printf("\nmatched shapes, each at its median times its calls in base: "

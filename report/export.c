@@ -44,7 +44,8 @@ static void csv_frames(FILE *o, json_t *frames)
     size_t used = 0, i;
     json_t *f;
     buf[0] = '\0';
-    json_array_foreach(frames, i, f) {
+    json_array_foreach(frames, i, f)
+    {
         const char *s = json_string_value(f);
         int n = snprintf(buf + used, sizeof buf - used, "%s%s", i ? " | " : "", s ? s : "?");
         if (n < 0 || (size_t)n >= sizeof buf - used)
@@ -104,8 +105,9 @@ static void on_trace_header(void *ctx, const char *file, json_t *h)
     snprintf(pid, sizeof pid, " (pid %lld)", (long long)int_of(h, "pid"));
     copy_text(name, sizeof name - strlen(pid), prog ? prog : "?"); /* whole characters */
     strcat(name, pid);
-    trace_event(ctx, json_pack("{s:s,s:s,s:I,s:I,s:{s:s}}", "name", "process_name", "ph", "M", "pid",
-                               (json_int_t)int_of(h, "pid"), "tid", (json_int_t)0, "args", "name", name));
+    trace_event(ctx, json_pack("{s:s,s:s,s:I,s:I,s:{s:s}}", "name", "process_name", "ph", "M",
+                               "pid", (json_int_t)int_of(h, "pid"), "tid", (json_int_t)0, "args",
+                               "name", name));
 }
 
 /* the first event of a thread's track: a thread_name metadata event naming it */
@@ -135,9 +137,9 @@ static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
         snprintf(name, sizeof name, "%s %s info=%lld", r->routine, dims, (long long)r->info);
     else
         snprintf(name, sizeof name, "%s %s", r->routine, dims);
-    json_t *args = json_pack("{s:s,s:s,s:s,s:s,s:I}", "kernel", r->kernel, "api", r->api,
-                             "transa", or_dash(r->transa), "transb", or_dash(r->transb), "seq",
-                             (json_int_t)r->seq);
+    json_t *args =
+        json_pack("{s:s,s:s,s:s,s:s,s:I}", "kernel", r->kernel, "api", r->api, "transa",
+                  or_dash(r->transa), "transb", or_dash(r->transb), "seq", (json_int_t)r->seq);
     json_object_set_new(args, "m", r->m >= 0 ? json_integer(r->m) : json_null());
     json_object_set_new(args, "n", r->n >= 0 ? json_integer(r->n) : json_null());
     json_object_set_new(args, "k", r->k >= 0 ? json_integer(r->k) : json_null());
@@ -157,9 +159,9 @@ static void on_trace_call(void *ctx, const char *file, const bs_call_view *c)
         json_object_set_new(args, "py_frame", json_string(r->py_frame));
     if (c->py_stack)
         json_object_set_new(args, "py_stack", json_deep_copy(c->py_stack));
-    json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:f}", "name", name, "cat", r->routine, "ph", "X",
-                          "pid", (json_int_t)r->pid, "tid", (json_int_t)r->tid, "ts", r->ts_ns / 1e3,
-                          "dur", r->wall_ns / 1e3);
+    json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:f}", "name", name, "cat", r->routine, "ph",
+                          "X", "pid", (json_int_t)r->pid, "tid", (json_int_t)r->tid, "ts",
+                          r->ts_ns / 1e3, "dur", r->wall_ns / 1e3);
     json_object_set_new(e, "args", args);
     trace_event(ctx, e);
 }
@@ -168,9 +170,9 @@ static void on_trace_mark(void *ctx, const char *file, json_t *m)
 {
     (void)file;
     name_thread(ctx, int_of(m, "pid"), int_of(m, "tid"));
-    json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:f}", "name", str_of(m, "name", ""), "ph", "i", "s", "p",
-                          "pid", (json_int_t)int_of(m, "pid"), "tid", (json_int_t)int_of(m, "tid"),
-                          "ts", int_of(m, "ts_ns") / 1e3);
+    json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:f}", "name", str_of(m, "name", ""), "ph", "i",
+                          "s", "p", "pid", (json_int_t)int_of(m, "pid"), "tid",
+                          (json_int_t)int_of(m, "tid"), "ts", int_of(m, "ts_ns") / 1e3);
     trace_event(ctx, e);
 }
 
@@ -183,8 +185,9 @@ int trace_cmd(char **files, int nfiles, const char *out)
     fputs("\n]}\n", t.o);
     int wrc = close_out(t.o, out);
     if (rc < 2 && out && strcmp(out, "-") != 0)
-        fprintf(stderr, PROG ": %ld events in %s: open it in https://ui.perfetto.dev or "
-                        "chrome://tracing\n", t.events, out);
+        fprintf(stderr,
+                PROG ": %ld events in %s: open it in https://ui.perfetto.dev or "
+                     "chrome://tracing\n",
+                t.events, out);
     return rc > wrc ? rc : wrc;
 }
-

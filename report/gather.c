@@ -17,7 +17,9 @@ typedef struct map_lookup {
 static bs_slot map_test(const void *ctx, size_t i)
 {
     const map_lookup *l = ctx;
-    return !l->keys[i] ? BS_SLOT_EMPTY : strcmp(l->keys[i], l->key) == 0 ? BS_SLOT_MATCH : BS_SLOT_OTHER;
+    return !l->keys[i]                       ? BS_SLOT_EMPTY
+           : strcmp(l->keys[i], l->key) == 0 ? BS_SLOT_MATCH
+                                             : BS_SLOT_OTHER;
 }
 
 /* the slot of key in keys[cap]: its own (*found) or the empty one where it goes */
@@ -91,8 +93,10 @@ void samples_add(samples *s, int64_t ns)
 {
     if (s->count == 0)
         s->min = s->max = ns;
-    if (ns < s->min) s->min = ns;
-    if (ns > s->max) s->max = ns;
+    if (ns < s->min)
+        s->min = ns;
+    if (ns > s->max)
+        s->max = ns;
     if (s->count < SAMPLE_CAP) {
         s->v = grow(s->v, &s->cap, (size_t)s->count + 1, sizeof *s->v);
         s->v[s->count] = ns;
@@ -267,7 +271,8 @@ static void on_header(void *ctx, const char *file, json_t *h)
     json_t *v;
     size_t used = 0;
     p->kernels[0] = '\0';
-    json_object_foreach(json_object_get(h, "kernels"), key, v) {
+    json_object_foreach(json_object_get(h, "kernels"), key, v)
+    {
         char one[96];
         snprintf(one, sizeof one, "%s%s=%s", used ? " " : "", key,
                  json_is_string(v) ? json_string_value(v) : "?");
@@ -369,7 +374,8 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
     add_sat(&s->wall, r->wall_ns);
     add_sat(&s->flops, flops);
     if (r->a_bytes >= 0 && r->b_bytes >= 0 && r->c_bytes >= 0)
-        add_sat(&s->bytes, r->a_bytes), add_sat(&s->bytes, r->b_bytes), add_sat(&s->bytes, r->c_bytes);
+        add_sat(&s->bytes, r->a_bytes), add_sat(&s->bytes, r->b_bytes),
+            add_sat(&s->bytes, r->c_bytes);
     /* the threads that worked on it: recorded, else (system, older reports) the real BLAS's
      * count from the header, else every CPU */
     add_sat(&s->thread_sum, r->threads > 0        ? r->threads
@@ -391,8 +397,10 @@ static void on_call(void *ctx, const char *file, const bs_call_view *c)
         add_sat(&ph->wall, r->wall_ns);
         add_sat(&ph->flops, flops);
     }
-    if (r->wall_ns < s->min) s->min = r->wall_ns;
-    if (r->wall_ns > s->max) s->max = r->wall_ns;
+    if (r->wall_ns < s->min)
+        s->min = r->wall_ns;
+    if (r->wall_ns > s->max)
+        s->max = r->wall_ns;
     s->hist[bs_hist_bucket(r->wall_ns)]++;
     s->hist_count++;
     on_nesting(g, (size_t)(p - g->procs), r);
@@ -428,7 +436,7 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     add_sat(&s->bytes, mul_sat(count, gemm_bytes(s->routine, s->m, s->n, s->k)));
     /* threads as for a call: parallel's from the header, the real BLAS's (else every CPU)
      * for system, else 1 */
-    const int64_t threads = !strcmp(s->kernel, "parallel") && p->num_threads > 0 ? p->num_threads
+    const int64_t threads = !strcmp(s->kernel, "parallel") && p->num_threads > 0  ? p->num_threads
                             : !strcmp(s->kernel, "system") && p->blas_threads > 0 ? p->blas_threads
                             : !strcmp(s->kernel, "system") && p->ncpus > 0        ? p->ncpus
                                                                                   : 1;
@@ -436,8 +444,10 @@ static void on_aggregate(void *ctx, const char *file, json_t *a)
     if (!json_is_true(json_object_get(a, "other")))
         note_kernel(g, s->routine, str_of(a, "kernel", "?"));
     int64_t mn = int_of(a, "min_ns"), mx = int_of(a, "max_ns");
-    if (mn < s->min) s->min = mn;
-    if (mx > s->max) s->max = mx;
+    if (mn < s->min)
+        s->min = mn;
+    if (mx > s->max)
+        s->max = mx;
     if (json_is_true(json_object_get(a, "nested"))) { /* inside LAPACK calls: counted there */
         g->nested += count;
         return;
@@ -517,4 +527,3 @@ int gather_reports(gather *g, char **files, int nfiles)
     bs_reader_handler h = gather_handler(g);
     return read_all(files, nfiles, &h, 1);
 }
-

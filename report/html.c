@@ -439,8 +439,10 @@ static void line_stacks(FILE *o, const folder *f, const char *line)
             while (start > k && start[-1] != ';')
                 start--;
             char frame[600];
-            copy_text(frame, (size_t)(end - start) + 1 < sizeof frame ? (size_t)(end - start) + 1
-                                                                      : sizeof frame, start);
+            copy_text(frame,
+                      (size_t)(end - start) + 1 < sizeof frame ? (size_t)(end - start) + 1
+                                                               : sizeof frame,
+                      start);
             fputs("<li><code>", o);
             text(o, frame);
             fputs("</code></li>", o);
@@ -573,8 +575,10 @@ static void sec_phases(FILE *o, gather *g)
     fputs("</tbody></table>\n", o);
     more_rows(o, g->nphases, MAX_PHASE_ROWS, "phases");
     if (g->phases_cut)
-        fprintf(o, "<p class=\"note\">More than %d phases: the calls after the last one shown "
-                   "are in it.</p>\n", MAX_PHASES);
+        fprintf(o,
+                "<p class=\"note\">More than %d phases: the calls after the last one shown "
+                "are in it.</p>\n",
+                MAX_PHASES);
 }
 
 static void td_side(FILE *o, const side_stats *st)
@@ -627,10 +631,9 @@ static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[2
         fputs("</ul>\n", o);
     }
     static const char *const cols[] = {
-        "routine",        "m x n x k",     "op",          "base kernel", "base calls",
-        "base cold us",   "base median us", "base min us", "base p95 us", "new kernel",
-        "new calls",      "new cold us",    "new median us", "new min us", "new p95 us",
-        "speedup",        NULL};
+        "routine",        "m x n x k",   "op",          "base kernel", "base calls", "base cold us",
+        "base median us", "base min us", "base p95 us", "new kernel",  "new calls",  "new cold us",
+        "new median us",  "new min us",  "new p95 us",  "speedup",     NULL};
     fputs("<table id=\"compare-table\" class=\"sortable\">", o);
     th_row(o, cols, "tttnnnnnntnnnnnn");
     for (size_t i = 0; i < r.nrows && i < MAX_COMPARE_ROWS; i++) {
@@ -655,19 +658,23 @@ static void sec_compare(FILE *o, gather *base, gather *next, const char (*cfg)[2
     }
     fputs("</tbody></table>\n", o);
     more_rows(o, r.nrows, MAX_COMPARE_ROWS, "matched shapes (the cheapest) are");
-    fprintf(o, "<p class=\"note\">Median of the calls after each process's first call of the "
-               "shape (cold: that first call, mean); min and p95 likewise. ~ not significant: "
-               "fewer than %d calls on a side, or the min..p95 spreads overlap (hover for why). "
-               "* from the histogram (&plusmn;10 %%): more than %d calls of the shape.</p>\n",
+    fprintf(o,
+            "<p class=\"note\">Median of the calls after each process's first call of the "
+            "shape (cold: that first call, mean); min and p95 likewise. ~ not significant: "
+            "fewer than %d calls on a side, or the min..p95 spreads overlap (hover for why). "
+            "* from the histogram (&plusmn;10 %%): more than %d calls of the shape.</p>\n",
             SIGNIFICANT_MIN_CALLS, SAMPLE_CAP);
-    fprintf(o, "<p id=\"compare-total\" data-base-ns=\"%.17g\" data-new-ns=\"%.17g\">Matched "
-               "shapes, each at its median times its calls in base: base %.3f ms, new %.3f ms, "
-               "speedup %.2fx", r.base_ns, r.new_ns, r.base_ns / 1e6, r.new_ns / 1e6,
+    fprintf(o,
+            "<p id=\"compare-total\" data-base-ns=\"%.17g\" data-new-ns=\"%.17g\">Matched "
+            "shapes, each at its median times its calls in base: base %.3f ms, new %.3f ms, "
+            "speedup %.2fx",
+            r.base_ns, r.new_ns, r.base_ns / 1e6, r.new_ns / 1e6,
             r.new_ns > 0 ? r.base_ns / r.new_ns : 0);
     if (r.sig_new_ns > 0)
-        fprintf(o, "; %.1f%% of that base time is in significant rows, which alone give a "
-                   "speedup of %.2fx", r.base_ns > 0 ? 100 * r.sig_base_ns / r.base_ns : 0,
-                r.sig_base_ns / r.sig_new_ns);
+        fprintf(o,
+                "; %.1f%% of that base time is in significant rows, which alone give a "
+                "speedup of %.2fx",
+                r.base_ns > 0 ? 100 * r.sig_base_ns / r.base_ns : 0, r.sig_base_ns / r.sig_new_ns);
     else
         fputs("; no row is significant: the speedup is within the noise", o);
     fprintf(o, ". All calls as measured: base %.3f ms, new %.3f ms.</p>\n", base->wall / 1e6,

@@ -29,7 +29,13 @@
 
 /* The commands and every option: each command's parsing and --help come from these tables. */
 enum {
-    C_SUMMARY = 1, C_COMPARE = 2, C_CSV = 4, C_TRACE = 8, C_FOLDED = 16, C_PLOT = 32, C_HTML = 64,
+    C_SUMMARY = 1,
+    C_COMPARE = 2,
+    C_CSV = 4,
+    C_TRACE = 8,
+    C_FOLDED = 16,
+    C_PLOT = 32,
+    C_HTML = 64,
     C_ALL = 127
 };
 
@@ -72,7 +78,8 @@ static const struct command {
      "kernel, the costly ones labelled; a compute roof per type and thread count used, the\n"
      "memory roof (peak and bandwidth measured once per CPU model and cached, as for summary).",
      "blasshim-report plot -o roofline.svg run.jsonl"},
-    {"html", C_HTML, "html [OPTIONS] -o FILE.html REPORT... | html [OPTIONS] -o FILE.html --base A... --new B...",
+    {"html", C_HTML,
+     "html [OPTIONS] -o FILE.html REPORT... | html [OPTIONS] -o FILE.html --base A... --new B...",
      "The reports as one self-contained page (inline CSS and SVG, no network): the run at a\n"
      "glance, per routine and kernel, top shapes (sortable), call durations, hot Python lines\n"
      "with their source and stacks, call sites, a flame graph, a timeline with marks and\n"
@@ -83,8 +90,21 @@ static const struct command {
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 typedef enum {
-    O_JSON, O_TOP, O_PEAK, O_REMEASURE, O_BY_SUMMARY, O_BY_COMPARE, O_BASE, O_NEW, O_KEEP_COLD,
-    O_NATIVE, O_OUTPUT, O_BANDWIDTH, O_HELP, O_VERSION, O_COUNT
+    O_JSON,
+    O_TOP,
+    O_PEAK,
+    O_REMEASURE,
+    O_BY_SUMMARY,
+    O_BY_COMPARE,
+    O_BASE,
+    O_NEW,
+    O_KEEP_COLD,
+    O_NATIVE,
+    O_OUTPUT,
+    O_BANDWIDTH,
+    O_HELP,
+    O_VERSION,
+    O_COUNT
 } opt_id;
 
 static const struct option {
@@ -153,8 +173,8 @@ static void print_help(const struct command *c)
 
 static int usage_error(const char *cmd, const char *msg, const char *arg)
 {
-    fprintf(stderr, PROG ": %s%s%s%s (see " PROG " %s%s--help)\n", cmd ? cmd : "", cmd ? ": " : "", msg,
-            arg ? arg : "", cmd ? cmd : "", cmd ? " " : "");
+    fprintf(stderr, PROG ": %s%s%s%s (see " PROG " %s%s--help)\n", cmd ? cmd : "", cmd ? ": " : "",
+            msg, arg ? arg : "", cmd ? cmd : "", cmd ? " " : "");
     return 2;
 }
 
@@ -204,7 +224,8 @@ static int summary_or_plot(const char *cmd, char **files, int nfiles, int json, 
         machine_numbers(g.cpu_model, remeasure, !have_peak, want_bw, pk, &bandwidth) != 0)
         rc = 2;
     if (rc < 2) {
-        int r = plot ? plot_cmd(&g, out, pk, bandwidth, want_bw) : summary_cmd(&g, json, top, pk, by_stack);
+        int r = plot ? plot_cmd(&g, out, pk, bandwidth, want_bw)
+                     : summary_cmd(&g, json, top, pk, by_stack);
         if (r > rc)
             rc = r;
     }
@@ -316,32 +337,22 @@ int main(int argc, char **argv)
             puts(PROG " " BLASSHIM_VERSION);
             done = 1;
             break;
-        case O_JSON:
-            json = 1;
-            break;
+        case O_JSON: json = 1; break;
         case O_BY_SUMMARY:
         case O_BY_COMPARE: /* by: 0 shapes, 1 Python lines, 2 Python stacks */
             by = !strcmp(v, "line") ? 1 : !strcmp(v, "stack") ? 2 : !strcmp(v, "shape") ? 0 : -1;
             if (by < 0 || (by == 0 && c->bit != C_COMPARE))
-                rc = usage_error(cmd, c->bit == C_COMPARE ? "--by takes shape, line or stack"
-                                                          : "--by takes line or stack", NULL);
+                rc = usage_error(cmd,
+                                 c->bit == C_COMPARE ? "--by takes shape, line or stack"
+                                                     : "--by takes line or stack",
+                                 NULL);
             break;
-        case O_NATIVE:
-            native = 1;
-            break;
+        case O_NATIVE: native = 1; break;
         case O_BASE:
-        case O_NEW:
-            side = a[2] == 'b' ? 1 : 2;
-            break;
-        case O_KEEP_COLD:
-            keep_cold = 1;
-            break;
-        case O_REMEASURE:
-            remeasure = 1;
-            break;
-        case O_OUTPUT:
-            out = v;
-            break;
+        case O_NEW: side = a[2] == 'b' ? 1 : 2; break;
+        case O_KEEP_COLD: keep_cold = 1; break;
+        case O_REMEASURE: remeasure = 1; break;
+        case O_OUTPUT: out = v; break;
         case O_TOP: {
             long n = strtol(v, &end, 10);
             if (end == v || *end || n < 0)
@@ -351,8 +362,10 @@ int main(int argc, char **argv)
         }
         case O_PEAK:
             if (parse_peak(v, &pk) != 0)
-                rc = usage_error(cmd, "--peak needs GFLOP/s (above 0, at most 1e6), e.g. 200 or "
-                                      "200,100", NULL);
+                rc = usage_error(cmd,
+                                 "--peak needs GFLOP/s (above 0, at most 1e6), e.g. 200 or "
+                                 "200,100",
+                                 NULL);
             have_peak = 1;
             break;
         case O_BANDWIDTH:
@@ -360,16 +373,15 @@ int main(int argc, char **argv)
                 rc = usage_error(cmd, "--bandwidth needs GB/s (above 0, at most 1e6), e.g. 20",
                                  NULL);
             break;
-        default:
-            rc = 2;
+        default: rc = 2;
         }
     }
     if (!rc && !done && nfiles == 0)
         rc = usage_error(cmd, "no report given", NULL);
     if (!rc && !done && (is_compare || is_html) && (nsided[1] || nsided[2])) {
         if (nsided[0] || !nsided[1] || !nsided[2])
-            rc = usage_error(cmd, "give reports after both --base and --new, and none before",
-                             NULL);
+            rc =
+                usage_error(cmd, "give reports after both --base and --new, and none before", NULL);
         nfiles = 0;
         for (int s = 1; s < 3; s++)
             for (int i = 0; i < nsided[s]; i++)
@@ -401,8 +413,8 @@ int main(int argc, char **argv)
     else if (is_compare)
         rc = compare(files, nsided[1], nsided[2], json, by, keep_cold);
     else if (is_html) {
-        const html_opts op = {files, nfiles, nsided[1], nsided[2], top, out, &pk, have_peak,
-                              bandwidth, remeasure};
+        const html_opts op = {files, nfiles, nsided[1], nsided[2], top,
+                              out,   &pk,    have_peak, bandwidth, remeasure};
         rc = html_cmd(&op);
     } else
         rc = summary_or_plot(cmd, files, nfiles, json, top, out, &pk, have_peak, bandwidth,

@@ -64,7 +64,9 @@ void bs_measure_peak(double *fp32, double *fp64)
     *fp32 = *fp64 = 0;
     for (int r = 0; r < 5 && fs; r++) {
         double a = fs(4000000), b = fd(4000000);
-        if (a > *fp32) *fp32 = a;
-        if (b > *fp64) *fp64 = b;
+        if (a > *fp32)
+            *fp32 = a;
+        if (b > *fp64)
+            *fp64 = b;
     }
 }

@@ -13,7 +13,7 @@ void bs_measure_peak(double *fp32, double *fp64);
  * report_model (NULL: unknown) against: this machine's, from the cache or measured and cached
  * (remeasure: measured afresh); for a report from another CPU model, that model's cached
  * numbers (a note on stderr). Returns 0, or 2 with one line on stderr when there are none. */
-int machine_numbers(const char *report_model, int remeasure, int want_peak, int want_bw,
-                    peaks *pk, double *bandwidth);
+int machine_numbers(const char *report_model, int remeasure, int want_peak, int want_bw, peaks *pk,
+                    double *bandwidth);
 
 #endif

@@ -38,7 +38,7 @@ double measure_bandwidth(void)
 /* ---- the picture's geometry ------------------------------------------------------------- */
 
 enum { MAX_ROOFS = 8, MAX_LABELS = 70, MAX_POINTS = 400 }; /* the costliest shapes drawn */
-#define MAX_DECADES 24 /* per axis, whatever the numbers: the grid and the file stay bounded */
+#define MAX_DECADES 24   /* per axis, whatever the numbers: the grid and the file stay bounded */
 #define LABEL_SHARE 0.02 /* shapes above this share of BLAS time are labelled */
 #define FONT 11.0
 #define CHAR_W 6.9 /* advance of an 11 px sans-serif character (DejaVu Sans), generous */
@@ -454,8 +454,10 @@ int roofline_svg(FILE *o, const gather *g, const peaks *pk, double bw, int bw_me
     char note[2][160] = {"", ""};
     const size_t unsized = g->nshapes - (size_t)plottable_n;
     if (unsized)
-        snprintf(note[0], sizeof note[0], "%zu shape%s without operand sizes (level 1/2 routines, "
-                 "%.1f%% of BLAS time)", unsized, unsized == 1 ? "" : "s",
+        snprintf(note[0], sizeof note[0],
+                 "%zu shape%s without operand sizes (level 1/2 routines, "
+                 "%.1f%% of BLAS time)",
+                 unsized, unsized == 1 ? "" : "s",
                  g->wall > 0 ? 100.0 * (double)undrawn_wall / (double)g->wall : 0);
     if (plottable_n > n)
         snprintf(note[1], sizeof note[1], "%s%d cheapest shapes (%.1f%% of BLAS time)",
@@ -524,8 +526,9 @@ int plot_cmd(gather *g, const char *out, const peaks *pk, double bandwidth, int 
     int n = roofline_svg(o, g, pk, bandwidth, bw_measured, 1);
     int rc = close_out(o, out);
     if (n <= 0) {
-        fprintf(stderr, PROG ": %s\n", n < 0 ? "nothing plottable (times or sizes out of range)"
-                                             : "no gemm call with sizes and a time to plot");
+        fprintf(stderr, PROG ": %s\n",
+                n < 0 ? "nothing plottable (times or sizes out of range)"
+                      : "no gemm call with sizes and a time to plot");
         if (out && strcmp(out, "-") != 0)
             remove(out);
         return 2;

@@ -24,17 +24,17 @@ static const char *bad_field;
 
 /* One field: absent_ok / null_ok say what the kind allows (the value is then nullv), ok
  * checks the JSON value, value converts it. */
-#define BS_GET(name, v, absent_ok, null_ok, nullv, ok, value)                                \
-    do {                                                                                     \
-        json_t *j_ = json_object_get(o, #name);                                              \
-        if ((!j_ && (absent_ok)) || (json_is_null(j_) && (null_ok)))                         \
-            v = nullv;                                                                       \
-        else if (j_ && (ok))                                                                 \
-            v = value;                                                                       \
-        else {                                                                               \
-            bad_field = #name;                                                               \
-            return -1;                                                                       \
-        }                                                                                    \
+#define BS_GET(name, v, absent_ok, null_ok, nullv, ok, value)                                      \
+    do {                                                                                           \
+        json_t *j_ = json_object_get(o, #name);                                                    \
+        if ((!j_ && (absent_ok)) || (json_is_null(j_) && (null_ok)))                               \
+            v = nullv;                                                                             \
+        else if (j_ && (ok))                                                                       \
+            v = value;                                                                             \
+        else {                                                                                     \
+            bad_field = #name;                                                                     \
+            return -1;                                                                             \
+        }                                                                                          \
     } while (0)
 #define BS_GET_EXPANDED(...) BS_GET(__VA_ARGS__) /* lets BS_STRING become two arguments */
 #define BS_STRING json_is_string(j_), json_string_value(j_)
@@ -43,21 +43,24 @@ static const char *bad_field;
 #define BS_GET_STRO(name, v) BS_GET_EXPANDED(name, v, 1, 0, NULL, BS_STRING)
 #define BS_INT json_is_integer(j_) && IN_RANGE(json_integer_value(j_))
 #define BS_GET_I64(name, v) BS_GET(name, v, 0, 0, 0, BS_INT, json_integer_value(j_))
-#define BS_GET_I64N(name, v)                                                                  \
-    BS_GET(name, v, 0, 1, -1, BS_INT && json_integer_value(j_) >= 0, json_integer_value(j_))
+#define BS_GET_I64N(name, v)                                                                       \
+    BS_GET(name, v, 0, 1, -1, BS_INT &&json_integer_value(j_) >= 0, json_integer_value(j_))
 #define BS_GET_I64S(name, v) BS_GET(name, v, 0, 1, BS_NULL_I64, BS_INT, json_integer_value(j_))
 #define BS_GET_F64(name, v) BS_GET(name, v, 0, 0, 0, json_is_number(j_), json_number_value(j_))
-#define BS_GET_F64N(name, v)                                                                  \
-    BS_GET(name, v, 0, 1, -1, json_is_number(j_) && json_number_value(j_) >= 0,               \
+#define BS_GET_F64N(name, v)                                                                       \
+    BS_GET(name, v, 0, 1, -1, json_is_number(j_) && json_number_value(j_) >= 0,                    \
            json_number_value(j_))
 #define BS_GET_F64X(name, v) BS_GET(name, v, 0, 1, NAN, json_is_number(j_), json_number_value(j_))
 #define BS_GET_BOOLN(name, v) BS_GET(name, v, 0, 1, -1, json_is_boolean(j_), json_is_true(j_))
-#define BS_GET_FRAMES(name, v)                                                               \
-    do {                                                                                     \
-        json_t *j_ = json_object_get(o, #name);                                              \
-        v.n = 0;                                                                             \
-        if (j_ && !json_is_array(j_)) { bad_field = #name; return -1; }                      \
-        c->name = j_;                                                                        \
+#define BS_GET_FRAMES(name, v)                                                                     \
+    do {                                                                                           \
+        json_t *j_ = json_object_get(o, #name);                                                    \
+        v.n = 0;                                                                                   \
+        if (j_ && !json_is_array(j_)) {                                                            \
+            bad_field = #name;                                                                     \
+            return -1;                                                                             \
+        }                                                                                          \
+        c->name = j_;                                                                              \
     } while (0)
 
 static int view_of(json_t *o, bs_call_view *c)
@@ -92,8 +95,10 @@ static int header_problem(json_t *o, const char *name, long no)
     json_t *version = json_object_get(o, "version");
     if (!format || strcmp(format, "blasshim-report") != 0) {
         if (no == 1)
-            fprintf(stderr, "blasshim-report: %s: not a blasshim report (format is not "
-                            "\"blasshim-report\")\n", name);
+            fprintf(stderr,
+                    "blasshim-report: %s: not a blasshim report (format is not "
+                    "\"blasshim-report\")\n",
+                    name);
         else
             fprintf(stderr, "%s:%ld: a header of another format; skipped\n", name, no);
         return 1;
@@ -104,15 +109,17 @@ static int header_problem(json_t *o, const char *name, long no)
         if (json_is_integer(version))
             snprintf(v, sizeof v, "%lld", (long long)json_integer_value(version));
         if (no == 1)
-            fprintf(stderr, "blasshim-report: %s: report format version %s; this "
-                            "blasshim-report reads version 1 to %d\n", name, v, FORMAT_VERSION);
+            fprintf(stderr,
+                    "blasshim-report: %s: report format version %s; this "
+                    "blasshim-report reads version 1 to %d\n",
+                    name, v, FORMAT_VERSION);
         else
             fprintf(stderr, "%s:%ld: a header of format version %s; skipped\n", name, no, v);
         return 1;
     }
     if (!counted(o, "pid", 0, MAX_I64)) {
-        fprintf(stderr, "%s%s:%ld: header without a pid in range\n", no == 1 ? "blasshim-report: " : "",
-                name, no);
+        fprintf(stderr, "%s%s:%ld: header without a pid in range\n",
+                no == 1 ? "blasshim-report: " : "", name, no);
         return 1;
     }
     return 0;
@@ -159,8 +166,10 @@ int bs_read_stream(FILE *f, const char *name, const bs_reader_handler *h, bs_rea
         /* a last line without its newline: the writer was cut off mid-line */
         int last_unterminated = !newline;
         if (len == -2 && !seen_header) {
-            fprintf(stderr, "blasshim-report: %s: not a blasshim report (line 1 is longer than "
-                            "%d bytes)\n", name, MAX_LINE);
+            fprintf(stderr,
+                    "blasshim-report: %s: not a blasshim report (line 1 is longer than "
+                    "%d bytes)\n",
+                    name, MAX_LINE);
             rc = 2;
             break;
         }
@@ -182,8 +191,8 @@ int bs_read_stream(FILE *f, const char *name, const bs_reader_handler *h, bs_rea
         if (!seen_header) {
             if (!o || !type || strcmp(type, "header") != 0 ||
                 !json_is_string(json_object_get(o, "format"))) {
-                fprintf(stderr, "blasshim-report: %s: not a blasshim report (line 1 is %s)\n",
-                        name, o ? "not its header" : "not JSON");
+                fprintf(stderr, "blasshim-report: %s: not a blasshim report (line 1 is %s)\n", name,
+                        o ? "not its header" : "not JSON");
                 json_decref(o);
                 rc = 2;
                 break;
@@ -197,8 +206,10 @@ int bs_read_stream(FILE *f, const char *name, const bs_reader_handler *h, bs_rea
         }
         if (!o) {
             if (last_unterminated) {
-                fprintf(stderr, "blasshim-report: %s: the last line is cut off (was the "
-                                "process killed?); it is ignored\n", name);
+                fprintf(stderr,
+                        "blasshim-report: %s: the last line is cut off (was the "
+                        "process killed?); it is ignored\n",
+                        name);
                 st->partial_last = 1;
             } else {
                 fprintf(stderr, "%s:%ld: %s (column %d)\n", name, no, err.text, err.column);
@@ -212,8 +223,10 @@ int bs_read_stream(FILE *f, const char *name, const bs_reader_handler *h, bs_rea
         } else if (strcmp(type, "call") == 0) {
             bs_call_view c;
             if (view_of(o, &c) != 0) {
-                fprintf(stderr, "%s:%ld: call record: field \"%s\" is missing or of the wrong "
-                                "kind\n", name, no, bad_field);
+                fprintf(stderr,
+                        "%s:%ld: call record: field \"%s\" is missing or of the wrong "
+                        "kind\n",
+                        name, no, bad_field);
                 st->malformed++;
             } else {
                 st->calls++;
@@ -228,8 +241,10 @@ int bs_read_stream(FILE *f, const char *name, const bs_reader_handler *h, bs_rea
         } else if (strcmp(type, "aggregate") == 0) {
             if (!counted(o, "count", 1, MAX_I64) || !counted(o, "wall_ns", 0, MAX_I64) ||
                 !counted(o, "flops", 0, MAX_I64)) {
-                fprintf(stderr, "%s:%ld: aggregate record without count, wall_ns or flops in "
-                                "range\n", name, no);
+                fprintf(stderr,
+                        "%s:%ld: aggregate record without count, wall_ns or flops in "
+                        "range\n",
+                        name, no);
                 st->malformed++;
             } else {
                 st->aggregates++;

@@ -96,8 +96,7 @@ static void put_frame(char *buf, size_t cap, size_t *used, const char *s)
 }
 
 static void fold(folder *f, const char *py_caller, json_t *py_stack, const char *caller,
-                 json_t *frames, const char *routine, int64_t m, int64_t n, int64_t k,
-                 int64_t wall)
+                 json_t *frames, const char *routine, int64_t m, int64_t n, int64_t k, int64_t wall)
 {
     char line[16384], stack[8192], dims[64], leaf[96];
     size_t used = 0;

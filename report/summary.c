@@ -28,11 +28,11 @@ static json_t *lapack_json(const gather *g)
             json_array_append_new(kids, json_pack("{s:s,s:I,s:I}", "routine", l->kids[k].routine,
                                                   "calls", (json_int_t)l->kids[k].count, "wall_ns",
                                                   (json_int_t)l->kids[k].wall));
-        json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "routine", l->routine,
-                                             "calls", (json_int_t)l->count, "wall_ns",
-                                             (json_int_t)l->wall, "failed", (json_int_t)l->failed,
-                                             "children_ns", (json_int_t)l->kids_wall, "children",
-                                             kids));
+        json_array_append_new(arr,
+                              json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "routine", l->routine, "calls",
+                                        (json_int_t)l->count, "wall_ns", (json_int_t)l->wall,
+                                        "failed", (json_int_t)l->failed, "children_ns",
+                                        (json_int_t)l->kids_wall, "children", kids));
     }
     return arr;
 }
@@ -49,8 +49,8 @@ static json_t *verify_json(const gather *g)
             continue;
         nonfinite += s->nonfinite;
         json_t *e = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "routine", s->routine, "kernel",
-                              s->kernel, "transa", str_json(s->ta), "transb", str_json(s->tb),
-                              "m", dim_json(s->m), "n", dim_json(s->n), "k", dim_json(s->k));
+                              s->kernel, "transa", str_json(s->ta), "transb", str_json(s->tb), "m",
+                              dim_json(s->m), "n", dim_json(s->n), "k", dim_json(s->k));
         json_object_set_new(e, "verified", json_integer(s->verified));
         json_object_set_new(e, "worst_max_rel_err", json_real(s->worst_err));
         json_object_set_new(e, "nonfinite", json_integer(s->nonfinite));
@@ -165,7 +165,8 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
         json_object_set_new(o, "nested_calls", json_integer(g->nested));
         json_object_set_new(o, "blas_ns", json_integer(g->wall));
         json_object_set_new(o, "process_ns", json_integer(ptime));
-        json_object_set_new(o, "blas_share", ptime > 0 ? json_real((double)g->wall / ptime) : json_null());
+        json_object_set_new(o, "blas_share",
+                            ptime > 0 ? json_real((double)g->wall / ptime) : json_null());
         json_object_set_new(o, "gflops", json_real(gflops(g->flops, g->wall)));
         json_object_set_new(o, "marks", json_integer(g->marks));
         json_t *arr = json_array();
@@ -182,35 +183,37 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
         for (size_t i = 0; i < g->nshapes && (int)i < top; i++) {
             const shape *s = &g->shapes[i];
             double p50 = quantile_us(s, 0.5), p95 = quantile_us(s, 0.95);
-            json_t *e = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:f,s:I,s:I,s:f}",
-                                  "routine", s->routine, "kernel", s->kernel, "transa", str_json(s->ta),
-                                  "transb", str_json(s->tb), "m", dim_json(s->m), "n", dim_json(s->n),
-                                  "k", dim_json(s->k), "calls", (json_int_t)s->count,
-                                  "wall_ns", (json_int_t)s->wall, "mean_ns",
-                                  (double)s->wall / (double)s->count, "min_ns", (json_int_t)s->min,
-                                  "max_ns", (json_int_t)s->max, "gflops", gflops(s->flops, s->wall));
+            json_t *e = json_pack(
+                "{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:f,s:I,s:I,s:f}", "routine", s->routine,
+                "kernel", s->kernel, "transa", str_json(s->ta), "transb", str_json(s->tb), "m",
+                dim_json(s->m), "n", dim_json(s->n), "k", dim_json(s->k), "calls",
+                (json_int_t)s->count, "wall_ns", (json_int_t)s->wall, "mean_ns",
+                (double)s->wall / (double)s->count, "min_ns", (json_int_t)s->min, "max_ns",
+                (json_int_t)s->max, "gflops", gflops(s->flops, s->wall));
             json_object_set_new(e, "p50_ns", isnan(p50) ? json_null() : json_real(p50 * 1e3));
             json_object_set_new(e, "p95_ns", isnan(p95) ? json_null() : json_real(p95 * 1e3));
             double peak = peak_for(pk, s);
             json_object_set_new(e, "threads", json_real(mean_threads(s)));
             json_object_set_new(e, "peak_gflops", peak > 0 ? json_real(peak) : json_null());
-            json_object_set_new(e, "peak_share", peak > 0 ? json_real(gflops(s->flops, s->wall) / peak)
-                                                          : json_null());
+            json_object_set_new(e, "peak_share",
+                                peak > 0 ? json_real(gflops(s->flops, s->wall) / peak)
+                                         : json_null());
             json_array_append_new(arr, e);
         }
         json_object_set_new(o, "top_shapes", arr);
         arr = json_array();
         for (size_t i = 0; i < g->sites.n && (int)i < top; i++)
             json_array_append_new(arr, json_pack("{s:s,s:I,s:I}", "caller", g->sites.v[i].caller,
-                                                 "calls", (json_int_t)g->sites.v[i].count, "wall_ns",
-                                                 (json_int_t)g->sites.v[i].wall));
+                                                 "calls", (json_int_t)g->sites.v[i].count,
+                                                 "wall_ns", (json_int_t)g->sites.v[i].wall));
         json_object_set_new(o, "top_sites", arr);
         arr = json_array();
         for (size_t i = 0; i < g->lines.n && (int)i < top; i++)
-            json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:I}", "py_caller", g->lines.v[i].caller,
-                                                 "calls", (json_int_t)g->lines.v[i].count, "wall_ns",
-                                                 (json_int_t)g->lines.v[i].wall, "flops",
-                                                 (json_int_t)g->lines.v[i].flops));
+            json_array_append_new(arr,
+                                  json_pack("{s:s,s:I,s:I,s:I}", "py_caller", g->lines.v[i].caller,
+                                            "calls", (json_int_t)g->lines.v[i].count, "wall_ns",
+                                            (json_int_t)g->lines.v[i].wall, "flops",
+                                            (json_int_t)g->lines.v[i].flops));
         json_object_set_new(o, "top_lines", arr);
         if (by_stack) {
             arr = json_array();
@@ -223,9 +226,9 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
             }
             json_object_set_new(o, "top_stacks", arr);
         }
-        json_object_set_new(o, "peak", json_pack("{s:f,s:f,s:s,s:s}", "fp32_per_core", pk->s,
-                                                 "fp64_per_core", pk->d, "source", pk->source,
-                                                 "rule", peak_rule));
+        json_object_set_new(o, "peak",
+                            json_pack("{s:f,s:f,s:s,s:s}", "fp32_per_core", pk->s, "fp64_per_core",
+                                      pk->d, "source", pk->source, "rule", peak_rule));
         if (g->verified)
             json_object_set_new(o, "verify", verify_json(g));
         if (g->marks)
@@ -248,7 +251,8 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
     printf("\npeak per core: %.1f GFLOP/s fp32, %.1f fp64 (%s)\n", pk->s, pk->d, pk->source);
     printf("%s\n\n", peak_rule);
 
-    printf("%-8s %-11s %9s %11s %7s %9s\n", "routine", "kernel", "calls", "total ms", "share", "GFLOP/s");
+    printf("%-8s %-11s %9s %11s %7s %9s\n", "routine", "kernel", "calls", "total ms", "share",
+           "GFLOP/s");
     for (int j = 0; j < nby; j++)
         printf("%-8s %-11s %9lld %11.3f %6.1f%% %9.2f\n", by[j].routine, by[j].kernel,
                (long long)by[j].count, by[j].wall / 1e6, g->wall ? 100.0 * by[j].wall / g->wall : 0,
@@ -303,8 +307,8 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
     printf("\ntop call sites by total time\n");
     printf("%9s %11s %7s  %s\n", "calls", "total ms", "share", "caller");
     for (size_t i = 0; i < g->sites.n && (int)i < top; i++)
-        printf("%9lld %11.3f %6.1f%%  %s\n", (long long)g->sites.v[i].count, g->sites.v[i].wall / 1e6,
-               g->wall ? 100.0 * g->sites.v[i].wall / g->wall : 0, g->sites.v[i].caller);
+        printf("%9lld %11.3f %6.1f%%  %s\n", (long long)g->sites.v[i].count,
+               g->sites.v[i].wall / 1e6, g->wall ? 100.0 * g->sites.v[i].wall / g->wall : 0,
+               g->sites.v[i].caller);
     return 0;
 }
-

@@ -5,9 +5,11 @@
 /* the length of the valid UTF-8 character at s (1..4), 0 when s starts no valid one */
 static int utf8_len(const unsigned char *s)
 {
-    const int n = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-                : s[0] >= 0xF0 && s[0] <= 0xF4                  ? 4
-                                                                : 0;
+    const int n = s[0] < 0x80                    ? 1
+                  : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
+                  : (s[0] & 0xF0) == 0xE0        ? 3
+                  : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                                 : 0;
     for (int i = 1; i < n; i++)
         if ((s[i] & 0xC0) != 0x80)
             return 0;

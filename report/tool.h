@@ -133,14 +133,14 @@ typedef struct gather {
     size_t nlapacks, caplapacks;
     pending *pend;
     size_t npend, cappend;
-    int by_kernel; /* shapes keyed with the kernel (summary) or without (compare) */
+    int by_kernel;    /* shapes keyed with the kernel (summary) or without (compare) */
     int keep_samples; /* compare: keep call times (shape.warm, shape.cold) */
     map first_ix;     /* (process, shape) pairs seen: the later calls are warm */
     phase *phases;    /* per thread, between its marks */
     size_t nphases, capphases;
-    map thread_ix; /* file|pid|tid -> its current phase */
-    int phases_cut; /* more than MAX_PHASES: later marks did not open a phase */
-    json_t *headers; /* every header read, in order */
+    map thread_ix;       /* file|pid|tid -> its current phase */
+    int phases_cut;      /* more than MAX_PHASES: later marks did not open a phase */
+    json_t *headers;     /* every header read, in order */
     char kernels[8][16]; /* the kernels that ran the side's gemm calls (else any calls) */
     int nkernels, kernels_gemm;
     int64_t verified;
@@ -246,7 +246,7 @@ double gflops(int64_t flops, int64_t wall);
 double quantile_us(const shape *s, double q); /* NaN when only aggregates were read */
 int64_t process_time(const gather *g);
 int phase_by_thread(const void *a, const void *b); /* phases by pid, tid, then in order */
-int64_t phase_span(const phase *p);                 /* mark to next mark, ns; -1: open */
+int64_t phase_span(const phase *p);                /* mark to next mark, ns; -1: open */
 
 /* the calls, time and flops per (routine, kernel), in the order of g's shapes; at most cap */
 typedef struct rk {
@@ -301,9 +301,9 @@ typedef struct side_stats {
 typedef struct compare_row {
     const shape *base, *next;
     side_stats b, n;
-    double speedup;   /* base median / new median; 0 when not known */
-    int significant;  /* >= 5 calls a side and [min, p95] spreads apart */
-    const char *why;  /* why not: "fewer than 5 calls", "spreads overlap", "no call times" */
+    double speedup;  /* base median / new median; 0 when not known */
+    int significant; /* >= 5 calls a side and [min, p95] spreads apart */
+    const char *why; /* why not: "fewer than 5 calls", "spreads overlap", "no call times" */
 } compare_row;
 
 /* A header fact that changes the baseline and differs between the sides. */
@@ -347,7 +347,7 @@ typedef struct html_opts {
     char **files; /* every report: with --base/--new, the nbase base ones first */
     int nfiles, nbase, nnew, top;
     const char *out;
-    peaks *pk;        /* given (have_peak) or found for the reports' machine */
+    peaks *pk; /* given (have_peak) or found for the reports' machine */
     int have_peak;
     double bandwidth; /* GB/s; 0: this machine's, cached or measured */
     int remeasure;
@@ -368,8 +368,8 @@ const char *kernel_color(const char *kernel); /* one colour per kernel, "#rrggbb
 #define ROOF_MEMORY "#444444"
 
 void xml_text(FILE *o, const char *s); /* s escaped for XML/HTML text and attribute values */
-void svg_line(FILE *o, double x1, double y1, double x2, double y2, const char *color,
-              double width, const char *dash);
+void svg_line(FILE *o, double x1, double y1, double x2, double y2, const char *color, double width,
+              const char *dash);
 void svg_text_at(FILE *o, double x, double y, double size, const char *anchor, const char *color,
                  const char *text);
 

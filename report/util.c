@@ -106,7 +106,8 @@ int64_t process_time(const gather *g)
         int64_t life = 0; /* overflow-safe: the numbers come from the report */
         if (p->has_summary)
             life = p->elapsed;
-        else if (p->last_end > p->start_mono && __builtin_sub_overflow(p->last_end, p->start_mono, &life))
+        else if (p->last_end > p->start_mono &&
+                 __builtin_sub_overflow(p->last_end, p->start_mono, &life))
             life = INT64_MAX;
         add_sat(&t, life);
     }
@@ -133,7 +134,6 @@ void fmt_us(char *buf, size_t cap, double us)
     else
         snprintf(buf, cap, "%.1f", us);
 }
-
 
 int by_routine_kernel(const gather *g, rk *by, int cap)
 {

@@ -12,7 +12,7 @@ typedef CBLAS_INT bs_cint;
 #else
 typedef int bs_cint;
 #endif
-typedef int bs_fint; /* Fortran INTEGER of the LP64 BLAS */
+typedef int bs_fint;    /* Fortran INTEGER of the LP64 BLAS */
 typedef int32_t bs_i32; /* the integers of the other LP64 spellings (scipy_) */
 typedef int64_t bs_i64; /* every integer of the ILP64 spellings */
 

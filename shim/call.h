@@ -32,7 +32,7 @@ typedef enum bs_routine {
 #define BS_R_ENUM(name, p, T) BS_R_##name,
     BS_ROUTINES(BS_R_ENUM)
 #undef BS_R_ENUM
-    BS_R_COUNT
+        BS_R_COUNT
 } bs_routine;
 extern const char *const bs_routine_names[BS_R_COUNT];
 
@@ -71,7 +71,7 @@ typedef struct bs_call {
     int nests;
     int64_t seq, parent;
     int depth;
-    bs_nest outer; /* the nest open when the call began, restored at its end */
+    bs_nest outer;   /* the nest open when the call began, restored at its end */
     int elem;        /* bytes per element, for the operand spans; 0: none */
     void *caller_ip; /* return address into the caller of the entry point */
     bs_probe probe;

@@ -30,7 +30,7 @@ static const struct {
     const char *prefix, *suffix[3], *api[3];
     int bits;
 } spellings[BS_SPELLINGS] = {
-#define BS_SPELLING(id, prefix, csuf, fsuf, bits, cname, fname, lname)                           \
+#define BS_SPELLING(id, prefix, csuf, fsuf, bits, cname, fname, lname)                             \
     [id] = {prefix, {csuf, fsuf, ""}, {cname, fname, lname}, bits},
 #include "spellings.def"
 #undef BS_SPELLING
@@ -43,7 +43,9 @@ int bs_spelling_wide(bs_spelling sp) { return spellings[sp].bits == 64; }
 const char *bs_spelled(char *buf, size_t cap, const char *routine, bs_api api, bs_spelling sp)
 {
     snprintf(buf, cap, "%s%s%s%s", spellings[sp].prefix,
-             api == BS_API_CBLAS ? "cblas_" : api == BS_API_LAPACKE ? "LAPACKE_" : "", routine,
-             spellings[sp].suffix[api]);
+             api == BS_API_CBLAS     ? "cblas_"
+             : api == BS_API_LAPACKE ? "LAPACKE_"
+                                     : "",
+             routine, spellings[sp].suffix[api]);
     return buf;
 }

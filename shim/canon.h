@@ -21,9 +21,12 @@ static inline char bs_gemm_trans_of(bs_api api, int raw)
                : raw == CblasConjTrans ? 'C'
                                        : '?';
     switch (raw) {
-    case 'N': case 'n': return 'N';
-    case 'T': case 't': return 'T';
-    case 'C': case 'c': return 'C';
+    case 'N':
+    case 'n': return 'N';
+    case 'T':
+    case 't': return 'T';
+    case 'C':
+    case 'c': return 'C';
     default: return '?';
     }
 }
@@ -91,7 +94,7 @@ static inline bs_gemm_canon bs_gemm_canon_of(char order, char transa, char trans
 {
     const int row = order == 'R'; /* row-major C = op(A) op(B) is C^T = op(B)^T op(A)^T */
     const char ta = transa == 'N' ? 'N' : 'T', tb = transb == 'N' ? 'N' : 'T'; /* 'C' is 'T' */
-    return (bs_gemm_canon){row ? tb : ta, row ? ta : tb, row ? n : m, row ? m : n, k,
+    return (bs_gemm_canon){row ? tb : ta,   row ? ta : tb,   row ? n : m, row ? m : n, k,
                            row ? ldb : lda, row ? lda : ldb, row};
 }
 static inline void bs_gemm_canonical(const bs_call *d, bs_gemm_canon *c)

@@ -101,8 +101,8 @@ static int two_way(const char *var, const char *off, const char *on, int dflt, c
 /* BLASSHIM_MAX_REPORT, BLASSHIM_REPORT_FOLLOW, BLASSHIM_REPORT_MODE: handed to the report. */
 static void read_report_limits(int default_name)
 {
-    bs_report_limits l = {.max_bytes = BS_MAX_REPORT_DEFAULT, .exclusive = default_name,
-                          .mode = 0600};
+    bs_report_limits l = {
+        .max_bytes = BS_MAX_REPORT_DEFAULT, .exclusive = default_name, .mode = 0600};
     const char *v = env("BLASSHIM_MAX_REPORT");
     if (v) {
         long long b = parse_bytes(v);
@@ -110,7 +110,8 @@ static void read_report_limits(int default_name)
             l.max_bytes = b;
         else
             bs_warn("BLASSHIM_MAX_REPORT=%s is not a size (bytes, or with K, M, G, T; 0 for no "
-                    "bound); using 1G", v);
+                    "bound); using 1G",
+                    v);
     }
     l.follow = two_way("BLASSHIM_REPORT_FOLLOW", "0", "1", 0, "symbolic links are not followed");
     if ((v = env("BLASSHIM_REPORT_MODE"))) {
@@ -158,9 +159,12 @@ static void cache_sizes(long *l1, long *l2, long *l3)
         if (slot)
             *slot = bytes;
     }
-    if (!*l1) *l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE) > 0 ? sysconf(_SC_LEVEL1_DCACHE_SIZE) : 0;
-    if (!*l2) *l2 = sysconf(_SC_LEVEL2_CACHE_SIZE) > 0 ? sysconf(_SC_LEVEL2_CACHE_SIZE) : 0;
-    if (!*l3) *l3 = sysconf(_SC_LEVEL3_CACHE_SIZE) > 0 ? sysconf(_SC_LEVEL3_CACHE_SIZE) : 0;
+    if (!*l1)
+        *l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE) > 0 ? sysconf(_SC_LEVEL1_DCACHE_SIZE) : 0;
+    if (!*l2)
+        *l2 = sysconf(_SC_LEVEL2_CACHE_SIZE) > 0 ? sysconf(_SC_LEVEL2_CACHE_SIZE) : 0;
+    if (!*l3)
+        *l3 = sysconf(_SC_LEVEL3_CACHE_SIZE) > 0 ? sysconf(_SC_LEVEL3_CACHE_SIZE) : 0;
 }
 
 /* CPUs this process may run on. */
@@ -225,7 +229,8 @@ static void read_kernel_params(bs_kernel_params *kp)
             kp->mc = b[0], kp->kc = b[1], kp->nc = b[2];
         } else {
             bs_warn("BLASSHIM_BLOCK=%s is not MC,KC,NC (three positive integers, e.g. "
-                    "256,256,4096); using the sizes derived from the caches", v);
+                    "256,256,4096); using the sizes derived from the caches",
+                    v);
         }
     }
     kp->isa = env("BLASSHIM_ISA");
@@ -299,7 +304,8 @@ void bs_config_read(void)
         if (n > 0)
             bs_cfg.pystack = (int)n;
         else
-            bs_warn("BLASSHIM_PYSTACK=%s is not a frame count (1 to %d); using 1", v, BS_MAX_FRAMES);
+            bs_warn("BLASSHIM_PYSTACK=%s is not a frame count (1 to %d); using 1", v,
+                    BS_MAX_FRAMES);
     }
     bs_cfg.pycaller_user =
         two_way("BLASSHIM_PYCALLER", "innermost", "user", 1, "naming the user's own code");

@@ -35,9 +35,12 @@ typedef struct bs_gemm_ops {
 } bs_gemm_ops;
 
 static const bs_gemm_ops ops[BS_R_COUNT] = {
-#define BS_OPS(name, p, T)                                                                      \
-    [BS_R_##name] = {sizeof(T), bs_##p##gemm_kernel, {bs_##p##gemm_cblas32, bs_##p##gemm_cblas64}, \
-                     {bs_##p##gemm_f77_32, bs_##p##gemm_f77_64}, bs_##p##gemm_compare,          \
+#define BS_OPS(name, p, T)                                                                         \
+    [BS_R_##name] = {sizeof(T),                                                                    \
+                     bs_##p##gemm_kernel,                                                          \
+                     {bs_##p##gemm_cblas32, bs_##p##gemm_cblas64},                                 \
+                     {bs_##p##gemm_f77_32, bs_##p##gemm_f77_64},                                   \
+                     bs_##p##gemm_compare,                                                         \
                      bs_##p##gemm_spoil},
     BS_ROUTINES(BS_OPS)
 #undef BS_OPS

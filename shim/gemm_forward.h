@@ -5,11 +5,11 @@
 static void GT_FN(GT_CAT(cblas, W))(void *fn, const bs_call *d, const void *a, const void *b,
                                     void *c)
 {
-    typedef void (*fn_t)(CBLAS_LAYOUT, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, I, I, I, T, const T *,
-                         I, const T *, I, T, T *, I);
+    typedef void (*fn_t)(CBLAS_LAYOUT, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, I, I, I, T, const T *, I,
+                         const T *, I, T, T *, I);
     ((fn_t)fn)((CBLAS_LAYOUT)d->order_raw, (CBLAS_TRANSPOSE)d->transa_raw,
-               (CBLAS_TRANSPOSE)d->transb_raw, (I)d->m, (I)d->n, (I)d->k, (T)d->alpha, a,
-               (I)d->lda, b, (I)d->ldb, (T)d->beta, c, (I)d->ldc);
+               (CBLAS_TRANSPOSE)d->transb_raw, (I)d->m, (I)d->n, (I)d->k, (T)d->alpha, a, (I)d->lda,
+               b, (I)d->ldb, (T)d->beta, c, (I)d->ldc);
 }
 
 /* The real Fortran routine: a Fortran call with its own arguments, a CBLAS call in the
@@ -31,6 +31,6 @@ static void GT_FN(GT_CAT(f77_, W))(void *fn, const bs_call *d, const void *a, co
     bs_gemm_canon cn;
     bs_gemm_canonical(d, &cn);
     const I m = (I)cn.m, n = (I)cn.n, k = (I)cn.k, lda = (I)cn.lda, ldb = (I)cn.ldb;
-    ((fn_t)fn)(&cn.transa, &cn.transb, &m, &n, &k, &alpha, cn.swap ? b : a, &lda,
-               cn.swap ? a : b, &ldb, &beta, c, &ldc, 1, 1);
+    ((fn_t)fn)(&cn.transa, &cn.transb, &m, &n, &k, &alpha, cn.swap ? b : a, &lda, cn.swap ? a : b,
+               &ldb, &beta, c, &ldc, 1, 1);
 }

@@ -13,19 +13,29 @@
 GQ_INLINE void GQ_FN(run)(const bs_kernel *k, const bs_gemm_canon *cn, T alpha, const T *a,
                           const T *b, T beta, T *c, int64_t ldc, bs_kernel_info *info)
 {
-    GQ_CAT(GQ_CAT(bs_, P), gemm_args) g = {
-        .transa = cn->transa, .transb = cn->transb, .m = cn->m, .n = cn->n, .k = cn->k,
-        .alpha = alpha, .a = cn->swap ? b : a, .lda = cn->lda, .b = cn->swap ? a : b,
-        .ldb = cn->ldb, .beta = beta, .c = c, .ldc = ldc};
+    GQ_CAT(GQ_CAT(bs_, P), gemm_args)
+    g = {.transa = cn->transa,
+         .transb = cn->transb,
+         .m = cn->m,
+         .n = cn->n,
+         .k = cn->k,
+         .alpha = alpha,
+         .a = cn->swap ? b : a,
+         .lda = cn->lda,
+         .b = cn->swap ? a : b,
+         .ldb = cn->ldb,
+         .beta = beta,
+         .c = c,
+         .ldc = ldc};
     k->GQ_CAT(P, gemm)(&g, info);
 }
 
 /* The quiet kernel path: 1 when it ran the call, 0 when the call takes the full path
  * (bs_gemm_call): no quiet kernel now, a call from inside the real BLAS, or invalid arguments
  * (which the full path forwards for the real BLAS's xerbla to report). */
-GQ_INLINE int GQ_FN(quick)(bs_routine r, bs_api api, int order_raw, int transa_raw,
-                           int transb_raw, int64_t m, int64_t n, int64_t k, T alpha, const T *a,
-                           int64_t lda, const T *b, int64_t ldb, T beta, T *c, int64_t ldc)
+GQ_INLINE int GQ_FN(quick)(bs_routine r, bs_api api, int order_raw, int transa_raw, int transb_raw,
+                           int64_t m, int64_t n, int64_t k, T alpha, const T *a, int64_t lda,
+                           const T *b, int64_t ldb, T beta, T *c, int64_t ldc)
 {
     const bs_kernel *kern = atomic_load_explicit(&bs_quiet_kernel[r], memory_order_acquire);
     if (!kern || bs_depth > 0)

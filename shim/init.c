@@ -44,9 +44,8 @@ static void share_cores_with_real(int nthreads)
         if (bs_cfg.kernel[r] && (!strcmp(bs_cfg.kernel[r]->name, "parallel") ||
                                  !strcmp(bs_cfg.kernel[r]->name, "auto")))
             ours = 1;
-    void (*set_threads)(int) = ours && nthreads > 1 ? (void (*)(int))bs_real_lookup(
-                                                          "openblas_set_num_threads")
-                                                    : NULL;
+    void (*set_threads)(int) =
+        ours && nthreads > 1 ? (void (*)(int))bs_real_lookup("openblas_set_num_threads") : NULL;
     if (set_threads)
         set_threads(1);
 }
@@ -70,9 +69,14 @@ static void init_once(void)
              "sgemm %dx%d MC,KC,NC=%ld,%ld,%ld; dgemm %dx%d MC,KC,NC=%ld,%ld,%ld", ks.s_tile[0],
              ks.s_tile[1], ks.s_blk[0], ks.s_blk[1], ks.s_blk[2], ks.d_tile[0], ks.d_tile[1],
              ks.d_blk[0], ks.d_blk[1], ks.d_blk[2]);
-    bs_header_info hi = {.version = BLASSHIM_VERSION, .n = BS_R_COUNT, .real_blas = bs_real_path(), .isa = ks.isa,
-                         .isas_supported = ks.isas_supported, .blocking = blocking,
-                         .num_threads = ks.nthreads, .num_threads_from = bs_cfg.threads_from};
+    bs_header_info hi = {.version = BLASSHIM_VERSION,
+                         .n = BS_R_COUNT,
+                         .real_blas = bs_real_path(),
+                         .isa = ks.isa,
+                         .isas_supported = ks.isas_supported,
+                         .blocking = blocking,
+                         .num_threads = ks.nthreads,
+                         .num_threads_from = bs_cfg.threads_from};
     bs_real_describe(&hi.blas);
     for (int r = 0; r < BS_R_COUNT; r++) {
         hi.routine[r] = bs_routine_names[r];

@@ -96,20 +96,28 @@ void bs_call_record(const bs_call *d, const char *kernel, const bs_kernel_info *
         .api = bs_api_name(d->api, d->spelling),
         /* LAPACKE's matrix_layout has CBLAS's values (LAPACK_ROW_MAJOR 101, COL_MAJOR 102) */
         .order = d->api != BS_API_FORTRAN ? bs_code_name(BS_API_CBLAS, d->order_raw)
-                                        : (d->order_raw ? "col" : NULL),
+                                          : (d->order_raw ? "col" : NULL),
         .transa = bs_code_name(d->api, d->transa_raw),
         .transb = bs_code_name(d->api, d->transb_raw),
         .uplo = bs_code_name(d->api, d->uplo_raw),
         .side = bs_code_name(d->api, d->side_raw),
         .diag = bs_code_name(d->api, d->diag_raw),
-        .m = d->m, .n = d->n, .k = d->k,
-        .alpha = d->alpha, .beta = d->beta,
-        .lda = d->lda, .ldb = d->ldb, .ldc = d->ldc,
-        .incx = d->incx, .incy = d->incy,
+        .m = d->m,
+        .n = d->n,
+        .k = d->k,
+        .alpha = d->alpha,
+        .beta = d->beta,
+        .lda = d->lda,
+        .ldb = d->ldb,
+        .ldc = d->ldc,
+        .incx = d->incx,
+        .incy = d->incy,
         .kernel = kernel,
         .threads = info->threads,
         .flops = d->flops >= 0 ? (int64_t)d->flops : -1,
-        .a_bytes = -1, .b_bytes = -1, .c_bytes = -1,
+        .a_bytes = -1,
+        .b_bytes = -1,
+        .c_bytes = -1,
         .workspace_bytes = info->threads < 0 ? -1 : (int64_t)info->workspace_bytes,
         .max_rel_err = v->max_rel_err,
         .nonfinite = v->max_rel_err < 0 ? -1 : v->nonfinite,
@@ -156,8 +164,8 @@ void bs_verify_judge(const bs_call *d, const char *kernel, const bs_verdict *v)
     if ((v->max_rel_err > bound || v->nonfinite) && atomic_exchange(&verify_warned, 1) == 0)
         bs_warn("verify: %s %lldx%lldx%lld on kernel '%s' differs from the system BLAS: "
                 "max_rel_err %.3g > bound %.3g%s (warned once; see max_rel_err in the report)",
-                d->routine, (long long)d->m, (long long)d->n, (long long)d->k,
-                kernel, v->max_rel_err, bound, v->nonfinite ? ", NaN/Inf in C" : "");
+                d->routine, (long long)d->m, (long long)d->n, (long long)d->k, kernel,
+                v->max_rel_err, bound, v->nonfinite ? ", NaN/Inf in C" : "");
 }
 
 void bs_warn_invalid(const char *symbol, int param_num, const char *param)

@@ -116,7 +116,8 @@ void bs_real_init(const char *user_path)
         else if (!dlsym(h, "dgemm_") && !dlsym(h, "cblas_dgemm") && !dlsym(h, "sgemm_") &&
                  !dlsym(h, "cblas_sgemm"))
             bs_warn("BLASSHIM_REAL_BLAS=%s has no BLAS routines (no dgemm_, cblas_dgemm, sgemm_ "
-                    "or cblas_sgemm); searching the loaded libraries", user_path);
+                    "or cblas_sgemm); searching the loaded libraries",
+                    user_path);
         add_candidate(h, NULL);
     }
     add_loaded_libraries();

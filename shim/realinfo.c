@@ -126,7 +126,7 @@ void bs_real_describe(bs_blas_identity *id)
     id->file = I.file;
     void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD); /* already loaded: only a reference */
     const char *par = h ? ask_openblas(h) : NULL;
-    id->vendor = par ? "OpenBLAS"
+    id->vendor = par                ? "OpenBLAS"
                  : h && ask_blis(h) ? "BLIS"
                  : h && ask_mkl(h)  ? "MKL"
                  : reference_file() ? "reference"

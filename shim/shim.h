@@ -19,15 +19,15 @@ typedef struct bs_config {
     const char *report;                  /* report name pattern, or NULL when off */
     bs_kernel_params kparams;            /* BLASSHIM_BLOCK, BLASSHIM_ISA, BLASSHIM_NUM_THREADS */
     const char *threads_from; /* where kparams.nthreads came from: the variable, or "affinity" */
-    int summary;                         /* BLASSHIM_LOG=summary */
-    int backtrace;                       /* BLASSHIM_BACKTRACE frames */
-    long verify_every;                   /* BLASSHIM_VERIFY: 0 off, N every N-th call */
-    int start_paused;                    /* BLASSHIM_START=paused */
-    int test_fault;                      /* BLASSHIM_TEST_FAULT=1: spoil C[0] (tests verify) */
-    int python;                          /* BLASSHIM_PYTHON: Python call sites on/off */
-    int pystack;                         /* BLASSHIM_PYSTACK frames */
-    int pycaller_user;                   /* BLASSHIM_PYCALLER=user (1) or innermost (0) */
-    const char *pylib;                   /* BLASSHIM_PYLIB directories, or NULL */
+    int summary;              /* BLASSHIM_LOG=summary */
+    int backtrace;            /* BLASSHIM_BACKTRACE frames */
+    long verify_every;        /* BLASSHIM_VERIFY: 0 off, N every N-th call */
+    int start_paused;         /* BLASSHIM_START=paused */
+    int test_fault;           /* BLASSHIM_TEST_FAULT=1: spoil C[0] (tests verify) */
+    int python;               /* BLASSHIM_PYTHON: Python call sites on/off */
+    int pystack;              /* BLASSHIM_PYSTACK frames */
+    int pycaller_user;        /* BLASSHIM_PYCALLER=user (1) or innermost (0) */
+    const char *pylib;        /* BLASSHIM_PYLIB directories, or NULL */
 } bs_config;
 
 extern bs_config bs_cfg;

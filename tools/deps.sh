@@ -3,7 +3,7 @@
 # As root: apt-get install what is missing. Otherwise: print the exact command and fail.
 PKGS="gcc make pkg-config libjansson-dev libunwind-dev libblas-dev libopenblas0 libcmocka-dev
       python3-numpy python3-pytest python3-dev python3-sklearn python3-torch gfortran openmpi-bin
-      libopenmpi-dev chromium librsvg2-bin imagemagick liblapack-dev liblapacke-dev"
+      libopenmpi-dev chromium librsvg2-bin imagemagick liblapack-dev liblapacke-dev clang-format"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||

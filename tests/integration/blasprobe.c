@@ -16,9 +16,8 @@ void dtrsm_(const char *, const char *, const char *, const char *, const int *,
             const double *, const double *, const int *, double *, const int *, size_t, size_t,
             size_t, size_t);
 void zgemm_(const char *, const char *, const int *, const int *, const int *,
-            const double _Complex *, const double _Complex *, const int *,
-            const double _Complex *, const int *, const double _Complex *, double _Complex *,
-            const int *, size_t, size_t);
+            const double _Complex *, const double _Complex *, const int *, const double _Complex *,
+            const int *, const double _Complex *, double _Complex *, const int *, size_t, size_t);
 
 static void show(const char *what, const double *v, int n)
 {
@@ -72,14 +71,17 @@ int main(void)
     cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, N, N, 1.0, a, N, 0.0, c, N), calls++;
     show("dsyrk", c, N * N);
     cblas_dtrsm(CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasUnit, N, N, 2.0, a, N, b,
-                N), calls++;
+                N),
+        calls++;
     show("dtrsm", b, N * N);
     const double _Complex one = 1.0, zero = 0.0;
     cblas_zgemm(CblasColMajor, CblasNoTrans, CblasConjTrans, N, N, N, &one, za, N, zb, N, &zero, zc,
-                N), calls++;
+                N),
+        calls++;
     show("zgemm", (const double *)zc, 2 * N * N);
-    cblas_cherk(CblasColMajor, CblasLower, CblasNoTrans, 2, 3, 1.0f, (const float _Complex[]){1, 2, 3, 4, 5, 6},
-                2, 0.0f, (float _Complex[4]){0}, 2), calls++;
+    cblas_cherk(CblasColMajor, CblasLower, CblasNoTrans, 2, 3, 1.0f,
+                (const float _Complex[]){1, 2, 3, 4, 5, 6}, 2, 0.0f, (float _Complex[4]){0}, 2),
+        calls++;
     /* Fortran names */
     const int n = N, one_i = 1;
     const double two = 2.0, half = 0.5;

@@ -64,9 +64,12 @@ static void one_case(int fortran, int row, char ta, char tb, int m, int n, int k
     fill(a, asz, 0);
     fill(b, bsz, 0);
     fill(c, csz, nan_c);
-    for (size_t i = 0; i < asz; i++) af[i] = (float)a[i];
-    for (size_t i = 0; i < bsz; i++) bf[i] = (float)b[i];
-    for (size_t i = 0; i < csz; i++) cf[i] = (float)c[i];
+    for (size_t i = 0; i < asz; i++)
+        af[i] = (float)a[i];
+    for (size_t i = 0; i < bsz; i++)
+        bf[i] = (float)b[i];
+    for (size_t i = 0; i < csz; i++)
+        cf[i] = (float)c[i];
     const float alf = (float)alpha, bef = (float)beta;
     if (fortran) {
         dgemm_(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc, 1, 1);
@@ -79,8 +82,8 @@ static void one_case(int fortran, int row, char ta, char tb, int m, int n, int k
         cblas_sgemm(o, tA, tB, m, n, k, alf, af, lda, bf, ldb, bef, cf, ldc);
     }
     calls += 2;
-    printf("case %s %s %c%c m=%d n=%d k=%d pad=%d alpha=%g beta=%g\n", fortran ? "fortran" : "cblas",
-           row ? "row" : "col", ta, tb, m, n, k, pad, alpha, beta);
+    printf("case %s %s %c%c m=%d n=%d k=%d pad=%d alpha=%g beta=%g\n",
+           fortran ? "fortran" : "cblas", row ? "row" : "col", ta, tb, m, n, k, pad, alpha, beta);
     for (size_t i = 0; i < csz; i++)
         printf("d %.17g\n", c[i]);
     for (size_t i = 0; i < csz; i++)
@@ -99,24 +102,29 @@ static int run_cases(void)
                 for (int tb = 0; tb < 3; tb++)
                     for (int s = 0; s < 4; s++)
                         for (int x = 0; x < 3; x++)
-                            one_case(f, row, tr[ta], tr[tb], sizes[s][0], sizes[s][1],
-                                     sizes[s][2], (s + x) % 2 * 2, sc[x][0], sc[x][1], 0);
+                            one_case(f, row, tr[ta], tr[tb], sizes[s][0], sizes[s][1], sizes[s][2],
+                                     (s + x) % 2 * 2, sc[x][0], sc[x][1], 0);
     one_case(0, 1, 'N', 'T', 6, 5, 4, 1, 1.5, 0, 1); /* beta = 0 over NaN */
     one_case(1, 0, 'T', 'N', 6, 5, 4, 0, 1.5, 0, 1);
     return 0;
 }
 
-typedef struct job { int calls, errors; } job;
+typedef struct job {
+    int calls, errors;
+} job;
 
 static void __attribute__((noinline)) worker_multiply(job *j)
 {
     double a[64], b[64], c[64];
-    for (int i = 0; i < 64; i++) a[i] = i % 7, b[i] = i % 5;
+    for (int i = 0; i < 64; i++)
+        a[i] = i % 7, b[i] = i % 5;
     for (int r = 0; r < j->calls; r++) {
         cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, 8, 8, 8, 1.0, a, 8, b, 8, 0.0, c, 8);
         double want = 0;
-        for (int p = 0; p < 8; p++) want += a[3 + p * 8] * b[p + 5 * 8];
-        if (c[3 + 5 * 8] != want) j->errors++;
+        for (int p = 0; p < 8; p++)
+            want += a[3 + p * 8] * b[p + 5 * 8];
+        if (c[3 + 5 * 8] != want)
+            j->errors++;
     }
 }
 
@@ -130,7 +138,8 @@ static int run_threads(int t, int n)
 {
     pthread_t th[64];
     job jobs[64];
-    if (t > 64) t = 64;
+    if (t > 64)
+        t = 64;
     for (int i = 0; i < t; i++) {
         jobs[i] = (job){n, 0};
         pthread_create(&th[i], NULL, worker, &jobs[i]);
@@ -151,7 +160,8 @@ static void __attribute__((noinline)) square(int use_float, int reps)
     float af[16] = {1, 2}, bf[16] = {1}, cf[16];
     for (int r = 0; r < reps; r++, calls++) {
         if (use_float)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 4, 4, 4, 1, af, 4, bf, 4, 0, cf, 4);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 4, 4, 4, 1, af, 4, bf, 4, 0, cf,
+                        4);
         else
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 4, 4, 4, 1, a, 4, b, 4, 0, c, 4);
     }
@@ -192,7 +202,8 @@ static int big_checked(int n)
     for (int j = 0; j < n; j += 7)
         for (int i = 0; i < n; i += 5) {
             double want = 0;
-            for (int p = 0; p < n; p++) want += a[i + p * n] * b[p + j * n];
+            for (int p = 0; p < n; p++)
+                want += a[i + p * n] * b[p + j * n];
             bad += c[i + j * n] != want;
         }
     free(a), free(b), free(c);
@@ -246,12 +257,16 @@ static int run_regions(void)
     void (*resume_fn)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "blasshim_resume");
     void (*mark_fn)(const char *) = (void (*)(const char *))dlsym(RTLD_DEFAULT, "blasshim_mark");
     printf("api %s\n", pause_fn && resume_fn && mark_fn ? "found" : "absent");
-    if (pause_fn) pause_fn();
+    if (pause_fn)
+        pause_fn();
     square(0, 3); /* warm-up: not recorded */
-    if (resume_fn) resume_fn();
-    if (mark_fn) mark_fn("region \"one\"");
+    if (resume_fn)
+        resume_fn();
+    if (mark_fn)
+        mark_fn("region \"one\"");
     square(0, 2);
-    if (mark_fn) mark_fn("region two");
+    if (mark_fn)
+        mark_fn("region two");
     square(1, 4);
     return 0;
 }
@@ -289,8 +304,9 @@ int main(int argc, char **argv)
     else if (!strcmp(mode, "invalid"))
         rc = run_invalid();
     else if (strcmp(mode, "nocall") != 0) {
-        fprintf(stderr, "usage: gemmprobe cases|threads T N|fork|big N|forkbig N|threadsfork|killself N|"
-                        "regions|invalid|nocall\n");
+        fprintf(stderr,
+                "usage: gemmprobe cases|threads T N|fork|big N|forkbig N|threadsfork|killself N|"
+                "regions|invalid|nocall\n");
         return 2;
     }
     printf("calls %ld\n", calls);

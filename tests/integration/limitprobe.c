@@ -133,8 +133,8 @@ static long invalid_case(const char *what)
     else if (strcmp(what, "syrk") == 0)
         cblas_dsyrk(CblasColMajor, (CBLAS_UPLO)999, CblasNoTrans, 2, 2, 1, a, 4, 0, c, 4);
     else if (strcmp(what, "trsm") == 0)
-        cblas_dtrsm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, 4, 2, 1, a,
-                    2, c, 4);
+        cblas_dtrsm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, 4, 2, 1, a, 2,
+                    c, 4);
     else if (strcmp(what, "fgemv") == 0)
         dgemv_("N", &m3, &two, &d1, a, &two, x, &one, &d0, y, &one, 1);
     else if (strcmp(what, "fsyrk") == 0)
@@ -155,9 +155,9 @@ static long invalid_case(const char *what)
 void dgbmv_(const char *, const int *, const int *, const int *, const int *, const double *,
             const double *, const int *, const double *, const int *, const double *, double *,
             const int *, size_t);
-void dsymm_(const char *, const char *, const int *, const int *, const double *,
-            const double *, const int *, const double *, const int *, const double *, double *,
-            const int *, size_t, size_t);
+void dsymm_(const char *, const char *, const int *, const int *, const double *, const double *,
+            const int *, const double *, const int *, const double *, double *, const int *, size_t,
+            size_t);
 void zherk_(const char *, const char *, const int *, const int *, const double *, const void *,
             const int *, const double *, void *, const int *, size_t, size_t);
 
@@ -183,9 +183,10 @@ static void fuzz_args(long n, unsigned seed, const char *apis)
         int incx = incs[pick(4)], incy = incs[pick(4)];
         int which = lo + pick(hi - lo);
         /* character arguments: one of the kind's letters (either case) 7 times in 8 */
-        static const char *const kinds[6][4] = {{"NTCntc"}, {"NTCntc"}, {"ULul", "NTCntc"},
-                                                {"LRlr", "ULul", "NTCntc", "NUnu"},
-                                                {"LRlr", "ULul"}, {"ULul", "NTCntc"}};
+        static const char *const kinds[6][4] = {
+            {"NTCntc"},         {"NTCntc"},
+            {"ULul", "NTCntc"}, {"LRlr", "ULul", "NTCntc", "NUnu"},
+            {"LRlr", "ULul"},   {"ULul", "NTCntc"}};
         char ch[4][2] = {{0}};
         for (int j = 0; j < 4; j++) {
             const char *set = which < 6 && kinds[which][j] ? kinds[which][j] : chars;
@@ -199,28 +200,17 @@ static void fuzz_args(long n, unsigned seed, const char *apis)
         int sd = pick(8) ? CblasLeft + pick(2) : 7, dg = pick(8) ? CblasNonUnit + pick(2) : 7;
         printf("@%ld %s m=%d n=%d k=%d kl=%d lda=%d ldb=%d ldc=%d inc=%d,%d chars=%s%s%s%s "
                "enums=%d,%d,%d,%d,%d\n",
-               i, (const char *[]){"dgemv", "dgbmv", "dsyrk", "dtrsm", "dsymm", "zherk", "dgemv",
-                                   "dtrsm", "zherk", "dsyr2k"}[which],
+               i,
+               (const char *[]){"dgemv", "dgbmv", "dsyrk", "dtrsm", "dsymm", "zherk", "dgemv",
+                                "dtrsm", "zherk", "dsyr2k"}[which],
                m, nn, k, kl, lda, ldb, ldc, incx, incy, c1, c2, c3, c4, order, tr, up, sd, dg);
         switch (which) {
-        case 0:
-            dgemv_(c1, &m, &nn, &one, a, &lda, x, &incx, &zero, y, &incy, 1);
-            break;
-        case 1:
-            dgbmv_(c1, &m, &nn, &kl, &k, &one, a, &lda, x, &incx, &zero, y, &incy, 1);
-            break;
-        case 2:
-            dsyrk_(c1, c2, &nn, &k, &one, a, &lda, &zero, c, &ldc, 1, 1);
-            break;
-        case 3:
-            dtrsm_(c1, c2, c3, c4, &m, &nn, &one, a, &lda, b, &ldb, 1, 1, 1, 1);
-            break;
-        case 4:
-            dsymm_(c1, c2, &m, &nn, &one, a, &lda, b, &ldb, &zero, c, &ldc, 1, 1);
-            break;
-        case 5:
-            zherk_(c1, c2, &nn, &k, &one, a, &lda, &zero, c, &ldc, 1, 1);
-            break;
+        case 0: dgemv_(c1, &m, &nn, &one, a, &lda, x, &incx, &zero, y, &incy, 1); break;
+        case 1: dgbmv_(c1, &m, &nn, &kl, &k, &one, a, &lda, x, &incx, &zero, y, &incy, 1); break;
+        case 2: dsyrk_(c1, c2, &nn, &k, &one, a, &lda, &zero, c, &ldc, 1, 1); break;
+        case 3: dtrsm_(c1, c2, c3, c4, &m, &nn, &one, a, &lda, b, &ldb, 1, 1, 1, 1); break;
+        case 4: dsymm_(c1, c2, &m, &nn, &one, a, &lda, b, &ldb, &zero, c, &ldc, 1, 1); break;
+        case 5: zherk_(c1, c2, &nn, &k, &one, a, &lda, &zero, c, &ldc, 1, 1); break;
         case 6:
             cblas_dgemv((CBLAS_LAYOUT)order, (CBLAS_TRANSPOSE)tr, m, nn, 1, a, lda, x, incx, 0, y,
                         incy);
@@ -234,8 +224,8 @@ static void fuzz_args(long n, unsigned seed, const char *apis)
                         0, c, ldc);
             break;
         default:
-            cblas_dsyr2k((CBLAS_LAYOUT)order, (CBLAS_UPLO)up, (CBLAS_TRANSPOSE)tr, nn, k, 1, a,
-                         lda, b, ldb, 0, c, ldc);
+            cblas_dsyr2k((CBLAS_LAYOUT)order, (CBLAS_UPLO)up, (CBLAS_TRANSPOSE)tr, nn, k, 1, a, lda,
+                         b, ldb, 0, c, ldc);
             break;
         }
     }

@@ -12,8 +12,8 @@
 typedef int64_t i64;
 
 /* C = alpha op(A) op(B) + beta C, column-major, ta/tb 'N' or 'T' */
-static void ref_dgemm(char ta, char tb, i64 m, i64 n, i64 k, double alpha, const double *a,
-                      i64 lda, const double *b, i64 ldb, double beta, double *c, i64 ldc)
+static void ref_dgemm(char ta, char tb, i64 m, i64 n, i64 k, double alpha, const double *a, i64 lda,
+                      const double *b, i64 ldb, double beta, double *c, i64 ldc)
 {
     for (i64 j = 0; j < n; j++)
         for (i64 i = 0; i < m; i++) {
@@ -86,34 +86,34 @@ static i64 ref_dgesv(i64 n, i64 nrhs, double *a, i64 lda, void *ipiv, int wide, 
 }
 
 /* the spellings: one-call forwarders, with integers of type I */
-#define CBLAS_DGEMM(NAME, I)                                                                   \
-    void NAME(int order, int ta, int tb, I m, I n, I k, double alpha, const double *a, I lda,  \
-              const double *b, I ldb, double beta, double *c, I ldc)                           \
-    {                                                                                          \
-        cblas_form(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);               \
+#define CBLAS_DGEMM(NAME, I)                                                                       \
+    void NAME(int order, int ta, int tb, I m, I n, I k, double alpha, const double *a, I lda,      \
+              const double *b, I ldb, double beta, double *c, I ldc)                               \
+    {                                                                                              \
+        cblas_form(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);                   \
     }
-#define F77_DGEMM(NAME, I)                                                                     \
-    void NAME(const char *ta, const char *tb, const I *m, const I *n, const I *k,              \
-              const double *alpha, const double *a, const I *lda, const double *b,             \
-              const I *ldb, const double *beta, double *c, const I *ldc, size_t la, size_t lb) \
-    {                                                                                          \
-        (void)la, (void)lb;                                                                    \
-        ref_dgemm(*ta == 'n' || *ta == 'N' ? 'N' : 'T', *tb == 'n' || *tb == 'N' ? 'N' : 'T',  \
-                  *m, *n, *k, *alpha, a, *lda, b, *ldb, *beta, c, *ldc);                       \
+#define F77_DGEMM(NAME, I)                                                                         \
+    void NAME(const char *ta, const char *tb, const I *m, const I *n, const I *k,                  \
+              const double *alpha, const double *a, const I *lda, const double *b, const I *ldb,   \
+              const double *beta, double *c, const I *ldc, size_t la, size_t lb)                   \
+    {                                                                                              \
+        (void)la, (void)lb;                                                                        \
+        ref_dgemm(*ta == 'n' || *ta == 'N' ? 'N' : 'T', *tb == 'n' || *tb == 'N' ? 'N' : 'T', *m,  \
+                  *n, *k, *alpha, a, *lda, b, *ldb, *beta, c, *ldc);                               \
     }
-#define F77_DGESV(NAME, I)                                                                     \
-    void NAME(const I *n, const I *nrhs, double *a, const I *lda, I *ipiv, double *b,          \
-              const I *ldb, I *info)                                                           \
-    {                                                                                          \
-        *info = (I)ref_dgesv(*n, *nrhs, a, *lda, ipiv, sizeof(I) == 8, b, *ldb);               \
+#define F77_DGESV(NAME, I)                                                                         \
+    void NAME(const I *n, const I *nrhs, double *a, const I *lda, I *ipiv, double *b,              \
+              const I *ldb, I *info)                                                               \
+    {                                                                                              \
+        *info = (I)ref_dgesv(*n, *nrhs, a, *lda, ipiv, sizeof(I) == 8, b, *ldb);                   \
     }
-#define CBLAS_DDOT(NAME, I)                                                                    \
-    double NAME(I n, const double *x, I incx, const double *y, I incy)                         \
-    {                                                                                          \
-        double s = 0;                                                                          \
-        for (i64 i = 0; i < n; i++)                                                            \
-            s += x[i * incx] * y[i * incy];                                                    \
-        return s;                                                                              \
+#define CBLAS_DDOT(NAME, I)                                                                        \
+    double NAME(I n, const double *x, I incx, const double *y, I incy)                             \
+    {                                                                                              \
+        double s = 0;                                                                              \
+        for (i64 i = 0; i < n; i++)                                                                \
+            s += x[i * incx] * y[i * incy];                                                        \
+        return s;                                                                                  \
     }
 
 CBLAS_DGEMM(cblas_dgemm64_, i64)

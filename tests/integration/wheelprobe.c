@@ -10,13 +10,13 @@
 #include <cblas.h> /* the enums; the spellings are declared here */
 
 typedef int64_t i64;
-void cblas_dgemm64_(int, int, int, i64, i64, i64, double, const double *, i64, const double *,
-                    i64, double, double *, i64);
-void scipy_cblas_dgemm64_(int, int, int, i64, i64, i64, double, const double *, i64,
-                          const double *, i64, double, double *, i64);
+void cblas_dgemm64_(int, int, int, i64, i64, i64, double, const double *, i64, const double *, i64,
+                    double, double *, i64);
+void scipy_cblas_dgemm64_(int, int, int, i64, i64, i64, double, const double *, i64, const double *,
+                          i64, double, double *, i64);
 void dgemm_64_(const char *, const char *, const i64 *, const i64 *, const i64 *, const double *,
-               const double *, const i64 *, const double *, const i64 *, const double *,
-               double *, const i64 *, size_t, size_t);
+               const double *, const i64 *, const double *, const i64 *, const double *, double *,
+               const i64 *, size_t, size_t);
 void scipy_dgemm_64_(const char *, const char *, const i64 *, const i64 *, const i64 *,
                      const double *, const double *, const i64 *, const double *, const i64 *,
                      const double *, double *, const i64 *, size_t, size_t);
@@ -25,13 +25,13 @@ double scipy_cblas_ddot64_(i64, const double *, i64, const double *, i64);
 void scipy_cblas_dgemm(int, int, int, int32_t, int32_t, int32_t, double, const double *, int32_t,
                        const double *, int32_t, double, double *, int32_t);
 void scipy_dgemm_(const char *, const char *, const int32_t *, const int32_t *, const int32_t *,
-                  const double *, const double *, const int32_t *, const double *,
-                  const int32_t *, const double *, double *, const int32_t *, size_t, size_t);
+                  const double *, const double *, const int32_t *, const double *, const int32_t *,
+                  const double *, double *, const int32_t *, size_t, size_t);
 double scipy_cblas_ddot(int32_t, const double *, int32_t, const double *, int32_t);
 void dgesv_64_(const i64 *, const i64 *, double *, const i64 *, i64 *, double *, const i64 *,
                i64 *);
-void scipy_dgesv_(const int32_t *, const int32_t *, double *, const int32_t *, int32_t *,
-                  double *, const int32_t *, int32_t *);
+void scipy_dgesv_(const int32_t *, const int32_t *, double *, const int32_t *, int32_t *, double *,
+                  const int32_t *, int32_t *);
 
 enum { M = 70, N = 50, K = 60 };
 static double a[M * K], b[K * N], c[M * N], want[M * N];
@@ -60,8 +60,10 @@ static void check(const char *what)
 
 int main(void)
 {
-    for (int i = 0; i < M * K; i++) a[i] = (i % 13) / 13.0;
-    for (int i = 0; i < K * N; i++) b[i] = (i % 7) / 7.0 - 0.5;
+    for (int i = 0; i < M * K; i++)
+        a[i] = (i % 13) / 13.0;
+    for (int i = 0; i < K * N; i++)
+        b[i] = (i % 7) / 7.0 - 0.5;
     reference();
     const i64 m = M, n = N, k = K;
     const double one = 1, zero = 0;

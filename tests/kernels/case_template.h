@@ -2,7 +2,7 @@
  * of one element type through a kernel, checked against the long-double reference, returning
  * the number of wrong (or wrongly written) elements: bs_srun_case, bs_drun_case. */
 /* unit roundoff of T */
-#define EPS                                                                                     \
+#define EPS                                                                                        \
     (sizeof(T) == sizeof(float) ? (long double)FLT_EPSILON / 2 : (long double)DBL_EPSILON / 2)
 
 static int BS_P(run_case)(const bs_kernel *kern, const gcase *g)
@@ -18,23 +18,34 @@ static int BS_P(run_case)(const bs_kernel *kern, const gcase *g)
     const size_t csz = (size_t)ldc * (g->order == 'R' ? g->m : g->n) + 1;
     T *a = malloc(asz * sizeof *a), *b = malloc(bsz * sizeof *b);
     T *c = malloc(csz * sizeof *c), *c0 = malloc(csz * sizeof *c0);
-    for (size_t i = 0; i < asz; i++) a[i] = (T)urand();
-    for (size_t i = 0; i < bsz; i++) b[i] = (T)urand();
-    for (size_t i = 0; i < csz; i++) c0[i] = g->nan_c ? (T)NAN : (T)urand();
+    for (size_t i = 0; i < asz; i++)
+        a[i] = (T)urand();
+    for (size_t i = 0; i < bsz; i++)
+        b[i] = (T)urand();
+    for (size_t i = 0; i < csz; i++)
+        c0[i] = g->nan_c ? (T)NAN : (T)urand();
     /* padding and the element past the end hold a sentinel */
     memcpy(c, c0, csz * sizeof *c);
-    bs_call d = {.api = BS_API_CBLAS, .order_raw = g->order == 'R' ? 101 : 102,
-                      .transa_raw = cblas_trans(g->ta), .transb_raw = cblas_trans(g->tb),
-                      .m = g->m, .n = g->n, .k = g->k, .lda = lda, .ldb = ldb,
-                      .ldc = ldc, .alpha = g->alpha, .beta = g->beta};
+    bs_call d = {.api = BS_API_CBLAS,
+                 .order_raw = g->order == 'R' ? 101 : 102,
+                 .transa_raw = cblas_trans(g->ta),
+                 .transb_raw = cblas_trans(g->tb),
+                 .m = g->m,
+                 .n = g->n,
+                 .k = g->k,
+                 .lda = lda,
+                 .ldb = ldb,
+                 .ldc = ldc,
+                 .alpha = g->alpha,
+                 .beta = g->beta};
     bs_gemm_decode(&d);
     const char *param;
     assert_int_equal(bs_gemm_check(&d, &param), 0);
     bs_gemm_canon cn;
     bs_gemm_canonical(&d, &cn);
-    BS_P(gemm_args) args = {cn.transa, cn.transb, cn.m, cn.n, cn.k, (T)g->alpha,
-                              cn.swap ? b : a, cn.lda, cn.swap ? a : b, cn.ldb,
-                              (T)g->beta, c, ldc};
+    BS_P(gemm_args)
+    args = {cn.transa, cn.transb,       cn.m,   cn.n,       cn.k, (T)g->alpha, cn.swap ? b : a,
+            cn.lda,    cn.swap ? a : b, cn.ldb, (T)g->beta, c,    ldc};
     bs_kernel_info info = {.threads = 0};
     kern->BS_CAT(P, gemm)(&args, &info);
     int bad = 0;
@@ -42,10 +53,10 @@ static int BS_P(run_case)(const bs_kernel *kern, const gcase *g)
         for (int j = 0; j < g->n; j++) {
             long double sum = 0, mag = 0;
             for (int p = 0; p < g->k; p++) {
-                long double x = g->ta == 'N' ? a[at(g->order, lda, i, p)]
-                                             : a[at(g->order, lda, p, i)];
-                long double y = g->tb == 'N' ? b[at(g->order, ldb, p, j)]
-                                             : b[at(g->order, ldb, j, p)];
+                long double x =
+                    g->ta == 'N' ? a[at(g->order, lda, i, p)] : a[at(g->order, lda, p, i)];
+                long double y =
+                    g->tb == 'N' ? b[at(g->order, ldb, p, j)] : b[at(g->order, ldb, j, p)];
                 sum += x * y;
                 mag += fabsl(x * y);
             }
@@ -62,8 +73,8 @@ static int BS_P(run_case)(const bs_kernel *kern, const gcase *g)
                     print_error("%s %s %c%c%c m=%d n=%d k=%d pad=%d a=%g b=%g: "
                                 "C(%d,%d)=%Lg want %Lg\n",
                                 kern->name, sizeof(T) == sizeof(float) ? "sgemm" : "dgemm",
-                                g->order, g->ta, g->tb, g->m, g->n, g->k,
-                                g->pad, g->alpha, g->beta, i, j, got, want);
+                                g->order, g->ta, g->tb, g->m, g->n, g->k, g->pad, g->alpha, g->beta,
+                                i, j, got, want);
             }
         }
     /* everything outside the m x n block is untouched (bitwise; NaN-safe) */
@@ -79,7 +90,10 @@ static int BS_P(run_case)(const bs_kernel *kern, const gcase *g)
             print_error("%s %s: C[%zu] outside the result was written\n", kern->name,
                         sizeof(T) == sizeof(float) ? "sgemm" : "dgemm", x);
     }
-    free(a); free(b); free(c); free(c0);
+    free(a);
+    free(b);
+    free(c);
+    free(c0);
     return bad;
 }
 

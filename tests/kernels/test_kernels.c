@@ -24,7 +24,7 @@
 #include "shim/canon.h"
 
 static _Thread_local uint64_t rng = 88172645463325252ULL; /* per thread: host-thread tests */
-static double urand(void) /* xorshift64, uniform in [-1, 1) */
+static double urand(void)                                 /* xorshift64, uniform in [-1, 1) */
 {
     rng ^= rng << 13;
     rng ^= rng >> 7;
@@ -57,9 +57,8 @@ static int run_case(const bs_kernel *kern, int dbl, const gcase *g)
     return dbl ? bs_drun_case(kern, g) : bs_srun_case(kern, g);
 }
 
-static const int sizes[][3] = {{1, 1, 1},   {7, 5, 3},  {13, 17, 11}, {33, 1, 9},
-                               {1, 29, 4},  {64, 65, 63}, {3, 2, 0},  {0, 4, 5},
-                               {4, 0, 5},   {0, 0, 0}};
+static const int sizes[][3] = {{1, 1, 1},    {7, 5, 3}, {13, 17, 11}, {33, 1, 9}, {1, 29, 4},
+                               {64, 65, 63}, {3, 2, 0}, {0, 4, 5},    {4, 0, 5},  {0, 0, 0}};
 static const double scalars[][2] = {{1, 0}, {0.7, -1.3}, {0, 2}, {0, 0}, {-1, 1}, {2.5, 1}};
 
 /* every order x transpose pair x size x padding x (alpha, beta), for one kernel */
@@ -73,9 +72,9 @@ static void sweep(const bs_kernel *kern, int dbl)
                 for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
                     for (int pad = 0; pad <= 3; pad += 3)
                         for (size_t sc = 0; sc < sizeof scalars / sizeof scalars[0]; sc++) {
-                            gcase g = {orders[o], trans[ta], trans[tb], sizes[s][0],
-                                       sizes[s][1], sizes[s][2], pad, scalars[sc][0],
-                                       scalars[sc][1], 0};
+                            gcase g = {
+                                orders[o],   trans[ta], trans[tb],      sizes[s][0],    sizes[s][1],
+                                sizes[s][2], pad,       scalars[sc][0], scalars[sc][1], 0};
                             failures += run_case(kern, dbl, &g);
                             cases++;
                         }
@@ -106,7 +105,10 @@ static void test_dgemm(void **state) { sweep(*state, 1); }
 static void test_sgemm_nan(void **state) { nan_sweep(*state, 0); }
 static void test_dgemm_nan(void **state) { nan_sweep(*state, 1); }
 
-static int pick(int lo, int hi) { return lo + (int)((urand() + 1) / 2 * (hi - lo + 1)) % (hi - lo + 1); }
+static int pick(int lo, int hi)
+{
+    return lo + (int)((urand() + 1) / 2 * (hi - lo + 1)) % (hi - lo + 1);
+}
 
 /* one random case of the given size: random order, transposes, padding and scalars */
 static int random_case(const bs_kernel *kern, int dbl, int m, int n, int k)
@@ -114,8 +116,16 @@ static int random_case(const bs_kernel *kern, int dbl, int m, int n, int k)
     static const double sc[][2] = {{1, 0}, {-0.5, 1.25}, {1.5, 0}, {0.75, -1}};
     const char tr[] = "NTC";
     int s = pick(0, 3);
-    gcase g = {pick(0, 1) ? 'R' : 'C', tr[pick(0, 2)], tr[pick(0, 2)], m, n, k, pick(0, 5),
-               sc[s][0], sc[s][1], sc[s][1] == 0 && pick(0, 1)};
+    gcase g = {pick(0, 1) ? 'R' : 'C',
+               tr[pick(0, 2)],
+               tr[pick(0, 2)],
+               m,
+               n,
+               k,
+               pick(0, 5),
+               sc[s][0],
+               sc[s][1],
+               sc[s][1] == 0 && pick(0, 1)};
     return run_case(kern, dbl, &g);
 }
 
@@ -138,12 +148,13 @@ static int edges_with(int dbl, long small_mnk)
     bs_kernel_desc su;
     bs_kernels_describe(&su);
     const int mr = dbl ? su.d_tile[0] : su.s_tile[0], nr = dbl ? su.d_tile[1] : su.s_tile[1];
-    bs_kernel_params p = {.mc = 2 * mr, .kc = 24, .nc = 3 * nr, .isa = su.isa, .nthreads = 3,
-                          .small_mnk = small_mnk};
+    bs_kernel_params p = {
+        .mc = 2 * mr, .kc = 24, .nc = 3 * nr, .isa = su.isa, .nthreads = 3, .small_mnk = small_mnk};
     bs_kernels_configure(&p);
     const int ms[] = {1, mr - 1, mr, mr + 1, 2 * mr - 1, 2 * mr, 2 * mr + 1, 4 * mr + 3};
-    const int ns[] = {1, nr - 1, nr, nr + 1, 3 * nr - 1, 3 * nr, 3 * nr + 1, 7 * nr + 2,
-                      7, 8, 9, 17}; /* and the direct path's narrower tiles (NR = 8) */
+    const int ns[] = {
+        1,          nr - 1, nr, nr + 1, 3 * nr - 1, 3 * nr, 3 * nr + 1,
+        7 * nr + 2, 7,      8,  9,      17}; /* and the direct path's narrower tiles (NR = 8) */
     const int ks[] = {1, 23, 24, 25, 49, 97};
     int failures = 0;
     for (const char *const *name = heavy; *name; name++) {
@@ -165,8 +176,8 @@ static int edges_with(int dbl, long small_mnk)
  * path, the packed path and the parallel split all run. */
 static void random_sizes(int dbl)
 {
-    static const int sizes[] = {1, 2, 3, 5, 7, 11, 13, 17, 31, 37, 61, 64, 67, 97, 101,
-                                127, 128, 131, 199, 251, 256, 257, 293};
+    static const int sizes[] = {1,  2,  3,   5,   7,   11,  13,  17,  31,  37,  61, 64,
+                                67, 97, 101, 127, 128, 131, 199, 251, 256, 257, 293};
     const int ns = sizeof sizes / sizeof sizes[0];
     int failures = 0;
     for (const char *const *name = heavy; *name; name++) {
@@ -174,7 +185,8 @@ static void random_sizes(int dbl)
         for (int c = 0; c < 14; c++) {
             int m = sizes[pick(0, ns - 1)], n = sizes[pick(0, ns - 1)], k = sizes[pick(0, ns - 1)];
             if (c < 3) /* big enough for the parallel split and the packed path */
-                m = sizes[pick(17, ns - 1)], n = sizes[pick(17, ns - 1)], k = sizes[pick(15, ns - 1)];
+                m = sizes[pick(17, ns - 1)], n = sizes[pick(17, ns - 1)],
+                k = sizes[pick(15, ns - 1)];
             failures += random_case(kern, dbl, m, n, k);
         }
     }
@@ -189,8 +201,16 @@ static int use_isa(void **state)
     return bs_kernels_configure(&p) ? -1 : 0; /* the CPU cannot run it: the group is skipped */
 }
 
-static void test_edges_s(void **state) { (void)state; edges_for(0); }
-static void test_edges_d(void **state) { (void)state; edges_for(1); }
+static void test_edges_s(void **state)
+{
+    (void)state;
+    edges_for(0);
+}
+static void test_edges_d(void **state)
+{
+    (void)state;
+    edges_for(1);
+}
 /* Every m, n, k from 0 to 40 under vectorized (tiny, direct, dot-product and edge paths),
  * each with a random order, transpose pair, padding and scalars (beta = 0 over NaN included);
  * for families without those paths (no masked loads), every m and n with a few k. */
@@ -228,8 +248,16 @@ static void skinny(int dbl)
 
 static void test_small_s(void **state) { all_small(*state, 0); }
 static void test_small_d(void **state) { all_small(*state, 1); }
-static void test_skinny_s(void **state) { (void)state; skinny(0); }
-static void test_skinny_d(void **state) { (void)state; skinny(1); }
+static void test_skinny_s(void **state)
+{
+    (void)state;
+    skinny(0);
+}
+static void test_skinny_d(void **state)
+{
+    (void)state;
+    skinny(1);
+}
 
 /* 1 to 4 host threads calling the parallel kernel at once (the pool serves one caller at a
  * time; the others run alone): every result right. */
@@ -274,10 +302,28 @@ static void test_host_threads(void **state)
         fail_msg("%d wrong elements with several host threads", failures);
 }
 
-static void test_random_s(void **state) { (void)state; random_sizes(0); }
-static void test_random_d(void **state) { (void)state; random_sizes(1); }
-static void test_semantics_s(void **state) { (void)state; for (const char *const *n = heavy; *n; n++) sweep(bs_kernel_find(*n), 0), nan_sweep(bs_kernel_find(*n), 0); }
-static void test_semantics_d(void **state) { (void)state; for (const char *const *n = heavy; *n; n++) sweep(bs_kernel_find(*n), 1), nan_sweep(bs_kernel_find(*n), 1); }
+static void test_random_s(void **state)
+{
+    (void)state;
+    random_sizes(0);
+}
+static void test_random_d(void **state)
+{
+    (void)state;
+    random_sizes(1);
+}
+static void test_semantics_s(void **state)
+{
+    (void)state;
+    for (const char *const *n = heavy; *n; n++)
+        sweep(bs_kernel_find(*n), 0), nan_sweep(bs_kernel_find(*n), 0);
+}
+static void test_semantics_d(void **state)
+{
+    (void)state;
+    for (const char *const *n = heavy; *n; n++)
+        sweep(bs_kernel_find(*n), 1), nan_sweep(bs_kernel_find(*n), 1);
+}
 
 /* Every family is complete and fits the edge scratch; names are unique and findable; the
  * last one runs on any CPU; configuring by name selects exactly that family. */

@@ -17,20 +17,46 @@
 #include "profiler/sink.h"
 #include "report/reader.h"
 
-static const char header[] =
-    "{\"type\":\"header\",\"format\":\"blasshim-report\",\"version\":1,\"pid\":42,\"argv\":[\"x\"]}\n";
+static const char header[] = "{\"type\":\"header\",\"format\":\"blasshim-report\",\"version\":1,"
+                             "\"pid\":42,\"argv\":[\"x\"]}\n";
 
 static bs_record sample(int seq)
 {
     bs_record r = {
-        .seq = seq, .ts_ns = 1000 + seq, .pid = 42, .tid = 43, .routine = seq % 2 ? "sgemm" : "dgemm",
-        .api = "cblas", .order = "row", .transa = "N", .transb = "T", .m = 3 + seq, .n = 5, .k = 7,
-        .alpha = 0.1, .beta = -2.5, .lda = 7, .ldb = 7, .ldc = 5, .kernel = "vectorized",
-        .threads = 1, .wall_ns = 1234, .cpu_ns = -1, .flops = 2 * (3 + seq) * 5 * 7, .gflops = 0.5,
-        .a_bytes = 100, .b_bytes = 200, .c_bytes = 300, .workspace_bytes = 0,
-        .rss_before_bytes = -1, .rss_after_bytes = -1, .rss_delta_bytes = BS_NULL_I64,
-        .peak_rss_bytes = -1, .caller = seq % 3 ? "main+0x42 (my \"app\")" : NULL,
-        .max_rel_err = seq % 2 ? 1e-7 : -1, .nonfinite = seq % 2 ? 0 : -1,
+        .seq = seq,
+        .ts_ns = 1000 + seq,
+        .pid = 42,
+        .tid = 43,
+        .routine = seq % 2 ? "sgemm" : "dgemm",
+        .api = "cblas",
+        .order = "row",
+        .transa = "N",
+        .transb = "T",
+        .m = 3 + seq,
+        .n = 5,
+        .k = 7,
+        .alpha = 0.1,
+        .beta = -2.5,
+        .lda = 7,
+        .ldb = 7,
+        .ldc = 5,
+        .kernel = "vectorized",
+        .threads = 1,
+        .wall_ns = 1234,
+        .cpu_ns = -1,
+        .flops = 2 * (3 + seq) * 5 * 7,
+        .gflops = 0.5,
+        .a_bytes = 100,
+        .b_bytes = 200,
+        .c_bytes = 300,
+        .workspace_bytes = 0,
+        .rss_before_bytes = -1,
+        .rss_after_bytes = -1,
+        .rss_delta_bytes = BS_NULL_I64,
+        .peak_rss_bytes = -1,
+        .caller = seq % 3 ? "main+0x42 (my \"app\")" : NULL,
+        .max_rel_err = seq % 2 ? 1e-7 : -1,
+        .nonfinite = seq % 2 ? 0 : -1,
     };
     if (seq % 4 == 1) {
         r.frames.n = 2;
@@ -134,11 +160,11 @@ static void test_damaged_lines_are_skipped(void **state)
     (void)state;
     char *good = report_of(3);
     const char *bad[] = {
-        "{\"type\":\"call\",\"seq\":1}\n",                    /* fields missing */
-        "not json at all\n",                                  /* not JSON */
-        "{\"type\":\"cal\"}\n",                               /* unknown type */
-        "[1,2,3]\n",                                          /* no type */
-        "\n",                                                 /* empty line */
+        "{\"type\":\"call\",\"seq\":1}\n", /* fields missing */
+        "not json at all\n",               /* not JSON */
+        "{\"type\":\"cal\"}\n",            /* unknown type */
+        "[1,2,3]\n",                       /* no type */
+        "\n",                              /* empty line */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char text[16384];
@@ -187,20 +213,21 @@ static void test_fuzz(void **state)
         for (int e = 0; e < edits && len > 1; e++) {
             size_t at = RND() % len;
             switch (RND() % 6) {
-            case 0: buf[at] ^= (char)(1u << (RND() % 8)); break;              /* bit flip */
-            case 1: buf[at] = (char)(RND() % 256); break;                     /* any byte */
+            case 0: buf[at] ^= (char)(1u << (RND() % 8)); break;                 /* bit flip */
+            case 1: buf[at] = (char)(RND() % 256); break;                        /* any byte */
             case 2: memmove(buf + at, buf + at + 1, len - at - 1), len--; break; /* delete */
-            case 3:                                                           /* insert */
+            case 3:                                                              /* insert */
                 if (len < seed_len * 2) {
                     memmove(buf + at + 1, buf + at, len - at);
                     buf[at] = "{}[]\",:\\0n\n"[RND() % 11];
                     len++;
                 }
                 break;
-            case 4: len = at + 1; break;                                       /* truncate */
-            default: {                                                         /* splice */
+            case 4: len = at + 1; break; /* truncate */
+            default: {                   /* splice */
                 size_t from = RND() % len, n = RND() % 64;
-                if (from + n > len) n = len - from;
+                if (from + n > len)
+                    n = len - from;
                 if (len + n < seed_len * 2) {
                     memmove(buf + at + n, buf + at, len - at);
                     memcpy(buf + at, seed + from % seed_len, n);

@@ -14,8 +14,16 @@
 /* A valid 4x3x2 call: column-major A 4x2 (lda 4), B 2x3 (ldb 2), C 4x3 (ldc 4). */
 static bs_call col_call(bs_api api)
 {
-    bs_call d = {.routine = "dgemm", .api = api, .m = 4, .n = 3, .k = 2,
-                 .lda = 4, .ldb = 2, .ldc = 4, .alpha = 1, .beta = 0};
+    bs_call d = {.routine = "dgemm",
+                 .api = api,
+                 .m = 4,
+                 .n = 3,
+                 .k = 2,
+                 .lda = 4,
+                 .ldb = 2,
+                 .ldc = 4,
+                 .alpha = 1,
+                 .beta = 0};
     if (api == BS_API_CBLAS) {
         d.order_raw = CblasColMajor;
         d.transa_raw = d.transb_raw = CblasNoTrans;
@@ -35,7 +43,9 @@ static int check(bs_call d, const char **param)
 static void test_decode(void **state)
 {
     (void)state;
-    bs_call d = {.api = BS_API_CBLAS, .order_raw = CblasRowMajor, .transa_raw = CblasConjTrans,
+    bs_call d = {.api = BS_API_CBLAS,
+                 .order_raw = CblasRowMajor,
+                 .transa_raw = CblasConjTrans,
                  .transb_raw = CblasTrans};
     bs_gemm_decode(&d);
     assert_int_equal(d.order, 'R');
@@ -71,7 +81,10 @@ static void test_invalid_numbers(void **state)
 {
     (void)state;
     const char *p;
-    struct { const char *field; int cblas, fortran; } cases[] = {
+    struct {
+        const char *field;
+        int cblas, fortran;
+    } cases[] = {
         {"transa", 2, 1}, {"transb", 3, 2}, {"m", 4, 3},     {"n", 5, 4},
         {"k", 6, 5},      {"lda", 9, 8},    {"ldb", 11, 10}, {"ldc", 14, 13},
     };
@@ -79,14 +92,22 @@ static void test_invalid_numbers(void **state)
         for (int api = 0; api < 2; api++) {
             bs_call d = col_call((bs_api)api);
             const char *f = cases[i].field;
-            if (!strcmp(f, "transa")) d.transa_raw = api ? 'x' : 1;
-            if (!strcmp(f, "transb")) d.transb_raw = api ? 'q' : CblasConjTrans + 1;
-            if (!strcmp(f, "m")) d.m = -1;
-            if (!strcmp(f, "n")) d.n = -3;
-            if (!strcmp(f, "k")) d.k = -2;
-            if (!strcmp(f, "lda")) d.lda = 3;
-            if (!strcmp(f, "ldb")) d.ldb = 1;
-            if (!strcmp(f, "ldc")) d.ldc = 0;
+            if (!strcmp(f, "transa"))
+                d.transa_raw = api ? 'x' : 1;
+            if (!strcmp(f, "transb"))
+                d.transb_raw = api ? 'q' : CblasConjTrans + 1;
+            if (!strcmp(f, "m"))
+                d.m = -1;
+            if (!strcmp(f, "n"))
+                d.n = -3;
+            if (!strcmp(f, "k"))
+                d.k = -2;
+            if (!strcmp(f, "lda"))
+                d.lda = 3;
+            if (!strcmp(f, "ldb"))
+                d.ldb = 1;
+            if (!strcmp(f, "ldc"))
+                d.ldc = 0;
             assert_int_equal(check(d, &p), api == BS_API_CBLAS ? cases[i].cblas : cases[i].fortran);
             assert_string_equal(p, f);
         }
@@ -102,7 +123,7 @@ static void test_leading_dimensions(void **state)
     (void)state;
     const char *p;
     bs_call d = col_call(BS_API_CBLAS); /* m 4, n 3, k 2 */
-    d.order_raw = CblasRowMajor; /* row-major: A 4x2 needs lda >= 2, B 2x3 ldb >= 3 */
+    d.order_raw = CblasRowMajor;        /* row-major: A 4x2 needs lda >= 2, B 2x3 ldb >= 3 */
     d.lda = 2, d.ldb = 3, d.ldc = 3;
     assert_int_equal(check(d, &p), 0);
     d.ldc = 2;
@@ -117,8 +138,16 @@ static void test_leading_dimensions(void **state)
 static void test_canonical(void **state)
 {
     (void)state;
-    bs_call d = {.api = BS_API_CBLAS, .order_raw = CblasRowMajor, .transa_raw = CblasConjTrans,
-                 .transb_raw = CblasNoTrans, .m = 4, .n = 3, .k = 2, .lda = 4, .ldb = 3, .ldc = 3};
+    bs_call d = {.api = BS_API_CBLAS,
+                 .order_raw = CblasRowMajor,
+                 .transa_raw = CblasConjTrans,
+                 .transb_raw = CblasNoTrans,
+                 .m = 4,
+                 .n = 3,
+                 .k = 2,
+                 .lda = 4,
+                 .ldb = 3,
+                 .ldc = 3};
     bs_gemm_decode(&d);
     bs_gemm_canon c;
     bs_gemm_canonical(&d, &c);
@@ -150,7 +179,8 @@ static void test_spellings(void **state)
                         "scipy_dgemm_64_");
     assert_string_equal(bs_api_name(BS_API_CBLAS, BS_LP64), "cblas");
     assert_string_equal(bs_api_name(BS_API_FORTRAN, BS_SCIPY64), "scipy_fortran64");
-    assert_string_equal(bs_spelled(b, sizeof b, "zgemv", BS_API_CBLAS, BS_SCIPY), "scipy_cblas_zgemv");
+    assert_string_equal(bs_spelled(b, sizeof b, "zgemv", BS_API_CBLAS, BS_SCIPY),
+                        "scipy_cblas_zgemv");
     assert_string_equal(bs_api_name(BS_API_FORTRAN, BS_SCIPY), "scipy_fortran");
     assert_string_equal(bs_spelled(b, sizeof b, "dgesv", BS_API_LAPACKE, BS_LP64), "LAPACKE_dgesv");
     assert_string_equal(bs_api_name(BS_API_LAPACKE, BS_LP64), "lapacke");
@@ -162,12 +192,9 @@ static void test_spellings(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),
-        cmocka_unit_test(test_valid),
-        cmocka_unit_test(test_invalid_numbers),
-        cmocka_unit_test(test_leading_dimensions),
-        cmocka_unit_test(test_canonical),
-        cmocka_unit_test(test_spellings),
+        cmocka_unit_test(test_decode),          cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_invalid_numbers), cmocka_unit_test(test_leading_dimensions),
+        cmocka_unit_test(test_canonical),       cmocka_unit_test(test_spellings),
     };
     return cmocka_run_group_tests_name("canon", tests, NULL, NULL);
 }
