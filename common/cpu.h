@@ -4,6 +4,9 @@
 #ifndef BS_COMMON_CPU_H
 #define BS_COMMON_CPU_H
 
+#include <stdio.h>
+#include <string.h>
+
 /* The features a microkernel family (or a peak loop) can require. SSE2 is the x86-64 baseline:
  * a requirement of 0 means "any x86-64". */
 enum {
@@ -28,5 +31,26 @@ static inline unsigned bs_cpu_features(void)
 
 /* Whether this CPU has every feature of `need` (a set of BS_CPU_* bits). */
 static inline int bs_cpu_runs(unsigned need) { return (bs_cpu_features() & need) == need; }
+
+/* The CPU's model name as /proc/cpuinfo gives it ("Intel(R) Xeon(R) Processor") into buf;
+ * returns 0, or -1 (buf empty) when it cannot be read. The report header records it and the
+ * report tool keys its per-machine peak by it: both read it here. */
+static inline int bs_cpu_model(char *buf, size_t cap)
+{
+    FILE *f = fopen("/proc/cpuinfo", "re");
+    char line[512];
+    buf[0] = '\0';
+    while (f && !buf[0] && fgets(line, sizeof line, f)) {
+        char *v = strchr(line, ':');
+        if (strncmp(line, "model name", 10) != 0 || !v)
+            continue;
+        v += 1 + (v[1] == ' ');
+        v[strcspn(v, "\n")] = '\0';
+        snprintf(buf, cap, "%s", v);
+    }
+    if (f)
+        fclose(f);
+    return buf[0] ? 0 : -1;
+}
 
 #endif

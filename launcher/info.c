@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "common/machine_cache.h"
 #include "include/blasshim.h"
 #include "report/peak.h"
 #include "launcher.h"
@@ -76,12 +77,9 @@ static json_t *ask_library(const bs_args *a, const char *lib, const char *report
  * ($XDG_CACHE_HOME/blasshim/machines.json, else ~/.cache/blasshim/), else measured now. */
 static json_t *machine_peak(const char *cpu_model)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    char path[PATH_MAX] = "";
-    if (xdg && xdg[0] == '/')
-        snprintf(path, sizeof path, "%s/blasshim/machines.json", xdg);
-    else if (home && *home)
-        snprintf(path, sizeof path, "%s/.cache/blasshim/machines.json", home);
+    char dir[PATH_MAX], path[PATH_MAX + 32] = "";
+    if (bs_machine_cache_dir(dir, sizeof dir) == 0)
+        snprintf(path, sizeof path, "%s/" BS_MACHINE_CACHE_FILE, dir);
     json_t *all = path[0] ? json_load_file(path, 0, NULL) : NULL;
     json_t *e = cpu_model ? json_object_get(all, cpu_model) : NULL;
     json_t *pk = json_object();

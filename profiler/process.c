@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "common/cpu.h"
 
 bs_process bs_proc;
 static atomic_uint fork_gen = 1;
@@ -153,23 +154,8 @@ static json_t *argv_json(void)
 
 static json_t *cpu_model_json(void)
 {
-    FILE *f = fopen("/proc/cpuinfo", "re");
-    if (!f)
-        return json_null();
-    char line[512];
-    json_t *model = NULL;
-    while (!model && fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) != 0)
-            continue;
-        char *v = strchr(line, ':');
-        if (!v)
-            continue;
-        v += 1 + (v[1] == ' ');
-        v[strcspn(v, "\n")] = '\0';
-        model = bs_json_text(v);
-    }
-    fclose(f);
-    return model ? model : json_null();
+    char model[512];
+    return bs_cpu_model(model, sizeof model) == 0 ? bs_json_text(model) : json_null();
 }
 
 json_t *bs_process_json(void)

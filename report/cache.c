@@ -11,34 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/cpu.h"
+#include "common/machine_cache.h"
 #include "peak.h"
 #include "tool.h"
 
-static int cache_dir(char *buf, size_t cap)
-{
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    int n = xdg && xdg[0] == '/' ? snprintf(buf, cap, "%s/blasshim", xdg)
-            : home && *home      ? snprintf(buf, cap, "%s/.cache/blasshim", home)
-                                 : -1;
-    return n > 0 && (size_t)n < cap - 32 ? 0 : -1;
-}
-
 static void local_model(char *buf, size_t cap)
 {
-    snprintf(buf, cap, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "re");
-    char line[512];
-    while (f && fgets(line, sizeof line, f)) {
-        char *v = strchr(line, ':');
-        if (strncmp(line, "model name", 10) || !v)
-            continue;
-        v += 1 + (v[1] == ' ');
-        v[strcspn(v, "\n")] = '\0';
-        snprintf(buf, cap, "%s", v);
-        break;
-    }
-    if (f)
-        fclose(f);
+    if (bs_cpu_model(buf, cap) != 0)
+        snprintf(buf, cap, "unknown CPU");
 }
 
 static json_t *load(const char *path)
@@ -87,8 +68,8 @@ int machine_numbers(const char *report_model, int remeasure, int want_peak, int 
     const int elsewhere = report_model && *report_model && strcmp(report_model, local) != 0;
     const char *model = elsewhere ? report_model : local;
     json_t *all = NULL, *entry = NULL;
-    if (cache_dir(dir, sizeof dir) == 0) {
-        snprintf(path, sizeof path, "%s/machines.json", dir);
+    if (bs_machine_cache_dir(dir, sizeof dir) == 0) {
+        snprintf(path, sizeof path, "%s/" BS_MACHINE_CACHE_FILE, dir);
         all = load(path);
         entry = json_object_get(all, model);
     } else {
