@@ -298,8 +298,7 @@ static void sec_shapes(FILE *o, const gather *g, const page_numbers *op)
         td_num(o, (double)s->max, "%.1f", s->max / 1e3);
         td_num(o, gf, "%.2f", gf);
         td_num(o, peak > 0 ? 100 * gf / peak : 0, "%.0f", peak > 0 ? 100 * gf / peak : 0);
-        td_num(o, (double)s->thread_sum / (double)s->count, "%.1f",
-               (double)s->thread_sum / (double)s->count);
+        td_num(o, shape_threads(s), "%.1f", shape_threads(s));
         fputs("</tr>\n", o);
     }
     fputs("</tbody></table>\n", o);

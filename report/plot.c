@@ -86,7 +86,7 @@ static int plottable(const shape *s) { return s->bytes > 0 && s->wall > 0 && s->
 
 static int threads_of(const shape *s)
 {
-    int t = s->count > 0 ? (int)lround((double)s->thread_sum / (double)s->count) : 1;
+    int t = (int)lround(shape_threads(s));
     return t < 1 ? 1 : t;
 }
 

@@ -137,11 +137,6 @@ static void print_phases(gather *g)
         printf("(more than %d phases: the calls after the last one shown are in it)\n", MAX_PHASES);
 }
 
-static double mean_threads(const shape *s)
-{
-    return s->count > 0 ? (double)s->thread_sum / (double)s->count : 1;
-}
-
 static const char *const peak_rule =
     "%peak = GFLOP/s / (one core's FMA peak x the threads that worked on the calls: `threads`; "
     "for system the real BLAS's own count)";
@@ -193,7 +188,7 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
             json_object_set_new(e, "p50_ns", isnan(p50) ? json_null() : json_real(p50 * 1e3));
             json_object_set_new(e, "p95_ns", isnan(p95) ? json_null() : json_real(p95 * 1e3));
             double peak = peak_for(pk, s);
-            json_object_set_new(e, "threads", json_real(mean_threads(s)));
+            json_object_set_new(e, "threads", json_real(shape_threads(s)));
             json_object_set_new(e, "peak_gflops", peak > 0 ? json_real(peak) : json_null());
             json_object_set_new(e, "peak_share",
                                 peak > 0 ? json_real(gflops(s->flops, s->wall) / peak)
@@ -275,7 +270,7 @@ int summary_cmd(gather *g, int json, int top, const peaks *pk, int by_stack)
         double gf = gflops(s->flops, s->wall), peak = peak_for(pk, s);
         printf("%-6s %-20s %-2s %-10s %8lld %10.3f %9.1f %9s %9s %10.1f %8.2f %7.3g %5.0f%%\n",
                s->routine, dims, op, s->kernel, (long long)s->count, s->wall / 1e6,
-               s->wall / 1e3 / s->count, p50, p95, s->max / 1e3, gf, mean_threads(s),
+               s->wall / 1e3 / s->count, p50, p95, s->max / 1e3, gf, shape_threads(s),
                peak > 0 ? 100 * gf / peak : 0);
     }
     if (g->nshapes > (size_t)top)

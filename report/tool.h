@@ -280,6 +280,8 @@ typedef struct peaks {
 } peaks;
 
 int single(const char *routine); /* single precision: s or c */
+/* the threads that worked on a shape's calls, on average (1 when it has none) */
+double shape_threads(const shape *s);
 double peak_for(const peaks *pk, const shape *s);
 
 /* ---- compare's numbers (compare.c), apart from its printing: the HTML page reuses them ---- */

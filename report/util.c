@@ -91,11 +91,14 @@ int single(const char *routine)
     return t == 's' || t == 'c';
 }
 
+double shape_threads(const shape *s)
+{
+    return s->count > 0 ? (double)s->thread_sum / (double)s->count : 1;
+}
+
 double peak_for(const peaks *pk, const shape *s)
 {
-    double per_core = single(s->routine) ? pk->s : pk->d;
-    double threads = s->count > 0 ? (double)s->thread_sum / (double)s->count : 1;
-    return per_core * threads;
+    return (single(s->routine) ? pk->s : pk->d) * shape_threads(s);
 }
 
 int64_t process_time(const gather *g)
