@@ -173,6 +173,44 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) * g, const bs_plan *plan, bs
     return bytes;
 }
 
+/* How many of the last rows of C the direct path leaves to the dot-product kernel: the
+ * remainder m % lanes below at least one whole vector of rows, when op(B) = B and it is 1 or 2
+ * rows, or 3 or 4 with k >= 32 (shorter dot products do not repay their reductions; measured
+ * with `make bench BENCH_ARGS=--sweep`); else 0. */
+static inline bs_idx BS_P(dot_rows)(const BS_P(gemm_args) * g, const bs_family *f)
+{
+    const BS_P(ukr_set) *set = &f->P;
+    if (!set->dot || g->transb != 'N' || g->k < set->lanes || g->m <= set->lanes)
+        return 0;
+    const bs_idx r = g->m % set->lanes;
+    return r <= 2 || (r <= 4 && g->k >= 32) ? r : 0;
+}
+
+/* Rows m0..m-1 of C (at most 4, transa = 'N') by the dot-product kernel: their rows of A copied
+ * along k into a buffer on the stack or, when long, the workspace (else the edge kernels). */
+static void BS_P(dot_tail)(const BS_P(gemm_args) * g, const bs_family *f, bs_idx m0)
+{
+    const bs_idx r = g->m - m0;
+    T stackbuf[4 * 512];
+    T *w = r * g->k <= 4 * 512 ? stackbuf : bs_workspace((size_t)(r * g->k) * sizeof(T));
+    if (!w) { /* memory short: the edge kernels, column tile by column tile */
+        const BS_P(ukr_tile) *t = &f->P.small;
+        for (bs_idx j = 0; j < g->n; j += t->nr) {
+            const int nr = (int)min_idx(t->nr, g->n - j);
+            /* clang-format off */
+            BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + m0, g->lda, g->b + j * g->ldb, 1,
+                       g->ldb, g->alpha, g->beta, g->c + m0 + j * g->ldc, g->ldc, (int)r, nr);
+            /* clang-format on */
+        }
+        return;
+    }
+    const T *a = g->a + m0;
+    for (bs_idx p = 0; p < g->k; p++)
+        for (bs_idx i = 0; i < r; i++)
+            w[i * g->k + p] = a[i + p * g->lda];
+    f->P.dot(r, g->n, g->k, w, g->k, g->b, g->ldb, g->alpha, g->beta, g->c + m0, g->ldc);
+}
+
 /* The direct path of masked-load families for small problems with op(A) = A: no packing, no
  * blocking, no workspace; the tiles of C one after another over the whole of k, A and B read
  * in place, C held in registers (ukernel.h). */
@@ -186,9 +224,15 @@ void BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
     }
     const BS_P(ukr_tile) *t = &f->P.small;
     const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
+    /* The last m % lanes rows, when they are few: a vector of rows per column and k step
+     * would cost as much as a whole vector's worth, so they go to the dot-product kernel
+     * (their m x k of A copied along k), B streamed once more with full vectors. */
+    const bs_idx rem = BS_P(dot_rows)(g, f), mv = g->m - rem;
+    if (rem)
+        BS_P(dot_tail)(g, f, mv);
     for (bs_idx j = 0; j < g->n; j += t->nr)
-        for (bs_idx i = 0; i < g->m; i += t->mr) {
-            const int mr = (int)min_idx(t->mr, g->m - i), nr = (int)min_idx(t->nr, g->n - j);
+        for (bs_idx i = 0; i < mv; i += t->mr) {
+            const int mr = (int)min_idx(t->mr, mv - i), nr = (int)min_idx(t->nr, g->n - j);
             /* clang-format off */ /* (it takes BS_P(tile) for a statement macro) */
             BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda, g->b + j * csb, rsb,
                        csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc, mr, nr);

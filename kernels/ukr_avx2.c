@@ -11,21 +11,26 @@
 #define MASKT __m256i
 #define VLOADM(p, m) OP(maskload)(p, m)
 #define VSTOREM(p, v, m) OP(maskstore)(p, m, v)
-#define VHSUM(v) hsum(v)
+#define VHSUM4(a, b, c, d, out) hsum4(a, b, c, d, out)
 
-/* the sum of a vector's lanes */
-static inline double hsum_pd(__m256d v)
+/* out[q] = the sum of the lanes of vector q, the four reduced together */
+static inline void hsum4_pd(__m256d a, __m256d b, __m256d c, __m256d d, double *out)
 {
-    __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
-    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+    __m256d ab = _mm256_hadd_pd(a, b), cd = _mm256_hadd_pd(c, d); /* a01 b01 a23 b23 ... */
+    _mm256_storeu_pd(out, _mm256_add_pd(_mm256_permute2f128_pd(ab, cd, 0x20),
+                                        _mm256_permute2f128_pd(ab, cd, 0x31)));
 }
-static inline float hsum_ps(__m256 v)
+static inline void hsum4_ps(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
 {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+    __m256 ab =
+        _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20), _mm256_permute2f128_ps(a, b, 0x31));
+    __m256 cd =
+        _mm256_add_ps(_mm256_permute2f128_ps(c, d, 0x20), _mm256_permute2f128_ps(c, d, 0x31));
+    __m256 h = _mm256_hadd_ps(ab, cd); /* lane 0: a01 a23 c01 c23, lane 1: the same of b, d */
+    h = _mm256_hadd_ps(h, h);          /* lane 0: a c a c, lane 1: b d b d */
+    _mm_storeu_ps(out, _mm_unpacklo_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
 }
-#define hsum(v) _Generic((v), __m256d : hsum_pd, __m256 : hsum_ps)(v)
+#define hsum4(a, b, c, d, out) _Generic((a), __m256d : hsum4_pd, __m256 : hsum4_ps)(a, b, c, d, out)
 
 #define T double
 #define V __m256d

@@ -13,7 +13,30 @@
 #define VMASK(n) ((MASKT)((1u << (n)) - 1u))
 #define VLOADM(p, m) OP(maskz_loadu)(m, p)
 #define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
-#define VHSUM(v) OP(reduce_add)(v)
+#define VHSUM4(a, b, c, d, out) hsum4(a, b, c, d, out)
+
+/* out[q] = the sum of the lanes of vector q: the four folded together, halves of pairs added
+ * (512 -> 256 -> 128 bits), then within each 128-bit lane, and the lane sums gathered */
+static inline void hsum4_ps(__m512 a, __m512 b, __m512 c, __m512 d, float *out)
+{
+    __m512 ab = _mm512_add_ps(_mm512_shuffle_f32x4(a, b, 0x44), _mm512_shuffle_f32x4(a, b, 0xEE));
+    __m512 cd = _mm512_add_ps(_mm512_shuffle_f32x4(c, d, 0x44), _mm512_shuffle_f32x4(c, d, 0xEE));
+    __m512 u =
+        _mm512_add_ps(_mm512_shuffle_f32x4(ab, cd, 0x88), _mm512_shuffle_f32x4(ab, cd, 0xDD));
+    u = _mm512_add_ps(u, _mm512_permute_ps(u, 0xB1));
+    u = _mm512_add_ps(u, _mm512_permute_ps(u, 0x4E));
+    _mm_storeu_ps(out, _mm512_castps512_ps128(_mm512_maskz_compress_ps(0x1111, u)));
+}
+static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *out)
+{
+    __m512d ab = _mm512_add_pd(_mm512_shuffle_f64x2(a, b, 0x44), _mm512_shuffle_f64x2(a, b, 0xEE));
+    __m512d cd = _mm512_add_pd(_mm512_shuffle_f64x2(c, d, 0x44), _mm512_shuffle_f64x2(c, d, 0xEE));
+    __m512d u =
+        _mm512_add_pd(_mm512_shuffle_f64x2(ab, cd, 0x88), _mm512_shuffle_f64x2(ab, cd, 0xDD));
+    u = _mm512_add_pd(u, _mm512_permute_pd(u, 0x55));
+    _mm256_storeu_pd(out, _mm512_castpd512_pd256(_mm512_maskz_compress_pd(0x55, u)));
+}
+#define hsum4(a, b, c, d, out) _Generic((a), __m512d : hsum4_pd, __m512 : hsum4_ps)(a, b, c, d, out)
 
 #define T double
 #define V __m512d

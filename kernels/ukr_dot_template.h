@@ -4,8 +4,8 @@
  * vectors instead of padding a tall microkernel with rows that do not exist:
  *     C(i, j) = alpha * sum_p AT(i, p) B(p, j) + beta * C(i, j),  i < m <= 4, j < n,
  * with AT(i, p) = at[i * ldat + p] and B(p, j) = b[p + j * ldb]; beta == 0 never reads C.
- * The includer defines DOT_NAME, T, V, LANES, MASKT, VMASK, VLOADM, VHSUM(v) (the sum of
- * the lanes) and the ukr_ops.h operations, inside a region compiled for the ISA. */
+ * The includer defines DOT_NAME, T, V, LANES, MASKT, VMASK, VLOADM, VHSUM4(v0, v1, v2, v3, out)
+ * (out[q] = the sum of the lanes of vq, the four reduced together) and the ukr_ops.h operations, inside a region compiled for the ISA. */
 
 #define DOT_BODY UKR_CAT(DOT_NAME, _body)
 #ifndef UKR_CAT
@@ -62,12 +62,17 @@ static inline __attribute__((always_inline)) void DOT_BODY(int MI, bs_idx n, bs_
                     acc[i][q] = VFMA(av, bv[q], acc[i][q]);
             }
         }
-        for (int i = 0; i < MI; i++)
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; i++) {
+            if (i >= MI)
+                break;
+            T sum[4]; /* row i's four dot products, reduced together */
+            VHSUM4(acc[i][0], acc[i][1], acc[i][2], acc[i][3], sum);
             for (int q = 0; q < nw; q++) {
-                const T sum = VHSUM(acc[i][q]);
                 T *cij = c + i + (j + q) * ldc;
-                *cij = beta == (T)0 ? alpha * sum : alpha * sum + beta * *cij;
+                *cij = beta == (T)0 ? alpha * sum[q] : alpha * sum[q] + beta * *cij;
             }
+        }
     }
 }
 
