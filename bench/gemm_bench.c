@@ -183,6 +183,16 @@ static int sweep_child(const char *name)
     const int only_ob = !children[ci].kernel, busy = !strcmp(name, "parbusy");
     if (ob_threads)
         ob_threads(only_ob ? nthreads : 1);
+    /* OpenBLAS's threads spin (sched_yield) for about 0.1 s (2^28 TSC ticks) before they
+     * sleep, from when it is loaded and again from each change of its thread count (the
+     * shim sets it at its first call): a 2-thread contender measured in that window shares a
+     * core with them. Every child makes that first call and lets the spin pass before it
+     * measures anything. */
+    if (sh_s) {
+        float one = 1, out = 0;
+        sh_s(102, 111, 111, 1, 1, 1, 1.0f, &one, 1, &one, 1, 0.0f, &out, 1);
+    }
+    usleep(250000);
     /* the "busy" case: a NumPy-like loop where syrk (forwarded by the shim to the real BLAS,
      * which runs it on all its threads) alternates with our gemm */
     static double sy_a[192 * 192], sy_c[192 * 192];
