@@ -247,12 +247,17 @@ void BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
 int BS_P(gemm_tiny_run)(const BS_P(gemm_args) * g, const bs_family *f)
 {
     const BS_P(ukr_tile) *t = &f->P.small;
-    if (!f->direct || g->transa != 'N' || g->m <= 0 || g->n <= 0 || g->m > t->mr || g->n > 16 ||
-        g->k <= 0 || g->k > 16 || g->alpha == (T)0 ||
+    const BS_P(ukr_set) *set = &f->P;
+    if (!f->direct || g->transa != 'N' || g->m <= 0 || g->n <= 0 || g->k <= 0 || g->alpha == (T)0 ||
         (g->m <= 4 && g->k >= f->P.lanes && g->transb == 'N'))
         return 0;
     const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
-    const BS_P(ukr_set) *set = &f->P;
+    if (set->tiny && g->m <= set->lanes && g->k <= set->tiny_kmax) { /* any n */
+        set->tiny(g->m, g->n, g->k, g->a, g->lda, g->b, rsb, csb, g->alpha, g->beta, g->c, g->ldc);
+        return 1;
+    }
+    if (g->m > t->mr || g->n > 16 || g->k > 16)
+        return 0;
     for (bs_idx j = 0; j < g->n; j += t->nr) {
         const int cols = (int)min_idx(t->nr, g->n - j), rows = (int)g->m;
         if (cols == t->nr || !set->edge[0][0] || rows > 2 * set->lanes) {

@@ -12,6 +12,7 @@
 #define VLOADM(p, m) OP(maskload)(p, m)
 #define VSTOREM(p, v, m) OP(maskstore)(p, m, v)
 #define VHSUM4(a, b, c, d, out) hsum4(a, b, c, d, out)
+#define TINY_KMAX 12 /* 12 of the 16 ymm registers */
 
 /* out[q] = the sum of the lanes of vector q, the four reduced together */
 static inline void hsum4_pd(__m256d a, __m256d b, __m256d c, __m256d d, double *out)
@@ -46,6 +47,9 @@ static inline void hsum4_ps(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
 #include "ukr_edges.h"
 #define DOT_NAME ddot_avx2
 #include "ukr_dot_template.h"
+#define TINY_NAME dtiny_avx2
+#include "ukr_tiny_template.h"
+#undef TINY_NAME
 #undef DOT_NAME
 #undef T
 #undef V
@@ -67,6 +71,9 @@ static inline void hsum4_ps(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
 #include "ukr_edges.h"
 #define DOT_NAME sdot_avx2
 #include "ukr_dot_template.h"
+#define TINY_NAME stiny_avx2
+#include "ukr_tiny_template.h"
+#undef TINY_NAME
 #undef DOT_NAME
 
 #pragma GCC pop_options
@@ -80,11 +87,15 @@ const bs_family bs_family_avx2 = {
           .lanes = 8,
           .edge = {{sukr_avx2_1x1, sukr_avx2_1x2, sukr_avx2_1x4, sukr_avx2_1x8},
                    {sukr_avx2_2x1, sukr_avx2_2x2, sukr_avx2_2x4, sukr_avx2_2x8}},
-          .dot = sdot_avx2},
+          .dot = sdot_avx2,
+          .tiny = stiny_avx2,
+          .tiny_kmax = TINY_KMAX},
     .d = {.main = {2 * 4, 6, dukr_avx2},
           .small = {2 * 4, 6, dukr_avx2},
           .lanes = 4,
           .edge = {{dukr_avx2_1x1, dukr_avx2_1x2, dukr_avx2_1x4, dukr_avx2_1x8},
                    {dukr_avx2_2x1, dukr_avx2_2x2, dukr_avx2_2x4, dukr_avx2_2x8}},
-          .dot = ddot_avx2},
+          .dot = ddot_avx2,
+          .tiny = dtiny_avx2,
+          .tiny_kmax = TINY_KMAX},
 };

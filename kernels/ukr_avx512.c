@@ -14,6 +14,7 @@
 #define VLOADM(p, m) OP(maskz_loadu)(m, p)
 #define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
 #define VHSUM4(a, b, c, d, out) hsum4(a, b, c, d, out)
+#define TINY_KMAX 16 /* 16 of the 32 zmm registers */
 
 /* out[q] = the sum of the lanes of vector q: the four folded together, halves of pairs added
  * (512 -> 256 -> 128 bits), then within each 128-bit lane, and the lane sums gathered */
@@ -53,6 +54,9 @@ static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *
 #define DOT_NAME ddot_avx512
 #include "ukr_dot_template.h"
 #undef DOT_NAME
+#define TINY_NAME dtiny_avx512
+#include "ukr_tiny_template.h"
+#undef TINY_NAME
 #undef T
 #undef V
 #undef LANES
@@ -74,6 +78,9 @@ static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *
 #define DOT_NAME sdot_avx512
 #include "ukr_dot_template.h"
 #undef DOT_NAME
+#define TINY_NAME stiny_avx512
+#include "ukr_tiny_template.h"
+#undef TINY_NAME
 
 #pragma GCC pop_options
 
@@ -86,11 +93,15 @@ const bs_family bs_family_avx512 = {
           .lanes = 16,
           .edge = {{sukr_avx512_1x1, sukr_avx512_1x2, sukr_avx512_1x4, sukr_avx512_1x8},
                    {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8}},
-          .dot = sdot_avx512},
+          .dot = sdot_avx512,
+          .tiny = stiny_avx512,
+          .tiny_kmax = TINY_KMAX},
     .d = {.main = {2 * 8, 12, dukr_avx512},
           .small = {2 * 8, 8, dukr_avx512_2x8},
           .lanes = 8,
           .edge = {{dukr_avx512_1x1, dukr_avx512_1x2, dukr_avx512_1x4, dukr_avx512_1x8},
                    {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8}},
-          .dot = ddot_avx512},
+          .dot = ddot_avx512,
+          .tiny = dtiny_avx512,
+          .tiny_kmax = TINY_KMAX},
 };

@@ -14,6 +14,10 @@ typedef struct BS_P(ukr_tile) {
 typedef void (*BS_P(dotk))(bs_idx m, bs_idx n, bs_idx k, const T *at, bs_idx ldat, const T *b,
                            bs_idx ldb, T alpha, T beta, T *c, bs_idx ldc);
 
+/* the tiny kernel (ukr_tiny_template.h): m <= lanes, k <= tiny_kmax, op(A) = A */
+typedef void (*BS_P(tinyk))(bs_idx m, bs_idx n, bs_idx k, const T *a, bs_idx lda, const T *b,
+                            bs_idx rsb, bs_idx csb, T alpha, T beta, T *c, bs_idx ldc);
+
 typedef struct BS_P(ukr_set) {
     BS_P(ukr_tile) main;  /* the packed loop nest's */
     BS_P(ukr_tile) small; /* the direct small-problem path's: narrower, small sizes waste less */
@@ -23,4 +27,8 @@ typedef struct BS_P(ukr_set) {
      * the family has none (it then runs edges on the full tile) */
     BS_P(ukr) edge[2][4];
     BS_P(dotk) dot; /* masked-load families: C of up to 4 rows as dot products; else NULL */
+    /* masked-load families: C of at most one vector of rows with k <= tiny_kmax in one call,
+     * A held in registers (ukr_tiny_template.h); else NULL */
+    BS_P(tinyk) tiny;
+    int tiny_kmax;
 } BS_P(ukr_set);
