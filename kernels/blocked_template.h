@@ -211,6 +211,11 @@ static void BS_P(dot_tail)(const BS_P(gemm_args) * g, const bs_family *f, bs_idx
     f->P.dot(r, g->n, g->k, w, g->k, g->b, g->ldb, g->alpha, g->beta, g->c + m0, g->ldc);
 }
 
+/* The bytes of A the direct path keeps in L2 (a quarter of a small core's 1 MiB) */
+#ifndef BS_DIRECT_A_BYTES
+#define BS_DIRECT_A_BYTES (256 * 1024)
+#endif
+
 /* The direct path of masked-load families for small problems with op(A) = A: no packing, no
  * blocking, no workspace; the tiles of C one after another over the whole of k, A and B read
  * in place, C held in registers (ukernel.h). */
@@ -230,14 +235,20 @@ void BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
     const bs_idx rem = BS_P(dot_rows)(g, f), mv = g->m - rem;
     if (rem)
         BS_P(dot_tail)(g, f, mv);
-    for (bs_idx j = 0; j < g->n; j += t->nr)
-        for (bs_idx i = 0; i < mv; i += t->mr) {
-            const int mr = (int)min_idx(t->mr, mv - i), nr = (int)min_idx(t->nr, g->n - j);
-            /* clang-format off */ /* (it takes BS_P(tile) for a statement macro) */
-            BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda, g->b + j * csb, rsb,
-                       csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc, mr, nr);
-            /* clang-format on */
-        }
+    /* blocks of rows whose A (rows x k) stays in L2 while every column of C passes over it:
+     * a tall A read whole per column tile would stream from memory n / nr times */
+    const bs_idx kb = g->k * (bs_idx)sizeof(T);
+    const bs_idx mb =
+        kb * t->mr > BS_DIRECT_A_BYTES ? t->mr : BS_DIRECT_A_BYTES / kb / t->mr * t->mr;
+    for (bs_idx ib = 0; ib < mv; ib += mb)
+        for (bs_idx j = 0; j < g->n; j += t->nr)
+            for (bs_idx i = ib; i < min_idx(mv, ib + mb); i += t->mr) {
+                const int mr = (int)min_idx(t->mr, mv - i), nr = (int)min_idx(t->nr, g->n - j);
+                /* clang-format off */ /* (it takes BS_P(tile) for a statement macro) */
+                BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda, g->b + j * csb,
+                           rsb, csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc, mr, nr);
+                /* clang-format on */
+            }
 }
 
 /* A tiny problem, m <= the direct tile's mr, n and k <= 16, op(A) = A: the tiles of C (one or
