@@ -314,3 +314,15 @@ int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *by
     set->dot(g->m, g->n, g->k, at, ldat, g->b, g->ldb, g->alpha, g->beta, g->c, g->ldc);
     return 1;
 }
+
+/* One column of C (n = 1) with op(A) = A: the family's matrix-vector kernel, A swept in
+ * memory order. Returns 0 when this path does not apply. */
+int BS_P(gemm_gemv_run)(const BS_P(gemm_args) * g, const bs_family *f)
+{
+    const BS_P(ukr_set) *set = &f->P;
+    if (!set->gemv || g->n != 1 || g->transa != 'N' || g->m <= 0 || g->k <= 0 || g->alpha == (T)0)
+        return 0;
+    set->gemv(g->m, g->k, g->a, g->lda, g->b, g->transb == 'N' ? 1 : g->ldb, g->alpha, g->beta,
+              g->c);
+    return 1;
+}

@@ -24,14 +24,16 @@ size_t bs_sgemm_blocked_run(const bs_sgemm_args *g, const bs_plan *pl, bs_kernel
 size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *pl, bs_kernel_info *info);
 
 /* The direct path of small problems with transa = 'N' (masked-load families), its one-tile
- * case for tiny ones, and the dot-product path of few-row problems (the last two return 0 when
- * they do not apply); blocked_template.h. */
+ * case for tiny ones, the dot-product path of few-row problems and the matrix-vector path of
+ * one column (the last three return 0 when they do not apply); blocked_template.h. */
 void bs_sgemm_direct_run(const bs_sgemm_args *g, const bs_family *f);
 void bs_dgemm_direct_run(const bs_dgemm_args *g, const bs_family *f);
 int bs_sgemm_tiny_run(const bs_sgemm_args *g, const bs_family *f);
 int bs_dgemm_tiny_run(const bs_dgemm_args *g, const bs_family *f);
 int bs_sgemm_dot_run(const bs_sgemm_args *g, const bs_family *f, size_t *bytes);
 int bs_dgemm_dot_run(const bs_dgemm_args *g, const bs_family *f, size_t *bytes);
+int bs_sgemm_gemv_run(const bs_sgemm_args *g, const bs_family *f);
+int bs_dgemm_gemv_run(const bs_dgemm_args *g, const bs_family *f);
 
 /* This thread's packing workspace of at least `bytes` (64-byte aligned, reused across calls,
  * freed when the thread exits), or NULL if memory is short. */

@@ -9,8 +9,8 @@ void BS_P(gemm_blocked)(const BS_P(gemm_args) * g, bs_kernel_info *info)
     info->workspace_bytes = BS_P(gemm_blocked_run)(g, &kst.blocked[TI], info);
 }
 
-/* One (sub)problem on one thread with vectorized's microkernels, by shape: a tiny one as one
- * tile (when the direct path would take it), few rows as dot products, small problems direct,
+/* One (sub)problem on one thread with vectorized's microkernels, by shape: a tiny one in one
+ * call, few rows as dot products, one column as a matrix-vector sweep, small problems direct,
  * the rest through the packed loop nest. Returns the workspace used. */
 static size_t BS_P(run)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
@@ -21,6 +21,8 @@ static size_t BS_P(run)(const BS_P(gemm_args) * g, bs_kernel_info *info)
     size_t bytes;
     if (BS_P(gemm_dot_run)(g, pl.fam, &bytes))
         return bytes;
+    if (BS_P(gemm_gemv_run)(g, pl.fam))
+        return 0;
     pl.direct = (double)g->m * (double)g->n * (double)g->k <= kst.small_mnk;
     if (pl.direct && pl.fam->direct && g->transa == 'N') {
         BS_P(gemm_direct_run)(g, pl.fam);

@@ -50,6 +50,9 @@ static inline void hsum4_ps(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
 #define TINY_NAME dtiny_avx2
 #include "ukr_tiny_template.h"
 #undef TINY_NAME
+#define GEMV_NAME dgemv_avx2
+#include "ukr_gemv_template.h"
+#undef GEMV_NAME
 #undef DOT_NAME
 #undef T
 #undef V
@@ -74,6 +77,9 @@ static inline void hsum4_ps(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
 #define TINY_NAME stiny_avx2
 #include "ukr_tiny_template.h"
 #undef TINY_NAME
+#define GEMV_NAME sgemv_avx2
+#include "ukr_gemv_template.h"
+#undef GEMV_NAME
 #undef DOT_NAME
 
 #pragma GCC pop_options
@@ -89,6 +95,7 @@ const bs_family bs_family_avx2 = {
                    {sukr_avx2_2x1, sukr_avx2_2x2, sukr_avx2_2x4, sukr_avx2_2x8}},
           .dot = sdot_avx2,
           .tiny = stiny_avx2,
+          .gemv = sgemv_avx2,
           .tiny_kmax = TINY_KMAX},
     .d = {.main = {2 * 4, 6, dukr_avx2},
           .small = {2 * 4, 6, dukr_avx2},
@@ -97,5 +104,6 @@ const bs_family bs_family_avx2 = {
                    {dukr_avx2_2x1, dukr_avx2_2x2, dukr_avx2_2x4, dukr_avx2_2x8}},
           .dot = ddot_avx2,
           .tiny = dtiny_avx2,
+          .gemv = dgemv_avx2,
           .tiny_kmax = TINY_KMAX},
 };

@@ -57,6 +57,9 @@ static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *
 #define TINY_NAME dtiny_avx512
 #include "ukr_tiny_template.h"
 #undef TINY_NAME
+#define GEMV_NAME dgemv_avx512
+#include "ukr_gemv_template.h"
+#undef GEMV_NAME
 #undef T
 #undef V
 #undef LANES
@@ -81,6 +84,9 @@ static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *
 #define TINY_NAME stiny_avx512
 #include "ukr_tiny_template.h"
 #undef TINY_NAME
+#define GEMV_NAME sgemv_avx512
+#include "ukr_gemv_template.h"
+#undef GEMV_NAME
 
 #pragma GCC pop_options
 
@@ -95,6 +101,7 @@ const bs_family bs_family_avx512 = {
                    {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8}},
           .dot = sdot_avx512,
           .tiny = stiny_avx512,
+          .gemv = sgemv_avx512,
           .tiny_kmax = TINY_KMAX},
     .d = {.main = {2 * 8, 12, dukr_avx512},
           .small = {2 * 8, 8, dukr_avx512_2x8},
@@ -103,5 +110,6 @@ const bs_family bs_family_avx512 = {
                    {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8}},
           .dot = ddot_avx512,
           .tiny = dtiny_avx512,
+          .gemv = dgemv_avx512,
           .tiny_kmax = TINY_KMAX},
 };

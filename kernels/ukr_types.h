@@ -18,6 +18,10 @@ typedef void (*BS_P(dotk))(bs_idx m, bs_idx n, bs_idx k, const T *at, bs_idx lda
 typedef void (*BS_P(tinyk))(bs_idx m, bs_idx n, bs_idx k, const T *a, bs_idx lda, const T *b,
                             bs_idx rsb, bs_idx csb, T alpha, T beta, T *c, bs_idx ldc);
 
+/* the single-column kernel (ukr_gemv_template.h): y = alpha A x + beta y, op(A) = A */
+typedef void (*BS_P(gemvk))(bs_idx m, bs_idx k, const T *a, bs_idx lda, const T *x, bs_idx incx,
+                            T alpha, T beta, T *y);
+
 typedef struct BS_P(ukr_set) {
     BS_P(ukr_tile) main;  /* the packed loop nest's */
     BS_P(ukr_tile) small; /* the direct small-problem path's: narrower, small sizes waste less */
@@ -31,4 +35,5 @@ typedef struct BS_P(ukr_set) {
      * A held in registers (ukr_tiny_template.h); else NULL */
     BS_P(tinyk) tiny;
     int tiny_kmax;
+    BS_P(gemvk) gemv; /* masked-load families: C of one column, A swept in memory order */
 } BS_P(ukr_set);

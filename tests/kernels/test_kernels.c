@@ -228,7 +228,9 @@ static void all_small(const char *isa, int dbl)
 }
 
 /* Skinny problems, the long side up to 2000: gemv-like rows and columns, few-row dot
- * products, a long k with a tiny C; vectorized and parallel. */
+ * products, a long k with a tiny C, a few rows past whole vectors with a long k (18x40x2100,
+ * 36x5x1000), a column taller than one block of the matrix-vector kernel (2500x1x9);
+ * vectorized and parallel. */
 static void skinny(int dbl)
 {
     static const int shapes[][3] = {
@@ -236,7 +238,7 @@ static void skinny(int dbl)
         {16, 1500, 17}, {17, 300, 200}, {2000, 1, 45},  {1999, 2, 64},  {777, 3, 100},
         {1000, 4, 31},  {600, 9, 70},   {300, 16, 120}, {1, 1, 2000},   {3, 5, 1999},
         {1, 300, 1},    {2000, 7, 1},   {40, 1, 2000},  {1, 40, 2000},  {1, 1000, 1000},
-        {18, 40, 2100}, {36, 5, 1000}}; /* the last two: few rows past whole vectors, long k */
+        {18, 40, 2100}, {36, 5, 1000},  {2500, 1, 9}};
     int failures = 0;
     const char *names[] = {"vectorized", "parallel"};
     for (int kk = 0; kk < 2; kk++)
