@@ -288,9 +288,9 @@ int BS_P(gemm_tiny_run)(const BS_P(gemm_args) * g, const bs_family *f)
 
 /* Few rows (m <= 4), op(B) = B and k of at least a vector: C as dot products with the
  * family's dot kernel, B streamed once. The rows of op(A) are contiguous along k when
- * transa = 'T' (or one row with lda = 1); otherwise they are first copied (m x k) into the
- * workspace. Returns 0 when this path does not apply (or memory is short), else 1 with
- * *bytes the workspace used. */
+ * transa = 'T' (or one row with lda = 1); otherwise they are first copied (m x k) into a
+ * buffer on the stack or, when long, the workspace. Returns 0 when this path does not apply
+ * (or memory is short), else 1 with *bytes the workspace used. */
 int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *bytes)
 {
     const BS_P(ukr_set) *set = &f->P;
@@ -300,13 +300,16 @@ int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *by
     const T *at = g->a;
     bs_idx ldat = g->lda;
     *bytes = 0;
+    T stackbuf[4 * 512];
     if (g->transa == 'N' && !(g->m == 1 && g->lda == 1)) {
-        *bytes = (size_t)g->m * (size_t)g->k * sizeof(T);
-        T *w = bs_workspace(*bytes);
-        if (!w)
-            return 0;
-        for (bs_idx p = 0; p < g->k; p++)
-            for (bs_idx i = 0; i < g->m; i++)
+        T *w = stackbuf;
+        if (g->m * g->k > 4 * 512) {
+            *bytes = (size_t)g->m * (size_t)g->k * sizeof(T);
+            if (!(w = bs_workspace(*bytes)))
+                return 0;
+        }
+        for (bs_idx i = 0; i < g->m; i++)
+            for (bs_idx p = 0; p < g->k; p++)
                 w[i * g->k + p] = g->a[i + p * g->lda];
         at = w;
         ldat = g->k;

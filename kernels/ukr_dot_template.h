@@ -13,66 +13,64 @@
 #define UKR_CAT(a, b) UKR_CAT2(a, b)
 #endif
 
-/* MI rows (a constant once inlined) by 4 columns: 4 * MI accumulators along k */
-static inline __attribute__((always_inline)) void DOT_BODY(int MI, bs_idx n, bs_idx k, const T *at,
-                                                           bs_idx ldat, const T *b, bs_idx ldb,
-                                                           T alpha, T beta, T *c, bs_idx ldc)
+/* MI rows by NQ (4 or 8) columns, constants once inlined: MI * NQ accumulators along k; the
+ * more columns at once, the more streams of B in flight */
+static inline __attribute__((always_inline)) void DOT_BODY(const int MI, const int NQ, bs_idx n,
+                                                           bs_idx k, const T *at, bs_idx ldat,
+                                                           const T *b, bs_idx ldb, T alpha, T beta,
+                                                           T *c, bs_idx ldc)
 {
     const bs_idx kv = k / LANES * LANES;
     const MASKT tail = VMASK((int)(k - kv));
-    for (bs_idx j = 0; j < n; j += 4) {
-        const int nw = n - j < 4 ? (int)(n - j) : 4;
-        const T *bj[4];
-#pragma GCC unroll 4
-        for (int q = 0; q < 4; q++)
+    for (bs_idx j = 0; j < n; j += NQ) {
+        const int nw = n - j < NQ ? (int)(n - j) : NQ;
+        const T *bj[8];
+#pragma GCC unroll 8
+        for (int q = 0; q < NQ; q++)
             bj[q] = b + (j + (q < nw ? q : nw - 1)) * ldb; /* missing columns re-read the last */
-        V acc[4][4];
+        V acc[4][8];
 #pragma GCC unroll 4
-        for (int i = 0; i < 4; i++)
-#pragma GCC unroll 4
-            for (int q = 0; q < 4; q++)
+        for (int i = 0; i < MI; i++)
+#pragma GCC unroll 8
+            for (int q = 0; q < NQ; q++)
                 acc[i][q] = VZERO();
-        for (bs_idx p = 0; p <= k - LANES; p += LANES) {
-            V bv[4];
+/* one vector of k steps from p: B's NQ columns, times each row of A, loaded by LOAD(ptr) */
+/* clang-format off */ /* _Pragma inside a macro body: laid out by hand */
+#define DOT_STEP(LOAD, p)                                                                          \
+    {                                                                                              \
+        V bv[8];                                                                                   \
+        _Pragma("GCC unroll 8") for (int q = 0; q < NQ; q++) bv[q] = LOAD(bj[q] + (p));          \
+        _Pragma("GCC unroll 4") for (int i = 0; i < MI; i++) {                                    \
+            const V av = LOAD(at + i * ldat + (p));                                                \
+            _Pragma("GCC unroll 8") for (int q = 0; q < NQ; q++)                                   \
+                acc[i][q] = VFMA(av, bv[q], acc[i][q]);                                            \
+        }                                                                                          \
+    }
+#define DOT_FULL(ptr) VLOAD(ptr)
+#define DOT_TAIL(ptr) VLOADM(ptr, tail)
+        /* clang-format on */
+        for (bs_idx p = 0; p <= k - LANES; p += LANES)
+            DOT_STEP(DOT_FULL, p)
+        if (kv < k) /* the last k % LANES steps: masked loads, the rest of the lanes zero */
+            DOT_STEP(DOT_TAIL, kv)
+#undef DOT_STEP
+#undef DOT_FULL
+#undef DOT_TAIL
 #pragma GCC unroll 4
-            for (int q = 0; q < 4; q++)
-                bv[q] = VLOAD(bj[q] + p);
-#pragma GCC unroll 4
-            for (int i = 0; i < 4; i++) {
-                if (i >= MI)
-                    break;
-                const V av = VLOAD(at + i * ldat + p);
-#pragma GCC unroll 4
-                for (int q = 0; q < 4; q++)
-                    acc[i][q] = VFMA(av, bv[q], acc[i][q]);
+        for (int i = 0; i < MI; i++)
+#pragma GCC unroll 2
+            for (int q0 = 0; q0 < NQ; q0 += 4) {
+                T sum[4]; /* four of row i's dot products, reduced together */
+                VHSUM4(acc[i][q0], acc[i][q0 + 1], acc[i][q0 + 2], acc[i][q0 + 3], sum);
+                const int qn = nw < q0 + 4 ? nw - q0 : 4;
+                T *ci = c + i + (j + q0) * ldc;
+                if (beta == (T)0)
+                    for (int q = 0; q < qn; q++)
+                        ci[q * ldc] = alpha * sum[q];
+                else
+                    for (int q = 0; q < qn; q++)
+                        ci[q * ldc] = alpha * sum[q] + beta * ci[q * ldc];
             }
-        }
-        if (kv < k) { /* the last k % LANES steps: masked loads, the rest of the lanes zero */
-            V bv[4];
-#pragma GCC unroll 4
-            for (int q = 0; q < 4; q++)
-                bv[q] = VLOADM(bj[q] + kv, tail);
-#pragma GCC unroll 4
-            for (int i = 0; i < 4; i++) {
-                if (i >= MI)
-                    break;
-                const V av = VLOADM(at + i * ldat + kv, tail);
-#pragma GCC unroll 4
-                for (int q = 0; q < 4; q++)
-                    acc[i][q] = VFMA(av, bv[q], acc[i][q]);
-            }
-        }
-#pragma GCC unroll 4
-        for (int i = 0; i < 4; i++) {
-            if (i >= MI)
-                break;
-            T sum[4]; /* row i's four dot products, reduced together */
-            VHSUM4(acc[i][0], acc[i][1], acc[i][2], acc[i][3], sum);
-            for (int q = 0; q < nw; q++) {
-                T *cij = c + i + (j + q) * ldc;
-                *cij = beta == (T)0 ? alpha * sum[q] : alpha * sum[q] + beta * *cij;
-            }
-        }
     }
 }
 
@@ -80,10 +78,10 @@ static void DOT_NAME(bs_idx m, bs_idx n, bs_idx k, const T *at, bs_idx ldat, con
                      T alpha, T beta, T *c, bs_idx ldc)
 {
     switch (m) {
-    case 1: DOT_BODY(1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
-    case 2: DOT_BODY(2, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
-    case 3: DOT_BODY(3, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
-    default: DOT_BODY(4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 1: DOT_BODY(1, 8, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 2: DOT_BODY(2, 8, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 3: DOT_BODY(3, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    default: DOT_BODY(4, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
     }
 }
 
