@@ -121,9 +121,11 @@ void BS_P(gemm_parallel)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
     ready();
     double mnk = (double)g->m * (double)g->n * (double)g->k;
-    /* below the crossover's floor, no need to know it (nor to measure it yet) */
+    /* below the crossover's floor, no need to know it (nor to measure it yet); on this
+     * thread, as vectorized, with no call between (tiny problems take a few ns) */
     if (kst.nthreads == 1 || mnk < MIN_MNK_LO || mnk < min_mnk(TI)) {
-        BS_P(gemm_vectorized)(g, info);
+        info->threads = 1;
+        info->workspace_bytes = BS_P(run)(g, info);
         return;
     }
     BS_P(par_job) job = {.g = g, .want_cpu = info->want_cpu};
@@ -146,7 +148,8 @@ void BS_P(gemm_auto)(const BS_P(gemm_args) * g, bs_kernel_info *info)
         if (!info->ran)
             info->ran = kst.parallel;
     } else {
-        BS_P(gemm_vectorized)(g, info);
+        info->threads = 1;
+        info->workspace_bytes = BS_P(run)(g, info);
         if (!info->ran)
             info->ran = kst.vectorized;
     }
