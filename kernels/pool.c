@@ -30,6 +30,8 @@ static struct {
     _Atomic(void *) arg;
     atomic_int count;
     unsigned long born[POOL_MAX]; /* the job number when each worker was started */
+    int placed;                   /* allowed holds the process's CPUs (grow) */
+    cpu_set_t allowed;
 } pool = {.busy = PTHREAD_MUTEX_INITIALIZER,
           .mu = PTHREAD_MUTEX_INITIALIZER,
           .go = PTHREAD_COND_INITIALIZER,
@@ -76,7 +78,11 @@ static void *worker(void *idp)
     const int id = (int)(long)idp; /* 1 .. POOL_MAX-1; part 0 is the caller's */
     pthread_mutex_lock(&pool.mu);
     unsigned long seen = pool.born[id]; /* a job posted before we got here is still ours */
+    const int placed = pool.placed;
+    cpu_set_t allowed = pool.allowed;
     pthread_mutex_unlock(&pool.mu);
+    if (placed) /* started away from the caller's CPU (grow): free to go anywhere again */
+        pthread_setaffinity_np(pthread_self(), sizeof allowed, &allowed);
     for (;;) {
         unsigned long g = spin_gen(seen);
         if (g == seen) { /* nothing came: sleep until a job is posted */
@@ -102,14 +108,28 @@ static void *worker(void *idp)
     return NULL;
 }
 
-/* Start workers until `want` parts can run; returns how many parts can. Under pool.mu. */
+/* Start workers until `want` parts can run; returns how many parts can. Under pool.mu.
+ * A new worker starts on one of the process's CPUs other than the caller's, then widens its
+ * affinity back to all of them: the scheduler keeps a thread where it woke, and a worker born
+ * on the caller's CPU could share it with the caller (both busy, the other core idle) for many
+ * jobs, the pool then slower than one thread. */
 static int grow(int want)
 {
+    cpu_set_t away;
+    pool.placed = sched_getaffinity(0, sizeof pool.allowed, &pool.allowed) == 0;
+    const int here = sched_getcpu();
     while (pool.workers + 1 < want && pool.workers + 1 < POOL_MAX) {
         pthread_t t;
         pthread_attr_t at;
         pthread_attr_init(&at);
         pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+        if (pool.placed) {
+            away = pool.allowed;
+            if (here >= 0)
+                CPU_CLR(here, &away);
+            if (CPU_COUNT(&away) > 0)
+                pthread_attr_setaffinity_np(&at, sizeof away, &away);
+        }
         pool.born[pool.workers + 1] = atomic_load(&pool.gen);
         int rc = pthread_create(&t, &at, worker, (void *)(long)(pool.workers + 1));
         pthread_attr_destroy(&at);
