@@ -267,6 +267,10 @@ int BS_P(gemm_tiny_run)(const BS_P(gemm_args) * g, const bs_family *f)
         set->tiny(g->m, g->n, g->k, g->a, g->lda, g->b, rsb, csb, g->alpha, g->beta, g->c, g->ldc);
         return 1;
     }
+    if (set->lowk && g->k <= 4) { /* any m: a rank-k update */
+        set->lowk(g->m, g->n, g->k, g->a, g->lda, g->b, rsb, csb, g->alpha, g->beta, g->c, g->ldc);
+        return 1;
+    }
     if (g->m > t->mr || g->n > 16 || g->k > 16)
         return 0;
     for (bs_idx j = 0; j < g->n; j += t->nr) {

@@ -12,7 +12,8 @@
 #define VLOADM(p, m) OP(maskload)(p, m)
 #define VSTOREM(p, v, m) OP(maskstore)(p, m, v)
 #define VHSUM4(a, b, c, d, out) hsum4(a, b, c, d, out)
-#define TINY_KMAX 12 /* 12 of the 16 ymm registers */
+#define TINY_KMAX 12      /* 12 of the 16 ymm registers */
+#define TINY_LOWK_REGS 12 /* and for the low-rank kernel, too */
 
 /* out[q] = the sum of the lanes of vector q, the four reduced together */
 static inline void hsum4_pd(__m256d a, __m256d b, __m256d c, __m256d d, double *out)
@@ -48,8 +49,10 @@ static inline void hsum4_ps(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
 #define DOT_NAME ddot_avx2
 #include "ukr_dot_template.h"
 #define TINY_NAME dtiny_avx2
+#define LOWK_NAME dlowk_avx2
 #include "ukr_tiny_template.h"
 #undef TINY_NAME
+#undef LOWK_NAME
 #define GEMV_NAME dgemv_avx2
 #include "ukr_gemv_template.h"
 #undef GEMV_NAME
@@ -75,8 +78,10 @@ static inline void hsum4_ps(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
 #define DOT_NAME sdot_avx2
 #include "ukr_dot_template.h"
 #define TINY_NAME stiny_avx2
+#define LOWK_NAME slowk_avx2
 #include "ukr_tiny_template.h"
 #undef TINY_NAME
+#undef LOWK_NAME
 #define GEMV_NAME sgemv_avx2
 #include "ukr_gemv_template.h"
 #undef GEMV_NAME
@@ -96,6 +101,7 @@ const bs_family bs_family_avx2 = {
           .dot = sdot_avx2,
           .tiny = stiny_avx2,
           .gemv = sgemv_avx2,
+          .lowk = slowk_avx2,
           .tiny_kmax = TINY_KMAX},
     .d = {.main = {2 * 4, 6, dukr_avx2},
           .small = {2 * 4, 6, dukr_avx2},
@@ -105,5 +111,6 @@ const bs_family bs_family_avx2 = {
           .dot = ddot_avx2,
           .tiny = dtiny_avx2,
           .gemv = dgemv_avx2,
+          .lowk = dlowk_avx2,
           .tiny_kmax = TINY_KMAX},
 };

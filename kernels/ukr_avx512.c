@@ -14,7 +14,8 @@
 #define VLOADM(p, m) OP(maskz_loadu)(m, p)
 #define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
 #define VHSUM4(a, b, c, d, out) hsum4(a, b, c, d, out)
-#define TINY_KMAX 16 /* 16 of the 32 zmm registers */
+#define TINY_KMAX 16      /* 16 of the 32 zmm registers */
+#define TINY_LOWK_REGS 24 /* and for the low-rank kernel, 24 */
 
 /* out[q] = the sum of the lanes of vector q: the four folded together, halves of pairs added
  * (512 -> 256 -> 128 bits), then within each 128-bit lane, and the lane sums gathered */
@@ -55,8 +56,10 @@ static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *
 #include "ukr_dot_template.h"
 #undef DOT_NAME
 #define TINY_NAME dtiny_avx512
+#define LOWK_NAME dlowk_avx512
 #include "ukr_tiny_template.h"
 #undef TINY_NAME
+#undef LOWK_NAME
 #define GEMV_NAME dgemv_avx512
 #include "ukr_gemv_template.h"
 #undef GEMV_NAME
@@ -82,8 +85,10 @@ static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *
 #include "ukr_dot_template.h"
 #undef DOT_NAME
 #define TINY_NAME stiny_avx512
+#define LOWK_NAME slowk_avx512
 #include "ukr_tiny_template.h"
 #undef TINY_NAME
+#undef LOWK_NAME
 #define GEMV_NAME sgemv_avx512
 #include "ukr_gemv_template.h"
 #undef GEMV_NAME
@@ -102,6 +107,7 @@ const bs_family bs_family_avx512 = {
           .dot = sdot_avx512,
           .tiny = stiny_avx512,
           .gemv = sgemv_avx512,
+          .lowk = slowk_avx512,
           .tiny_kmax = TINY_KMAX},
     .d = {.main = {2 * 8, 12, dukr_avx512},
           .small = {2 * 8, 8, dukr_avx512_2x8},
@@ -111,5 +117,6 @@ const bs_family bs_family_avx512 = {
           .dot = ddot_avx512,
           .tiny = dtiny_avx512,
           .gemv = dgemv_avx512,
+          .lowk = dlowk_avx512,
           .tiny_kmax = TINY_KMAX},
 };

@@ -5,11 +5,14 @@
  * one masked store -- the columns are independent, so the core overlaps their FMA chains.
  *     C(0:m, j) = alpha * sum_p A(0:m, p) B(p, j) + beta * C(0:m, j),  j < n,
  * A(i, p) = a[i + p * lda], B(p, j) = b[p * rsb + j * csb]; beta == 0 never reads C.
- * The includer defines TINY_NAME, TINY_KMAX (how many vectors of A the ISA's registers hold
- * besides the accumulators), T, V, MASKT, VMASK, VLOADM, VSTOREM and the ukr_ops.h operations,
- * inside a region compiled for the ISA. */
+ * Also the low-rank kernel (k <= 4, any m) below. The includer defines TINY_NAME, LOWK_NAME,
+ * TINY_KMAX and TINY_LOWK_REGS (how many vectors of A the ISA's registers hold besides the
+ * accumulators, for each kernel), T, V, MASKT, VMASK, VLOADM, VSTOREM and the ukr_ops.h
+ * operations, inside a region compiled for the ISA. */
 
 #define TINY_BODY UKR_CAT(TINY_NAME, _body)
+#define LOWK_BODY UKR_CAT(LOWK_NAME, _body)
+#define LOWK_RUN UKR_CAT(LOWK_NAME, _run)
 #ifndef UKR_CAT
 #define UKR_CAT2(a, b) a##b
 #define UKR_CAT(a, b) UKR_CAT2(a, b)
@@ -73,4 +76,84 @@ static void TINY_NAME(bs_idx m, bs_idx n, bs_idx k, const T *a, bs_idx lda, cons
 #undef TINY_K
 }
 
+/* The low-rank kernel: any m, k <= 4, op(A) = A (a rank-k update such as 128 x 128 x 2): the
+ * same idea over row blocks of up to 8 vectors, each block's K columns of A in registers
+ * (TINY_LOWK_REGS of them) while every column of C passes: each element of C is then k FMAs
+ * and a store, where a tile kernel spends its prologue and epilogue on two k steps. */
+#define LOWK_MAXV(K) (TINY_LOWK_REGS / (K) > 8 ? 8 : TINY_LOWK_REGS / (K))
+
+/* rows (<= MV vectors) of C from row a[0], c[0]; K and MV constants once inlined */
+static inline __attribute__((always_inline)) void LOWK_BODY(const int K, const int MV, bs_idx rows,
+                                                            bs_idx n, const T *a, bs_idx lda,
+                                                            const T *b, bs_idx rsb, bs_idx csb,
+                                                            V valpha, T beta, T *c, bs_idx ldc)
+{
+    const V vbeta = VSET1(beta);
+    MASKT mask[8];
+    V av[4][8];
+#pragma GCC unroll 8
+    for (int v = 0; v < MV; v++) { /* rows past the block's: no lane loaded or stored */
+        const bs_idx left = rows - v * LANES;
+        mask[v] = VMASK((int)(left < 0 ? 0 : left > LANES ? LANES : left));
+#pragma GCC unroll 4
+        for (int p = 0; p < K; p++)
+            av[p][v] = VLOADM(a + p * lda + v * LANES, mask[v]);
+    }
+    for (bs_idx j = 0; j < n; j++, b += csb, c += ldc) {
+        V bp[4]; /* alpha B(p, j) */
+#pragma GCC unroll 4
+        for (int p = 0; p < K; p++)
+            bp[p] = VMUL(VBCAST(b + p * rsb), valpha);
+#pragma GCC unroll 8
+        for (int v = 0; v < MV; v++) {
+            V r = VMUL(av[0][v], bp[0]);
+#pragma GCC unroll 4
+            for (int p = 1; p < K; p++)
+                r = VFMA(av[p][v], bp[p], r);
+            if (beta != (T)0)
+                r = VFMA(VLOADM(c + v * LANES, mask[v]), vbeta, r);
+            VSTOREM(c + v * LANES, r, mask[v]);
+        }
+    }
+}
+
+/* blocks of the most vectors the registers hold, then the rest in a block of 1, 2, 4 or
+ * that many vectors, whichever is the first to cover it */
+static inline __attribute__((always_inline)) void LOWK_RUN(const int K, bs_idx m, bs_idx n,
+                                                           const T *a, bs_idx lda, const T *b,
+                                                           bs_idx rsb, bs_idx csb, T alpha, T beta,
+                                                           T *c, bs_idx ldc)
+{
+    const int MAXV = LOWK_MAXV(K);
+    const V valpha = VSET1(alpha);
+    bs_idx i = 0;
+    for (; i + MAXV * LANES <= m; i += MAXV * LANES)
+        LOWK_BODY(K, MAXV, MAXV * LANES, n, a + i, lda, b, rsb, csb, valpha, beta, c + i, ldc);
+    const bs_idx rows = m - i;
+    if (rows <= 0)
+        return;
+    if (rows <= LANES)
+        LOWK_BODY(K, 1, rows, n, a + i, lda, b, rsb, csb, valpha, beta, c + i, ldc);
+    else if (rows <= 2 * LANES)
+        LOWK_BODY(K, 2, rows, n, a + i, lda, b, rsb, csb, valpha, beta, c + i, ldc);
+    else if (rows <= 4 * LANES && MAXV >= 4)
+        LOWK_BODY(K, 4, rows, n, a + i, lda, b, rsb, csb, valpha, beta, c + i, ldc);
+    else
+        LOWK_BODY(K, MAXV, rows, n, a + i, lda, b, rsb, csb, valpha, beta, c + i, ldc);
+}
+
+static void LOWK_NAME(bs_idx m, bs_idx n, bs_idx k, const T *a, bs_idx lda, const T *b, bs_idx rsb,
+                      bs_idx csb, T alpha, T beta, T *c, bs_idx ldc)
+{
+    switch (k) {
+    case 1: LOWK_RUN(1, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
+    case 2: LOWK_RUN(2, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
+    case 3: LOWK_RUN(3, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
+    case 4: LOWK_RUN(4, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
+    }
+}
+
 #undef TINY_BODY
+#undef LOWK_BODY
+#undef LOWK_RUN
+#undef LOWK_MAXV

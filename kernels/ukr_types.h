@@ -36,4 +36,5 @@ typedef struct BS_P(ukr_set) {
     BS_P(tinyk) tiny;
     int tiny_kmax;
     BS_P(gemvk) gemv; /* masked-load families: C of one column, A swept in memory order */
+    BS_P(tinyk) lowk; /* masked-load families: k <= 4, any m, A held in registers; else NULL */
 } BS_P(ukr_set);
