@@ -63,18 +63,19 @@ static void BS_P(scale_c)(const BS_P(gemm_args) * g)
     }
 }
 
-/* One tile of C, rows x cols (at most the microkernel's mr x nr): the microkernel itself when
- * the tile is full, else the family's edge kernels covering it exactly (rows of one vector or
- * two, columns 8, 4, 2, 1 at a time), so a ragged edge costs in proportion to its size. */
+/* One tile of C, rows x cols (at most the microkernel's mr x nr, or three vectors of rows
+ * where the family has edge[2]): the microkernel itself when the tile is full, else the
+ * family's edge kernels covering it exactly (rows of one, two or three vectors, columns 8, 4,
+ * 2, 1 at a time), so a ragged edge costs in proportion to its size. */
 static inline void BS_P(tile)(const BS_P(ukr_set) * set, BS_P(ukr) full, int mr, int nr, bs_idx k,
                               const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T alpha,
                               T beta, T *c, bs_idx ldc, int rows, int cols)
 {
-    if ((rows == mr && cols == nr) || !set->edge[0][0] || rows > 2 * set->lanes) {
+    const int v = set->lanes ? (rows - 1) / set->lanes : 0; /* vectors of rows - 1 */
+    if ((rows == mr && cols == nr) || !set->edge[0][0] || v > 2 || !set->edge[v][0]) {
         full(k, a, rsa, b, rsb, csb, alpha, beta, c, ldc, rows, cols);
         return;
     }
-    const int v = rows > set->lanes;
     for (int j = 0, w = 8; j < cols; j += w) {
         while (w > cols - j)
             w /= 2;
@@ -240,15 +241,26 @@ void BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
     const bs_idx kb = g->k * (bs_idx)sizeof(T);
     const bs_idx mb =
         kb * t->mr > BS_DIRECT_A_BYTES ? t->mr : BS_DIRECT_A_BYTES / kb / t->mr * t->mr;
-    for (bs_idx ib = 0; ib < mv; ib += mb)
-        for (bs_idx j = 0; j < g->n; j += t->nr)
-            for (bs_idx i = ib; i < min_idx(mv, ib + mb); i += t->mr) {
-                const int mr = (int)min_idx(t->mr, mv - i), nr = (int)min_idx(t->nr, g->n - j);
+    /* rows in tiles of three vectors where the family has them (B's broadcasts shared by 24
+     * accumulators), else two; the last one or two tiles as narrow as cover the rest */
+    const bs_idx lanes = f->P.lanes, three = f->P.edge[2][0] ? 3 * lanes : 0;
+    for (bs_idx ib = 0; ib < mv; ib += mb) {
+        const bs_idx iend = min_idx(mv, ib + mb);
+        for (bs_idx j = 0; j < g->n; j += t->nr) {
+            const int nr = (int)min_idx(t->nr, g->n - j);
+            for (bs_idx i = ib, rows; i < iend; i += rows) {
+                const bs_idx left = iend - i; /* 4 vectors: 2 + 2; 5: 3 + 2; 7: 3 + 2 + 2 */
+                rows = three && left > 2 * lanes && (left <= three || left > 4 * lanes)
+                           ? min_idx(three, left)
+                           : min_idx(t->mr, left);
                 /* clang-format off */ /* (it takes BS_P(tile) for a statement macro) */
                 BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda, g->b + j * csb,
-                           rsb, csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc, mr, nr);
+                           rsb, csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc, (int)rows,
+                           nr);
                 /* clang-format on */
             }
+        }
+    }
 }
 
 /* A tiny problem, m <= the direct tile's mr, n and k <= 16, op(A) = A: the tiles of C (one or

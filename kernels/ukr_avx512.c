@@ -10,6 +10,7 @@
 #include "ukernel.h"
 
 #include "ukr_ops.h"
+#define EDGE_THREE /* 24 accumulators, 3 vectors of A and a broadcast: 28 of 32 zmm */
 #define VMASK(n) ((MASKT)((1u << (n)) - 1u))
 #define VLOADM(p, m) OP(maskz_loadu)(m, p)
 #define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
@@ -103,7 +104,8 @@ const bs_family bs_family_avx512 = {
           .small = {2 * 16, 8, sukr_avx512_2x8},
           .lanes = 16,
           .edge = {{sukr_avx512_1x1, sukr_avx512_1x2, sukr_avx512_1x4, sukr_avx512_1x8},
-                   {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8}},
+                   {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8},
+                   {sukr_avx512_3x1, sukr_avx512_3x2, sukr_avx512_3x4, sukr_avx512_3x8}},
           .dot = sdot_avx512,
           .tiny = stiny_avx512,
           .gemv = sgemv_avx512,
@@ -113,7 +115,8 @@ const bs_family bs_family_avx512 = {
           .small = {2 * 8, 8, dukr_avx512_2x8},
           .lanes = 8,
           .edge = {{dukr_avx512_1x1, dukr_avx512_1x2, dukr_avx512_1x4, dukr_avx512_1x8},
-                   {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8}},
+                   {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8},
+                   {dukr_avx512_3x1, dukr_avx512_3x2, dukr_avx512_3x4, dukr_avx512_3x8}},
           .dot = ddot_avx512,
           .tiny = dtiny_avx512,
           .gemv = dgemv_avx512,

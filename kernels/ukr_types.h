@@ -26,10 +26,11 @@ typedef struct BS_P(ukr_set) {
     BS_P(ukr_tile) main;  /* the packed loop nest's */
     BS_P(ukr_tile) small; /* the direct small-problem path's: narrower, small sizes waste less */
     int lanes;            /* elements per vector: the rows of edge[0] */
-    /* masked-load families: the same microkernel with rows of one vector (edge[0]) or two
-     * (edge[1]) and 1, 2, 4, 8 columns, for ragged edges, skinny and tiny problems; NULL when
-     * the family has none (it then runs edges on the full tile) */
-    BS_P(ukr) edge[2][4];
+    /* masked-load families: the same microkernel with rows of one vector (edge[0]), two
+     * (edge[1]) or, where the registers hold them, three (edge[2]; else NULL) and 1, 2, 4, 8
+     * columns, for ragged edges, skinny and tiny problems and the direct path's row tiles;
+     * NULL when the family has none (it then runs edges on the full tile) */
+    BS_P(ukr) edge[3][4];
     BS_P(dotk) dot; /* masked-load families: C of up to 4 rows as dot products; else NULL */
     /* masked-load families: C of at most one vector of rows with k <= tiny_kmax in one call,
      * A held in registers (ukr_tiny_template.h); else NULL */
