@@ -83,7 +83,8 @@ static void BS_P(par_part)(void *arg, int part, int parts)
  * n^3 * o / (t_one * (1 - 1 / parts)). */
 static double BS_P(crossover)(int parts)
 {
-    const bs_idx n = 96;
+    const bs_idx n = 64; /* near where the pool starts to pay (the sweep: 49^3 dgemm, 60^3
+                          * sgemm here); from 96^3 the model put it 10-20% too high */
     double lo = MIN_MNK_LO, hi = MIN_MNK_HI, fallback = 128.0 * 128 * 128;
     if (parts < 2)
         return hi;
