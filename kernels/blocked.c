@@ -19,8 +19,8 @@ static bs_idx min_idx(bs_idx a, bs_idx b) { return a < b ? a : b; }
 
 static pthread_key_t ws_key;
 static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
-static __thread void *ws_buf;
-static __thread size_t ws_cap;
+static __thread void *ws_buf __attribute__((tls_model("initial-exec")));
+static __thread size_t ws_cap __attribute__((tls_model("initial-exec")));
 
 static void ws_free(void *p) { free(p); }
 static void ws_make_key(void) { pthread_key_create(&ws_key, ws_free); }

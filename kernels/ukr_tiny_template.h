@@ -1,8 +1,8 @@
 /* kernels/ukr_tiny_template.h — the tiny kernel of a masked-load ISA and element type: C of at
  * most one vector of rows (m <= LANES), any n, k <= TINY_KMAX, op(A) = A, in one call with
  * nothing around it. The k columns of A are loaded once (masked to m rows) and stay in
- * registers; each column of C is then k broadcasts of B and k FMAs into four accumulators, and
- * one masked store -- the columns are independent, so the core overlaps their FMA chains.
+ * registers, times alpha; each column of C is then k broadcasts of B and k FMAs into four
+ * accumulators, and one masked store -- the columns are independent, so the core overlaps their FMA chains.
  *     C(0:m, j) = alpha * sum_p A(0:m, p) B(p, j) + beta * C(0:m, j),  j < n,
  * A(i, p) = a[i + p * lda], B(p, j) = b[p * rsb + j * csb]; beta == 0 never reads C.
  * Also the low-rank kernel (k <= 4, any m) below. The includer defines TINY_NAME, LOWK_NAME,
@@ -24,12 +24,14 @@ static inline __attribute__((always_inline)) void TINY_BODY(const int K, bs_idx 
                                                             bs_idx csb, T alpha, T beta, T *c,
                                                             bs_idx ldc, MASKT mask)
 {
+    /* alpha A, scaled once here rather than once per column of C, which would lengthen each
+     * column's chain by a multiply */
+    const V valpha = VSET1(alpha), vbeta = VSET1(beta);
     V av[TINY_KMAX];
 #pragma GCC unroll 16
     for (int p = 0; p < TINY_KMAX; p++)
         if (p < K)
-            av[p] = VLOADM(a + p * lda, mask);
-    const V valpha = VSET1(alpha), vbeta = VSET1(beta);
+            av[p] = VMUL(VLOADM(a + p * lda, mask), valpha);
     for (bs_idx j = 0; j < n; j++, b += csb, c += ldc) {
         V acc[4] = {VZERO(), VZERO(), VZERO(), VZERO()}; /* k steps mod 4: four chains */
 #pragma GCC unroll 16
@@ -40,7 +42,7 @@ static inline __attribute__((always_inline)) void TINY_BODY(const int K, bs_idx 
             acc[0] = VADD(acc[0], acc[2]);
         if (K > 3)
             acc[1] = VADD(acc[1], acc[3]);
-        V r = VMUL(K > 1 ? VADD(acc[0], acc[1]) : acc[0], valpha);
+        V r = K > 1 ? VADD(acc[0], acc[1]) : acc[0];
         if (beta != (T)0)
             r = VFMA(VLOADM(c, mask), vbeta, r);
         VSTOREM(c, r, mask);
@@ -96,14 +98,14 @@ static inline __attribute__((always_inline)) void LOWK_BODY(const int K, const i
         const bs_idx left = rows - v * LANES;
         mask[v] = VMASK((int)(left < 0 ? 0 : left > LANES ? LANES : left));
 #pragma GCC unroll 4
-        for (int p = 0; p < K; p++)
-            av[p][v] = VLOADM(a + p * lda + v * LANES, mask[v]);
+        for (int p = 0; p < K; p++) /* alpha A, once per block */
+            av[p][v] = VMUL(VLOADM(a + p * lda + v * LANES, mask[v]), valpha);
     }
     for (bs_idx j = 0; j < n; j++, b += csb, c += ldc) {
-        V bp[4]; /* alpha B(p, j) */
+        V bp[4];
 #pragma GCC unroll 4
         for (int p = 0; p < K; p++)
-            bp[p] = VMUL(VBCAST(b + p * rsb), valpha);
+            bp[p] = VBCAST(b + p * rsb);
 #pragma GCC unroll 8
         for (int v = 0; v < MV; v++) {
             V r = VMUL(av[0][v], bp[0]);
