@@ -71,7 +71,7 @@ static inline void BS_P(tile)(const BS_P(ukr_set) * set, BS_P(ukr) full, int mr,
                               const T *a, bs_idx rsa, const T *b, bs_idx rsb, bs_idx csb, T alpha,
                               T beta, T *c, bs_idx ldc, int rows, int cols)
 {
-    const int v = set->lanes ? (rows - 1) / set->lanes : 0; /* vectors of rows - 1 */
+    const int v = rows > 2 * set->lanes ? 2 : rows > set->lanes; /* vectors of rows - 1 */
     if ((rows == mr && cols == nr) || !set->edge[0][0] || v > 2 || !set->edge[v][0]) {
         full(k, a, rsa, b, rsb, csb, alpha, beta, c, ldc, rows, cols);
         return;
@@ -153,7 +153,7 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) * g, const bs_plan *plan, bs
                     BS_P(pack_a)(g, ic, pc, mc, kc, mr, ap);
                 for (bs_idx jr = 0; jr < nc; jr += nr) {
                     const int ncols = (int)min_idx(nr, nc - jr);
-                    const T *bs = bp + (jr / nr) * kc * nr;
+                    const T *bs = bp + jr * kc; /* sliver jr / nr (jr is a multiple of nr) */
                     bs_idx rs = nr, cs = 1;
                     if (direct) {
                         bs = g->b + pc * rsb + (jc + jr) * csb;
@@ -161,8 +161,8 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) * g, const bs_plan *plan, bs
                     }
                     T *cc = g->c + ic + (jc + jr) * g->ldc;
                     for (bs_idx ir = 0; ir < mc; ir += mr) {
-                        const T *as =
-                            direct_a ? g->a + ic + ir + pc * g->lda : ap + (ir / mr) * kc * mr;
+                        const T *as = direct_a ? g->a + ic + ir + pc * g->lda
+                                               : ap + ir * kc; /* sliver ir / mr */
                         BS_P(tile)
                         (&pl->fam->P, ukr, mr, nr, kc, as, direct_a ? g->lda : mr, bs, rs, cs,
                          g->alpha, beta, cc + ir, g->ldc, (int)min_idx(mr, mc - ir), ncols);
@@ -183,7 +183,7 @@ static inline bs_idx BS_P(dot_rows)(const BS_P(gemm_args) * g, const bs_family *
     const BS_P(ukr_set) *set = &f->P;
     if (!set->dot || g->transb != 'N' || g->k < set->lanes || g->m <= set->lanes)
         return 0;
-    const bs_idx r = g->m % set->lanes;
+    const bs_idx r = g->m & (set->lanes - 1); /* lanes: a power of two (no division) */
     return r == 1 || (r <= 4 && g->k >= 32) ? r : 0;
 }
 
@@ -239,8 +239,9 @@ void BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
     /* blocks of rows whose A (rows x k) stays in L2 while every column of C passes over it:
      * a tall A read whole per column tile would stream from memory n / nr times */
     const bs_idx kb = g->k * (bs_idx)sizeof(T);
-    const bs_idx mb =
-        kb * t->mr > BS_DIRECT_A_BYTES ? t->mr : BS_DIRECT_A_BYTES / kb / t->mr * t->mr;
+    const bs_idx mb = kb * mv <= BS_DIRECT_A_BYTES     ? mv /* all of A fits: no division */
+                      : kb * t->mr > BS_DIRECT_A_BYTES ? t->mr
+                                                       : BS_DIRECT_A_BYTES / kb / t->mr * t->mr;
     /* rows in tiles of three vectors where the family has them (B's broadcasts shared by 24
      * accumulators), else two; the last one or two tiles as narrow as cover the rest */
     const bs_idx lanes = f->P.lanes, three = f->P.edge[2][0] ? 3 * lanes : 0;

@@ -9,7 +9,7 @@
  * for the contract. */
 
 #define UKR_MR (MV * LANES)
-#define UKR_KS (MV * NR <= 2 ? 4 : MV * NR <= 4 ? 2 : 1)
+#define UKR_KS (MV * NR >= 8 ? 1 : MV * NR >= 4 ? 2 : MV * NR == 3 ? 3 : 4)
 #define UKR_CAT2(a, b) a##b
 #define UKR_CAT(a, b) UKR_CAT2(a, b)
 #define UKR_BODY UKR_CAT(UKR_NAME, _body)
