@@ -305,7 +305,13 @@ int BS_P(gemm_tiny_run)(const BS_P(gemm_args) * g, const bs_family *f)
     return 1;
 }
 
-/* Few rows (m <= 4), op(B) = B and k of at least a vector: C as dot products with the
+/* Up to this many columns, C = A^T B with more than 4 rows runs as dot products. */
+#ifndef BS_DOT_COLS
+#define BS_DOT_COLS 16
+#endif
+
+/* Few rows (m <= 4), op(B) = B and k of at least a vector, or op(A) = A^T with few columns: C
+ * as dot products with the
  * family's dot kernel, B streamed once. The rows of op(A) are contiguous along k when
  * transa = 'T' (or one row with lda = 1); otherwise they are first copied (m x k) into a
  * buffer on the stack or, when long, the workspace. Returns 0 when this path does not apply
@@ -313,6 +319,18 @@ int BS_P(gemm_tiny_run)(const BS_P(gemm_args) * g, const bs_family *f)
 int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *bytes)
 {
     const BS_P(ukr_set) *set = &f->P;
+    if (set->dot && g->transa == 'T' && g->transb == 'N' && g->m > 4 && g->n > 0 &&
+        g->n <= BS_DOT_COLS && g->k >= set->lanes && g->alpha != (T)0) {
+        /* C = A^T B with few columns (a batch-1 linear layer): A's columns are contiguous
+         * along k, so every element is a dot product with no copy, taken 8, 4 or 2 rows at a
+         * time. The packed path would transpose all of A for each call. */
+        const bs_idx rows = g->n <= 2 ? 8 : g->n <= 4 ? 4 : 2; /* the kernel's best per n */
+        *bytes = 0;
+        for (bs_idx i = 0; i < g->m; i += rows)
+            set->dot(min_idx(rows, g->m - i), g->n, g->k, g->a + i * g->lda, g->lda, g->b, g->ldb,
+                     g->alpha, g->beta, g->c + i, g->ldc);
+        return 1;
+    }
     if (!set->dot || g->m <= 0 || g->m > 4 || g->n <= 0 || g->transb != 'N' || g->k < set->lanes ||
         g->alpha == (T)0)
         return 0;
