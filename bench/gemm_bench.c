@@ -109,6 +109,16 @@ static double measure(int kern, int dbl, int m, int n, int k, void *a, void *b, 
  * shapes. m, n, k. */
 static int nuser, user[32][3]; /* --shape */
 
+/* The layout of a shape as a program calls it: order (C column-, R row-major), transa, transb.
+ * The issue's shapes are "CNN"; the framework rows are as NumPy (x @ W: RNN) and PyTorch's
+ * Linear (x @ W^T: RNT) call cblas_?gemm for a batch of 1..32 rows. */
+static const char *sweep_layout(int s, int nshapes)
+{
+    static const char *const fw[] = {"RNT", "RNT", "RNT", "RNT", "RNN", "RNN"};
+    const int nfw = (int)(sizeof fw / sizeof fw[0]);
+    return nuser || s < nshapes - nfw ? "CNN" : fw[s - (nshapes - nfw)];
+}
+
 static int sweep_shapes(int (*out)[3], int cap)
 {
     if (nuser) { /* the user's shapes instead */
@@ -128,6 +138,12 @@ static int sweep_shapes(int (*out)[3], int cap)
         out[n][0] = out[n][1] = out[n][2] = squares[i];
     for (size_t i = 0; i < sizeof other / sizeof other[0] && n < cap; i++, n++)
         out[n][0] = other[i][0], out[n][1] = other[i][1], out[n][2] = other[i][2];
+    /* the framework rows (sweep_layout): batch 1, 2, 8, 32 through a 512x512 Linear; x @ W
+     * for a batch of 1 and 8 */
+    static const int fw[][3] = {{1, 512, 512},  {2, 512, 512}, {8, 512, 512},
+                                {32, 512, 512}, {1, 512, 512}, {8, 512, 512}};
+    for (size_t i = 0; i < sizeof fw / sizeof fw[0] && n < cap; i++, n++)
+        out[n][0] = fw[i][0], out[n][1] = fw[i][1], out[n][2] = fw[i][2];
     return n;
 }
 
@@ -153,15 +169,20 @@ typedef void (*dsyrk_fn)(int, int, int, int, int, double, const double *, int, d
 
 /* One batch of calls (>= 200 us of work, `reps` calls), seconds per call. who: 0 the shim's
  * exported symbol, 1 OpenBLAS's own. */
-static double sweep_batch(int who, int dbl, int m, int n, int k, long reps, void *a, void *b,
-                          void *c, cblas_s sh_s, cblas_d sh_d)
+static double sweep_batch(int who, int dbl, int m, int n, int k, const char *lay, long reps,
+                          void *a, void *b, void *c, cblas_s sh_s, cblas_d sh_d)
 {
+    const int row = lay[0] == 'R', ta = lay[1] == 'T' ? 112 : 111, tb = lay[2] == 'T' ? 112 : 111;
+    /* tight leading dimensions of the operands as stored (op(A) is m x k, op(B) k x n) */
+    const int lda = row ? (ta == 111 ? k : m) : (ta == 111 ? m : k);
+    const int ldb = row ? (tb == 111 ? n : k) : (tb == 111 ? k : n), ldc = row ? n : m;
+    const int order = row ? 101 : 102;
     double t = now();
     for (long i = 0; i < reps; i++) {
         if (dbl)
-            (who ? ob_dgemm : sh_d)(102, 111, 111, m, n, k, 1.0, a, m, b, k, 0.0, c, m);
+            (who ? ob_dgemm : sh_d)(order, ta, tb, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, ldc);
         else
-            (who ? ob_sgemm : sh_s)(102, 111, 111, m, n, k, 1.0f, a, m, b, k, 0.0f, c, m);
+            (who ? ob_sgemm : sh_s)(order, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
     }
     return (now() - t) / reps;
 }
@@ -203,6 +224,7 @@ static int sweep_child(const char *name)
     for (int dbl = 0; dbl < 2; dbl++)
         for (int s = 0; s < ns; s++) {
             const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+            const char *lay = sweep_layout(s, ns);
             const double mnk = (double)m * n * k;
             if (busy && mnk < 128.0 * 128 * 128)
                 continue;
@@ -213,16 +235,16 @@ static int sweep_child(const char *name)
             double best[2] = {1e30, 1e30};
             for (int w = 0; w < nw; w++) { /* warm-up, and a batch of >= 200 us */
                 const int who = only_ob || w == 1;
-                double one = sweep_batch(who, dbl, m, n, k, 1, a, b, c, sh_s, sh_d);
-                one = sweep_batch(who, dbl, m, n, k, 1, a, b, c, sh_s, sh_d);
+                double one = sweep_batch(who, dbl, m, n, k, lay, 1, a, b, c, sh_s, sh_d);
+                one = sweep_batch(who, dbl, m, n, k, lay, 1, a, b, c, sh_s, sh_d);
                 reps[w] = one >= 200e-6 ? 1 : (long)(200e-6 / (one > 1e-9 ? one : 1e-9)) + 1;
             }
             for (int r = 0; r < 9; r++)
                 for (int w = 0; w < nw; w++) {
                     if (busy)
                         sh_syrk(102, 121, 111, 192, 192, 1.0, sy_a, 192, 0.0, sy_c, 192);
-                    double t =
-                        sweep_batch(only_ob || w == 1, dbl, m, n, k, reps[w], a, b, c, sh_s, sh_d);
+                    double t = sweep_batch(only_ob || w == 1, dbl, m, n, k, lay, reps[w], a, b, c,
+                                           sh_s, sh_d);
                     if (t < best[w])
                         best[w] = t;
                 }
@@ -327,8 +349,14 @@ static int sweep(const char *self, int passes)
         for (int s = 0; s < ns; s++) {
             const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
             const double fl = 2.0 * m * n * (double)k * 1e-9;
-            char label[32];
-            snprintf(label, sizeof label, "%dx%dx%d", m, n, k);
+            const char *lay = sweep_layout(s, ns);
+            const int framework = strcmp(lay, "CNN") != 0;
+            char label[40];
+            snprintf(label, sizeof label, "%dx%dx%d%s%s", m, n, k, framework ? " " : "",
+                     framework ? lay : "");
+            if (framework && !strcmp(sweep_layout(s - 1, ns), "CNN")) /* the first of them */
+                printf("framework calls: RNT = row-major x @ W^T (PyTorch's Linear, batch m), "
+                       "RNN = row-major x @ W (NumPy)\n");
             printf("%-5s %-14s", dbl ? "dgemm" : "sgemm", label);
             const double *x = t[dbl][s];
             for (int c = 0; c < SW_COLS; c++)
@@ -341,6 +369,8 @@ static int sweep(const char *self, int passes)
             else
                 printf(" %8s", "-");
             printf(" %8.2fx\n", bestvp / x[SW_AUTO]);
+            if (framework)
+                continue; /* the shapes only */
             lv += log(rv), nv++;
             if ((double)m * n * k >= 128.0 * 128 * 128)
                 lp += log(rp), np++;
