@@ -5,8 +5,13 @@
  * p-major inside a sliver and zero-padded to whole slivers. One of rs, cs is 1 (or both):
  * rs == 1 copies each k step whole; otherwise the w rows are read as w sequential streams
  * and written sequentially. Packs op(A) (w = MR) and op(B) (w = NR). */
-static void BS_P(pack)(const T *x, bs_idx rs, bs_idx cs, bs_idx len, bs_idx kc, int w, T *out)
+static void BS_P(pack)(const T *x, bs_idx rs, bs_idx cs, bs_idx len, bs_idx kc, int w, T *out,
+                       BS_P(packk) packt)
 {
+    if (packt && cs == 1 && rs != 1) { /* the family's: blocks transposed in registers */
+        packt(x, rs, len, kc, w, out);
+        return;
+    }
     for (bs_idx s = 0; s < len; s += w, out += kc * w, x += w * rs) {
         const bs_idx rows = min_idx(w, len - s);
         if (rs == 1) {
@@ -33,22 +38,22 @@ static void BS_P(pack)(const T *x, bs_idx rs, bs_idx cs, bs_idx len, bs_idx kc, 
 
 /* op(A)(ic:ic+mc, pc:pc+kc) into MR-tall slivers */
 static void BS_P(pack_a)(const BS_P(gemm_args) * g, bs_idx ic, bs_idx pc, bs_idx mc, bs_idx kc,
-                         int mr, T *ap)
+                         int mr, T *ap, BS_P(packk) packt)
 {
     if (g->transa == 'N')
-        BS_P(pack)(g->a + ic + pc * g->lda, 1, g->lda, mc, kc, mr, ap);
+        BS_P(pack)(g->a + ic + pc * g->lda, 1, g->lda, mc, kc, mr, ap, packt);
     else
-        BS_P(pack)(g->a + pc + ic * g->lda, g->lda, 1, mc, kc, mr, ap);
+        BS_P(pack)(g->a + pc + ic * g->lda, g->lda, 1, mc, kc, mr, ap, packt);
 }
 
 /* op(B)(pc:pc+kc, jc:jc+nc) into NR-wide slivers: element (j, p) is op(B)(p, j) */
 static void BS_P(pack_b)(const BS_P(gemm_args) * g, bs_idx pc, bs_idx jc, bs_idx kc, bs_idx nc,
-                         int nr, T *bp)
+                         int nr, T *bp, BS_P(packk) packt)
 {
     if (g->transb == 'N')
-        BS_P(pack)(g->b + pc + jc * g->ldb, g->ldb, 1, nc, kc, nr, bp);
+        BS_P(pack)(g->b + pc + jc * g->ldb, g->ldb, 1, nc, kc, nr, bp, packt);
     else
-        BS_P(pack)(g->b + jc + pc * g->ldb, 1, g->ldb, nc, kc, nr, bp);
+        BS_P(pack)(g->b + jc + pc * g->ldb, 1, g->ldb, nc, kc, nr, bp, packt);
 }
 
 /* alpha = 0 or k = 0: C = beta C, and beta = 0 writes zeros without reading C */
@@ -146,11 +151,11 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) * g, const bs_plan *plan, bs
             const bs_idx kc = min_idx(pl->blk.kc, g->k - pc);
             const T beta = pc == 0 ? g->beta : (T)1;
             if (!direct)
-                BS_P(pack_b)(g, pc, jc, kc, nc, nr, bp);
+                BS_P(pack_b)(g, pc, jc, kc, nc, nr, bp, pl->fam->P.packt);
             for (bs_idx ic = 0; ic < g->m; ic += pl->blk.mc) {
                 const bs_idx mc = min_idx(pl->blk.mc, g->m - ic);
                 if (!direct_a)
-                    BS_P(pack_a)(g, ic, pc, mc, kc, mr, ap);
+                    BS_P(pack_a)(g, ic, pc, mc, kc, mr, ap, pl->fam->P.packt);
                 for (bs_idx jr = 0; jr < nc; jr += nr) {
                     const int ncols = (int)min_idx(nr, nc - jr);
                     const T *bs = bp + jr * kc; /* sliver jr / nr (jr is a multiple of nr) */

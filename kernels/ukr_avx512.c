@@ -41,6 +41,51 @@ static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *
 }
 #define hsum4(a, b, c, d, out) _Generic((a), __m512d : hsum4_pd, __m512 : hsum4_ps)(a, b, c, d, out)
 
+/* A 4 x 4 transpose of 128-bit lanes: out[L] = lane L of u[0], u[1], u[2], u[3] */
+#define LANES4X4(SH, u, out, stride)                                                               \
+    do {                                                                                           \
+        const __typeof__(u[0]) x0 = SH(u[0], u[1], 0x44), x1 = SH(u[0], u[1], 0xEE);               \
+        const __typeof__(u[0]) x2 = SH(u[2], u[3], 0x44), x3 = SH(u[2], u[3], 0xEE);               \
+        out[0 * (stride)] = SH(x0, x2, 0x88), out[1 * (stride)] = SH(x0, x2, 0xDD);                \
+        out[2 * (stride)] = SH(x1, x3, 0x88), out[3 * (stride)] = SH(x1, x3, 0xDD);                \
+    } while (0)
+
+/* r[0..15] (rows of 16 floats) transposed in place: 32-bit, then 64-bit interleaves make, for
+ * each group of four rows and each c, the vector of columns 4L + c (L its 128-bit lanes); a
+ * transpose of lanes across the four groups finishes each column */
+static inline void transpose16_ps(__m512 *r)
+{
+    __m512 t[16], u[4][4]; /* u[c][g]: rows 4g..4g+3, lane L = column 4L + c */
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int g = 0; g < 4; g++) {
+        const __m512d lo0 = _mm512_castps_pd(t[4 * g]), hi0 = _mm512_castps_pd(t[4 * g + 1]);
+        const __m512d lo1 = _mm512_castps_pd(t[4 * g + 2]), hi1 = _mm512_castps_pd(t[4 * g + 3]);
+        u[0][g] = _mm512_castpd_ps(_mm512_unpacklo_pd(lo0, lo1));
+        u[1][g] = _mm512_castpd_ps(_mm512_unpackhi_pd(lo0, lo1));
+        u[2][g] = _mm512_castpd_ps(_mm512_unpacklo_pd(hi0, hi1));
+        u[3][g] = _mm512_castpd_ps(_mm512_unpackhi_pd(hi0, hi1));
+    }
+    for (int c = 0; c < 4; c++) /* column 4L + c is lane L of u[c][0..3] */
+        LANES4X4(_mm512_shuffle_f32x4, u[c], (r + c), 4);
+}
+
+/* r[0..7] (rows of 8 doubles) transposed in place: a 64-bit interleave makes, for each pair of
+ * rows and each c, the vector of columns 2L + c; then the transpose of lanes */
+static inline void transpose8_pd(__m512d *r)
+{
+    __m512d u[2][4]; /* u[c][g]: rows 2g, 2g+1, lane L = column 2L + c */
+    for (int g = 0; g < 4; g++) {
+        u[0][g] = _mm512_unpacklo_pd(r[2 * g], r[2 * g + 1]);
+        u[1][g] = _mm512_unpackhi_pd(r[2 * g], r[2 * g + 1]);
+    }
+    for (int c = 0; c < 2; c++)
+        LANES4X4(_mm512_shuffle_f64x2, u[c], (r + c), 2);
+}
+#define TRANSPOSE(r) _Generic((r), __m512 * : transpose16_ps, __m512d * : transpose8_pd)(r)
+
 #define T double
 #define V __m512d
 #define LANES 8
@@ -64,6 +109,9 @@ static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *
 #define GEMV_NAME dgemv_avx512
 #include "ukr_gemv_template.h"
 #undef GEMV_NAME
+#define PACK_NAME dpackt_avx512
+#include "ukr_pack_template.h"
+#undef PACK_NAME
 #undef T
 #undef V
 #undef LANES
@@ -93,6 +141,9 @@ static inline void hsum4_pd(__m512d a, __m512d b, __m512d c, __m512d d, double *
 #define GEMV_NAME sgemv_avx512
 #include "ukr_gemv_template.h"
 #undef GEMV_NAME
+#define PACK_NAME spackt_avx512
+#include "ukr_pack_template.h"
+#undef PACK_NAME
 
 #pragma GCC pop_options
 
@@ -110,6 +161,7 @@ const bs_family bs_family_avx512 = {
           .tiny = stiny_avx512,
           .gemv = sgemv_avx512,
           .lowk = slowk_avx512,
+          .packt = spackt_avx512,
           .tiny_kmax = TINY_KMAX},
     .d = {.main = {2 * 8, 12, dukr_avx512},
           .small = {2 * 8, 8, dukr_avx512_2x8},
@@ -121,5 +173,6 @@ const bs_family bs_family_avx512 = {
           .tiny = dtiny_avx512,
           .gemv = dgemv_avx512,
           .lowk = dlowk_avx512,
+          .packt = dpackt_avx512,
           .tiny_kmax = TINY_KMAX},
 };

@@ -22,6 +22,9 @@ typedef void (*BS_P(tinyk))(bs_idx m, bs_idx n, bs_idx k, const T *a, bs_idx lda
 typedef void (*BS_P(gemvk))(bs_idx m, bs_idx k, const T *a, bs_idx lda, const T *x, bs_idx incx,
                             T alpha, T beta, T *y);
 
+/* the transposing pack (ukr_pack_template.h): rows along memory into w-wide slivers */
+typedef void (*BS_P(packk))(const T *x, bs_idx rs, bs_idx len, bs_idx kc, int w, T *out);
+
 typedef struct BS_P(ukr_set) {
     BS_P(ukr_tile) main;  /* the packed loop nest's */
     BS_P(ukr_tile) small; /* the direct small-problem path's: narrower, small sizes waste less */
@@ -36,6 +39,7 @@ typedef struct BS_P(ukr_set) {
      * A held in registers (ukr_tiny_template.h); else NULL */
     BS_P(tinyk) tiny;
     int tiny_kmax;
-    BS_P(gemvk) gemv; /* masked-load families: C of one column, A swept in memory order */
-    BS_P(tinyk) lowk; /* masked-load families: k <= 4, any m, A held in registers; else NULL */
+    BS_P(gemvk) gemv;  /* masked-load families: C of one column, A swept in memory order */
+    BS_P(tinyk) lowk;  /* masked-load families: k <= 4, any m, A held in registers; else NULL */
+    BS_P(packk) packt; /* AVX-512: the packing of panels whose rows lie along memory; else NULL */
 } BS_P(ukr_set);
