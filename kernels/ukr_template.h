@@ -54,6 +54,7 @@ static inline __attribute__((always_inline)) void UKR_BODY(bs_idx k, const T *a,
 #define UKR_KLOOP(LOADA)                                                                       \
     {                                                                                          \
         bs_idx p = 0;                                                                          \
+        _Pragma("GCC unroll 2")                                                                \
         for (; p + UKR_KS <= k; p += UKR_KS, a += UKR_KS * rsa, b += UKR_KS * rsb)             \
             _Pragma("GCC unroll 4") for (int s = 0; s < UKR_KS; s++) UKR_KSTEP(LOADA, s)       \
         for (; p < k; p++, a += rsa, b += rsb)                                                 \
