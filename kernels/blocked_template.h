@@ -350,8 +350,9 @@ int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *by
             if (!(w = bs_workspace(*bytes)))
                 return 0;
         }
-        for (bs_idx i = 0; i < g->m; i++)
-            for (bs_idx p = 0; p < g->k; p++)
+        /* along A's columns (its m elements of a k step are adjacent), into m rows */
+        for (bs_idx p = 0; p < g->k; p++)
+            for (bs_idx i = 0; i < g->m; i++)
                 w[i * g->k + p] = g->a[i + p * g->lda];
         at = w;
         ldat = g->k;
