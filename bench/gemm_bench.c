@@ -336,8 +336,8 @@ static int sweep(const char *self, int passes)
     static int shapes[SWEEP_MAX][3];
     const int ns = sweep_shapes(shapes, SWEEP_MAX);
     printf("through the shim's cblas_?gemm (BLASSHIM_REPORT=off) vs OpenBLAS's own, column-major "
-           "NN, alpha 1, beta 0;\nbest of 9 batches of >= 200 us x %d passes; GFLOP/s, and "
-           "ratios (> 1: ours faster)\n",
+           "NN (the framework rows as marked), alpha 1, beta 0;\nbest of 9 batches of >= 200 us "
+           "x %d passes; GFLOP/s, and ratios (> 1: ours faster)\n",
            passes);
     for (int dbl = 0; dbl < 2; dbl++) {
         printf("\n%-5s %-14s", "", "m x n x k");
