@@ -131,7 +131,7 @@ static void DOT_NAME(bs_idx m, bs_idx n, bs_idx k, const T *at, bs_idx ldat, con
         }
     }
     switch (m) { /* up to 4 rows */
-    case 1: DOT_BODY(1, 8, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 1: DOT_BODY(1, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
     case 2: DOT_BODY(2, 8, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
     case 3: DOT_BODY(3, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
     default: DOT_BODY(4, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
