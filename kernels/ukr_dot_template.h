@@ -10,6 +10,7 @@
  * operations, inside a region compiled for the ISA. */
 
 #define DOT_BODY UKR_CAT(DOT_NAME, _body)
+#define DOT_NARROW UKR_CAT(DOT_NAME, _narrow)
 #ifndef UKR_CAT
 #define UKR_CAT2(a, b) a##b
 #define UKR_CAT(a, b) UKR_CAT2(a, b)
@@ -103,39 +104,39 @@ static inline __attribute__((always_inline)) void DOT_BODY(const int MI, const i
     }
 }
 
-static void DOT_NAME(bs_idx m, bs_idx n, bs_idx k, const T *at, bs_idx ldat, const T *b, bs_idx ldb,
-                     T alpha, T beta, T *c, bs_idx ldc)
+/* one or two columns (NQ, a constant once inlined), up to 8 rows */
+static inline __attribute__((always_inline)) void DOT_NARROW(const int NQ, bs_idx m, bs_idx k,
+                                                             const T *at, bs_idx ldat, const T *b,
+                                                             bs_idx ldb, T alpha, T beta, T *c,
+                                                             bs_idx ldc)
 {
-    if (n == 1) { /* up to 8 rows */
-        switch (m) {
-        case 1: DOT_BODY(1, 1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 2: DOT_BODY(2, 1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 3: DOT_BODY(3, 1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 4: DOT_BODY(4, 1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 5: DOT_BODY(5, 1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 6: DOT_BODY(6, 1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 7: DOT_BODY(7, 1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        default: DOT_BODY(8, 1, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        }
-    }
-    if (n == 2) { /* up to 8 rows */
-        switch (m) {
-        case 1: DOT_BODY(1, 2, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 2: DOT_BODY(2, 2, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 3: DOT_BODY(3, 2, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 4: DOT_BODY(4, 2, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 5: DOT_BODY(5, 2, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 6: DOT_BODY(6, 2, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        case 7: DOT_BODY(7, 2, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        default: DOT_BODY(8, 2, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); return;
-        }
-    }
-    switch (m) { /* up to 4 rows */
-    case 1: DOT_BODY(1, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
-    case 2: DOT_BODY(2, 8, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
-    case 3: DOT_BODY(3, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
-    default: DOT_BODY(4, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    switch (m) {
+    case 1: DOT_BODY(1, NQ, NQ, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 2: DOT_BODY(2, NQ, NQ, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 3: DOT_BODY(3, NQ, NQ, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 4: DOT_BODY(4, NQ, NQ, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 5: DOT_BODY(5, NQ, NQ, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 6: DOT_BODY(6, NQ, NQ, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    case 7: DOT_BODY(7, NQ, NQ, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+    default: DOT_BODY(8, NQ, NQ, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
     }
 }
 
+static void DOT_NAME(bs_idx m, bs_idx n, bs_idx k, const T *at, bs_idx ldat, const T *b, bs_idx ldb,
+                     T alpha, T beta, T *c, bs_idx ldc)
+{
+    if (n == 1)
+        DOT_NARROW(1, m, k, at, ldat, b, ldb, alpha, beta, c, ldc);
+    else if (n == 2)
+        DOT_NARROW(2, m, k, at, ldat, b, ldb, alpha, beta, c, ldc);
+    else
+        switch (m) { /* up to 4 rows */
+        case 1: DOT_BODY(1, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+        case 2: DOT_BODY(2, 8, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+        case 3: DOT_BODY(3, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+        default: DOT_BODY(4, 4, n, k, at, ldat, b, ldb, alpha, beta, c, ldc); break;
+        }
+}
+
 #undef DOT_BODY
+#undef DOT_NARROW
