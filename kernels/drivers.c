@@ -19,9 +19,9 @@
 #endif
 
 /* Below this many multiply-adds (m*n*k) the pool costs more than it brings, per element
- * type: measured on this machine at the first call that could use the pool (calibrate), and
- * clamped to a sane range. */
-static double parallel_min_mnk[2];
+ * type: measured on this machine at the first call that could use the pool (calibrate) and
+ * twice later (remeasure), clamped to a sane range. */
+static _Atomic double parallel_min_mnk[2];
 #define MIN_MNK_LO (48.0 * 48 * 48)
 #define MIN_MNK_HI (512.0 * 512 * 512)
 
@@ -162,18 +162,51 @@ static double min_mnk(int t);
 #include "each_type.h"
 
 static pthread_once_t calibrated = PTHREAD_ONCE_INIT;
+static pthread_mutex_t remeasuring = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic long long calibrated_at; /* mono_ns of the last measurement */
+static atomic_int remeasures;           /* measurements after the first */
+#define REMEASURES 2
 
 static void calibrate(void)
 {
-    parallel_min_mnk[TS] = bs_scrossover(kst.nthreads);
-    parallel_min_mnk[TD] = bs_dcrossover(kst.nthreads);
+    atomic_store(&parallel_min_mnk[TS], bs_scrossover(kst.nthreads));
+    atomic_store(&parallel_min_mnk[TD], bs_dcrossover(kst.nthreads));
+    atomic_store(&calibrated_at, mono_ns());
 }
 
-/* The crossover of element type t, measured once, the first time it is asked for. */
+/* A measurement taken while another thread of the process held a core (a real BLAS's workers
+ * spin for ~0.1 s after it loads or runs, and the first call often comes right then), or while
+ * the scheduler had the pool's worker next to the caller, puts the crossover too high for the
+ * life of the process. So it is taken again, 0.5 s and 5 s after the one before, by the first
+ * call past the floor then (one thread measures, the others go on), and the lowest is kept:
+ * interference only ever makes the pool look slower. */
+static void remeasure(void)
+{
+    const int r = atomic_load(&remeasures);
+    const long long now = mono_ns(), wait = r == 0 ? 500000000LL : 5000000000LL;
+    if (r >= REMEASURES || now - atomic_load(&calibrated_at) < wait ||
+        pthread_mutex_trylock(&remeasuring) != 0)
+        return;
+    if (atomic_load(&remeasures) == r) {
+        const double s = bs_scrossover(kst.nthreads), d = bs_dcrossover(kst.nthreads);
+        if (s < atomic_load(&parallel_min_mnk[TS]))
+            atomic_store(&parallel_min_mnk[TS], s);
+        if (d < atomic_load(&parallel_min_mnk[TD]))
+            atomic_store(&parallel_min_mnk[TD], d);
+        atomic_store(&calibrated_at, mono_ns());
+        atomic_store(&remeasures, r + 1);
+    }
+    pthread_mutex_unlock(&remeasuring);
+}
+
+/* The crossover of element type t: measured the first time it is asked for, and again twice
+ * later (remeasure). */
 static double min_mnk(int t)
 {
     pthread_once(&calibrated, calibrate);
-    return parallel_min_mnk[t];
+    if (atomic_load_explicit(&remeasures, memory_order_relaxed) < REMEASURES)
+        remeasure();
+    return atomic_load(&parallel_min_mnk[t]);
 }
 
 void bs_kernels_crossover(double *s_mnk, double *d_mnk)
