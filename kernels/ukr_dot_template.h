@@ -43,7 +43,11 @@ static inline __attribute__((always_inline)) void DOT_BODY(const int MI, const i
 #define DOT_STEP(LOAD, p)                                                                          \
     {                                                                                              \
         V bv[8];                                                                                   \
-        _Pragma("GCC unroll 8") for (int q = 0; q < NQ; q++) bv[q] = LOAD(bj[q] + (p));          \
+        _Pragma("GCC unroll 8") for (int q = 0; q < NQ; q++) {                                    \
+            bv[q] = LOAD(bj[q] + (p));                                                             \
+            if (MI > 1) /* in a register too: else gcc reloads it for every row */                \
+                __asm__("" : "+v"(bv[q]));                                                         \
+        }                                                                                          \
         _Pragma("GCC unroll 8") for (int i = 0; i < MI; i++) {                                    \
             V av = LOAD(at + i * ldat + (p));                                                      \
             __asm__("" : "+v"(av)); /* in a register: else gcc reloads it for every column */   \
