@@ -249,6 +249,47 @@ static void skinny(int dbl)
         fail_msg("%d wrong elements in skinny problems", failures);
 }
 
+/* A linear layer as frameworks call gemm for a small batch: every order and transpose pair,
+ * batch b rows (PyTorch's x @ W^T reaches the kernels as A^T B with b columns, the dot-product
+ * path up to 16) and b columns, around the 1-2, 3-4 and 5-16 column cases; vectorized and
+ * parallel, beta 0 over NaN. */
+static void framework(int dbl)
+{
+    static const int batch[] = {1, 2, 3, 4, 5, 8, 15, 16, 17, 33};
+    const char *names[] = {"vectorized", "parallel"};
+    int failures = 0;
+    for (int kk = 0; kk < 2; kk++)
+        for (size_t i = 0; i < sizeof batch / sizeof batch[0]; i++)
+            for (int v = 0; v < 8; v++) {
+                const int b = batch[i];
+                gcase g = {v & 1 ? 'R' : 'C',
+                           v & 2 ? 'T' : 'N',
+                           v & 4 ? 'T' : 'N',
+                           b,
+                           300,
+                           200,
+                           1,
+                           1.0,
+                           0.0,
+                           1};
+                failures += run_case(bs_kernel_find(names[kk]), dbl, &g);
+                g.m = 300, g.n = b, g.alpha = -0.5, g.beta = 1.25, g.nan_c = 0;
+                failures += run_case(bs_kernel_find(names[kk]), dbl, &g);
+            }
+    if (failures)
+        fail_msg("%d wrong elements in batch-sized framework calls", failures);
+}
+static void test_framework_s(void **state)
+{
+    (void)state;
+    framework(0);
+}
+static void test_framework_d(void **state)
+{
+    (void)state;
+    framework(1);
+}
+
 static void test_small_s(void **state) { all_small(*state, 0); }
 static void test_small_d(void **state) { all_small(*state, 1); }
 static void test_skinny_s(void **state)
@@ -413,6 +454,8 @@ int main(void)
             cmocka_unit_test_prestate_setup_teardown(test_small_d, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_skinny_s, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_skinny_d, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_framework_s, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_framework_d, use_isa, NULL, (void *)isa),
         };
         rc |= _cmocka_run_group_tests(group, tests, sizeof tests / sizeof tests[0], NULL, NULL);
     }
