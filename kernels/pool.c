@@ -115,6 +115,8 @@ static void *worker(void *idp)
  * jobs, the pool then slower than one thread. */
 static int grow(int want)
 {
+    if (pool.workers + 1 >= want || pool.workers + 1 >= POOL_MAX) /* the usual case: no syscall */
+        return want < pool.workers + 1 ? want : pool.workers + 1;
     cpu_set_t away;
     pool.placed = sched_getaffinity(0, sizeof pool.allowed, &pool.allowed) == 0;
     const int here = sched_getcpu();
