@@ -142,9 +142,11 @@ void BS_P(gemm_parallel)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 void BS_P(gemm_auto)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
     ready();
-    double mnk = (double)g->m * (double)g->n * (double)g->k;
+    /* a small problem decided in integers first: tiny calls take a few nanoseconds */
+    const int small = g->m < 48 && g->n < 48 && g->k < 48; /* under MIN_MNK_LO */
     info->ran = NULL; /* set by the kernel only when it fell back to another */
-    if (kst.nthreads > 1 && mnk >= MIN_MNK_LO && mnk >= min_mnk(TI)) {
+    if (!small && kst.nthreads > 1 && (double)g->m * (double)g->n * (double)g->k >= MIN_MNK_LO &&
+        (double)g->m * (double)g->n * (double)g->k >= min_mnk(TI)) {
         BS_P(gemm_parallel)(g, info);
         if (!info->ran)
             info->ran = kst.parallel;
