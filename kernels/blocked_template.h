@@ -194,11 +194,12 @@ static inline bs_idx BS_P(dot_rows)(const BS_P(gemm_args) * g, const bs_family *
 
 /* Rows m0..m-1 of C (at most 4, transa = 'N') by the dot-product kernel: their rows of A copied
  * along k into a buffer on the stack or, when long, the workspace (else the edge kernels). */
-static void BS_P(dot_tail)(const BS_P(gemm_args) * g, const bs_family *f, bs_idx m0)
+static size_t BS_P(dot_tail)(const BS_P(gemm_args) * g, const bs_family *f, bs_idx m0)
 {
     const bs_idx r = g->m - m0;
+    const size_t bytes = r * g->k <= 4 * 512 ? 0 : (size_t)(r * g->k) * sizeof(T);
     T stackbuf[4 * 512];
-    T *w = r * g->k <= 4 * 512 ? stackbuf : bs_workspace((size_t)(r * g->k) * sizeof(T));
+    T *w = bytes ? bs_workspace(bytes) : stackbuf;
     if (!w) { /* memory short: the edge kernels, column tile by column tile */
         const BS_P(ukr_tile) *t = &f->P.small;
         for (bs_idx j = 0; j < g->n; j += t->nr) {
@@ -208,13 +209,14 @@ static void BS_P(dot_tail)(const BS_P(gemm_args) * g, const bs_family *f, bs_idx
                        g->ldb, g->alpha, g->beta, g->c + m0 + j * g->ldc, g->ldc, (int)r, nr);
             /* clang-format on */
         }
-        return;
+        return 0;
     }
     const T *a = g->a + m0;
     for (bs_idx p = 0; p < g->k; p++)
         for (bs_idx i = 0; i < r; i++)
             w[i * g->k + p] = a[i + p * g->lda];
     f->P.dot(r, g->n, g->k, w, g->k, g->b, g->ldb, g->alpha, g->beta, g->c + m0, g->ldc);
+    return bytes;
 }
 
 /* The bytes of A the direct path keeps in L2 (a quarter of a small core's 1 MiB) */
@@ -225,13 +227,13 @@ static void BS_P(dot_tail)(const BS_P(gemm_args) * g, const bs_family *f, bs_idx
 /* The direct path of masked-load families for small problems with op(A) = A: no packing, no
  * blocking, no workspace; the tiles of C one after another over the whole of k, A and B read
  * in place, C held in registers (ukernel.h). */
-void BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
+size_t BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
 {
     if (g->m <= 0 || g->n <= 0)
-        return;
+        return 0;
     if (g->alpha == (T)0 || g->k <= 0) {
         BS_P(scale_c)(g);
-        return;
+        return 0;
     }
     const BS_P(ukr_tile) *t = &f->P.small;
     const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
@@ -239,8 +241,7 @@ void BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
      * would cost as much as a whole vector's worth, so they go to the dot-product kernel
      * (their m x k of A copied along k), B streamed once more with full vectors. */
     const bs_idx rem = BS_P(dot_rows)(g, f), mv = g->m - rem;
-    if (rem)
-        BS_P(dot_tail)(g, f, mv);
+    const size_t bytes = rem ? BS_P(dot_tail)(g, f, mv) : 0;
     /* blocks of rows whose A (rows x k) stays in L2 while every column of C passes over it:
      * a tall A read whole per column tile would stream from memory n / nr times */
     const bs_idx kb = g->k * (bs_idx)sizeof(T);
@@ -267,6 +268,7 @@ void BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
             }
         }
     }
+    return bytes;
 }
 
 /* A tiny problem, m <= the direct tile's mr, n and k <= 16, op(A) = A: the tiles of C (one or

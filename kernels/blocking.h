@@ -25,9 +25,10 @@ size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *pl, bs_kernel
 
 /* The direct path of small problems with transa = 'N' (masked-load families), its one-tile
  * case for tiny ones, the dot-product path of few-row problems and the matrix-vector path of
- * one column (the last three return 0 when they do not apply); blocked_template.h. */
-void bs_sgemm_direct_run(const bs_sgemm_args *g, const bs_family *f);
-void bs_dgemm_direct_run(const bs_dgemm_args *g, const bs_family *f);
+ * one column (the last three return 0 when they do not apply); blocked_template.h. The direct
+ * path returns the workspace its few-row tail took (0 when none). */
+size_t bs_sgemm_direct_run(const bs_sgemm_args *g, const bs_family *f);
+size_t bs_dgemm_direct_run(const bs_dgemm_args *g, const bs_family *f);
 int bs_sgemm_tiny_run(const bs_sgemm_args *g, const bs_family *f);
 int bs_dgemm_tiny_run(const bs_dgemm_args *g, const bs_family *f);
 int bs_sgemm_dot_run(const bs_sgemm_args *g, const bs_family *f, size_t *bytes);

@@ -25,8 +25,7 @@ static size_t BS_P(run)(const BS_P(gemm_args) * g, bs_kernel_info *info)
         return 0;
     pl.direct = (double)g->m * (double)g->n * (double)g->k <= kst.small_mnk;
     if (pl.direct && pl.fam->direct && g->transa == 'N') {
-        BS_P(gemm_direct_run)(g, pl.fam);
-        return 0;
+        return BS_P(gemm_direct_run)(g, pl.fam);
     }
     return BS_P(gemm_blocked_run)(g, &pl, info);
 }
