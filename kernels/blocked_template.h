@@ -271,10 +271,12 @@ size_t BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
     return bytes;
 }
 
-/* A tiny problem, m <= the direct tile's mr, n and k <= 16, op(A) = A: the tiles of C (one or
- * two) straight to the microkernel or the edge kernels covering them, with nothing around --
- * a call of a few nanoseconds. Few rows with a whole vector of k are left to the dot-product
- * path. Returns 0 when the problem is not that. */
+/* A tiny or low-rank problem with op(A) = A, in one call with nothing around it (a few
+ * nanoseconds): k <= 4, any m, to the family's low-rank kernel; C of at most one vector of rows
+ * with k <= tiny_kmax, any n, to its tiny kernel; else m <= the direct tile's mr with n and k
+ * <= 16, its tiles (one or two) straight to the microkernel or the edge kernels covering them.
+ * Few rows with a whole vector of k are left to the dot-product path. Returns 0 when the
+ * problem is not that. */
 int BS_P(gemm_tiny_run)(const BS_P(gemm_args) * g, const bs_family *f)
 {
     const BS_P(ukr_tile) *t = &f->P.small;

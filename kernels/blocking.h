@@ -24,7 +24,7 @@ size_t bs_sgemm_blocked_run(const bs_sgemm_args *g, const bs_plan *pl, bs_kernel
 size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *pl, bs_kernel_info *info);
 
 /* The direct path of small problems with transa = 'N' (masked-load families), its one-tile
- * case for tiny ones, the dot-product path of few-row problems and the matrix-vector path of
+ * and low-rank cases, the dot-product path of few-row problems and the matrix-vector path of
  * one column (the last three return 0 when they do not apply); blocked_template.h. The direct
  * path returns the workspace its few-row tail took (0 when none). */
 size_t bs_sgemm_direct_run(const bs_sgemm_args *g, const bs_family *f);
