@@ -23,7 +23,7 @@ typedef struct bs_plan {
 size_t bs_sgemm_blocked_run(const bs_sgemm_args *g, const bs_plan *pl, bs_kernel_info *info);
 size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *pl, bs_kernel_info *info);
 
-/* The direct path of small problems with transa = 'N' (masked-load families), its one-tile
+/* The direct path of small problems with transa = 'N' (masked-load families), its tiny
  * and low-rank cases, the dot-product path of few-row problems and the matrix-vector path of
  * one column (the last three return 0 when they do not apply); blocked_template.h. The direct
  * path returns the workspace its few-row tail took (0 when none). */
