@@ -63,6 +63,9 @@ static inline __attribute__((always_inline)) void UKR_BODY(bs_idx k, const T *a,
 /* clang-format on */
 #define UKR_LOAD_FULL(v, s) VLOAD(a + (s)*rsa + (v)*LANES)
 #define UKR_LOAD_MASKED(v, s) VLOADM(a + (s)*rsa + (v)*LANES, mask[v])
+/* v is a constant once unrolled: only the last vector masked */
+#define UKR_LOAD_LAST_MASKED(v, s)                                                             \
+    ((v) == MV - 1 ? VLOADM(a + (s)*rsa + (v)*LANES, mask[v]) : VLOAD(a + (s)*rsa + (v)*LANES))
 
 #ifdef VLOADM
     if (mr < UKR_MR) {
@@ -74,7 +77,12 @@ static inline __attribute__((always_inline)) void UKR_BODY(bs_idx k, const T *a,
             int n = mr - v * LANES;
             mask[v] = VMASK(n < 0 ? 0 : n > LANES ? LANES : n);
         }
-        UKR_KLOOP(UKR_LOAD_MASKED)
+        /* the usual edge tile has all its vectors but the last whole (the drivers tile rows so):
+         * masked loads cost more than plain ones, so only that one is masked */
+        if (mr > (MV - 1) * LANES)
+            UKR_KLOOP(UKR_LOAD_LAST_MASKED)
+        else
+            UKR_KLOOP(UKR_LOAD_MASKED)
     } else
 #endif
     {
@@ -84,6 +92,7 @@ static inline __attribute__((always_inline)) void UKR_BODY(bs_idx k, const T *a,
 #undef UKR_KSTEP
 #undef UKR_LOAD_FULL
 #undef UKR_LOAD_MASKED
+#undef UKR_LOAD_LAST_MASKED
 #pragma GCC unroll 4
     for (int s = 1; s < UKR_KS; s++)
 #pragma GCC unroll 16
