@@ -181,15 +181,16 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) * g, const bs_plan *plan, bs
 
 /* How many of the last rows of C the direct path leaves to the dot-product kernel: the
  * remainder m % lanes below at least one whole vector of rows, when op(B) = B and it is one
- * row, or 2 to 4 with k >= 32 (shorter dot products do not repay their reductions; measured
- * with `make bench BENCH_ARGS=--sweep`); else 0. */
+ * row, 2 with k >= 32, or 3 or 4 with k >= 48 (shorter dot products do not repay their
+ * reductions against a tile whose last vector is masked; measured with
+ * `make bench BENCH_ARGS=--sweep`); else 0. */
 static inline bs_idx BS_P(dot_rows)(const BS_P(gemm_args) * g, const bs_family *f)
 {
     const BS_P(ukr_set) *set = &f->P;
     if (!set->dot || g->transb != 'N' || g->k < set->lanes || g->m <= set->lanes)
         return 0;
     const bs_idx r = g->m & (set->lanes - 1); /* lanes: a power of two (no division) */
-    return r == 1 || (r <= 4 && g->k >= 32) ? r : 0;
+    return r == 1 || (r <= 2 && g->k >= 32) || (r <= 4 && g->k >= 48) ? r : 0;
 }
 
 /* Rows m0..m-1 of C (at most 4, transa = 'N') by the dot-product kernel: their rows of A copied
