@@ -64,7 +64,7 @@ static inline __attribute__((always_inline)) void UKR_BODY(bs_idx k, const T *a,
 #define UKR_LOAD_FULL(v, s) VLOAD(a + (s)*rsa + (v)*LANES)
 #define UKR_LOAD_MASKED(v, s) VLOADM(a + (s)*rsa + (v)*LANES, mask[v])
 /* v is a constant once unrolled: only the last vector masked */
-#define UKR_LOAD_LAST_MASKED(v, s)                                                             \
+#define UKR_LOAD_LAST_MASKED(v, s)                                                                 \
     ((v) == MV - 1 ? VLOADM(a + (s)*rsa + (v)*LANES, mask[v]) : VLOAD(a + (s)*rsa + (v)*LANES))
 
 #ifdef VLOADM
