@@ -11,3 +11,9 @@
 #define VMUL(a, b) OP(mul)(a, b)
 #define VSTORE(p, v) OP(storeu)(p, v)
 #define VADD(a, b) OP(add)(a, b)
+/* masked-load ISAs: the mask of vector v of a block of `rows` rows (lanes below rows; none when
+ * the vector lies past them, all when within) */
+#define VMASK_ROWS(rows, v)                                                                        \
+    VMASK((int)((rows) - (v)*LANES < 0       ? 0                                                   \
+                : (rows) - (v)*LANES > LANES ? LANES                                               \
+                                             : (rows) - (v)*LANES))

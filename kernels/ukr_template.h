@@ -73,10 +73,8 @@ static inline __attribute__((always_inline)) void UKR_BODY(bs_idx k, const T *a,
          * past mr is touched; the masks do not change along k */
         MASKT mask[MV];
 #pragma GCC unroll 4
-        for (int v = 0; v < MV; v++) {
-            int n = mr - v * LANES;
-            mask[v] = VMASK(n < 0 ? 0 : n > LANES ? LANES : n);
-        }
+        for (int v = 0; v < MV; v++)
+            mask[v] = VMASK_ROWS(mr, v);
         /* the usual edge tile has all its vectors but the last whole (the drivers tile rows so):
          * masked loads cost more than plain ones, so only that one is masked */
         if (mr > (MV - 1) * LANES)
@@ -122,10 +120,8 @@ static inline __attribute__((always_inline)) void UKR_BODY(bs_idx k, const T *a,
     {
         MASKT mask[MV];
 #pragma GCC unroll 4
-        for (int v = 0; v < MV; v++) {
-            int n = mr - v * LANES;
-            mask[v] = VMASK(n < 0 ? 0 : n > LANES ? LANES : n);
-        }
+        for (int v = 0; v < MV; v++)
+            mask[v] = VMASK_ROWS(mr, v);
         const V vbeta = VSET1(beta);
 #pragma GCC unroll 16
         for (int j = 0; j < NR; j++) {

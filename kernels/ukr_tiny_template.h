@@ -95,8 +95,7 @@ static inline __attribute__((always_inline)) void LOWK_BODY(const int K, const i
     V av[4][8];
 #pragma GCC unroll 8
     for (int v = 0; v < MV; v++) { /* rows past the block's: no lane loaded or stored */
-        const bs_idx left = rows - v * LANES;
-        mask[v] = VMASK((int)(left < 0 ? 0 : left > LANES ? LANES : left));
+        mask[v] = VMASK_ROWS(rows, v);
 #pragma GCC unroll 4
         for (int p = 0; p < K; p++) /* alpha A, once per block */
             av[p][v] = VMUL(VLOADM(a + p * lda + v * LANES, mask[v]), valpha);
