@@ -193,14 +193,30 @@ static inline bs_idx BS_P(dot_rows)(const BS_P(gemm_args) * g, const bs_family *
     return r == 1 || (r <= 2 && g->k >= 32) || (r <= 4 && g->k >= 48) ? r : 0;
 }
 
-/* Rows m0..m-1 of C (at most 4, transa = 'N') by the dot-product kernel: their rows of A copied
- * along k into a buffer on the stack or, when long, the workspace (else the edge kernels). */
+/* The dot kernel reads rows of A contiguous along k: r rows of A (transa = 'N', from a) copied
+ * along A's columns (the r elements of a k step are adjacent) into w[i * k + p], w being buf
+ * (BS_ROWBUF elements, on the caller's stack) when they fit, else the workspace, of *bytes.
+ * NULL when memory is short. */
+#define BS_ROWBUF (4 * 512)
+static T *BS_P(rows_of_a)(const T *a, bs_idx lda, bs_idx r, bs_idx k, T *buf, size_t *bytes)
+{
+    *bytes = r * k <= BS_ROWBUF ? 0 : (size_t)(r * k) * sizeof(T);
+    T *w = *bytes ? bs_workspace(*bytes) : buf;
+    if (w)
+        for (bs_idx p = 0; p < k; p++)
+            for (bs_idx i = 0; i < r; i++)
+                w[i * k + p] = a[i + p * lda];
+    return w;
+}
+
+/* Rows m0..m-1 of C (at most 4, transa = 'N') by the dot-product kernel (rows_of_a; when
+ * memory is short, the edge kernels). Returns the workspace used. */
 static size_t BS_P(dot_tail)(const BS_P(gemm_args) * g, const bs_family *f, bs_idx m0)
 {
     const bs_idx r = g->m - m0;
-    const size_t bytes = r * g->k <= 4 * 512 ? 0 : (size_t)(r * g->k) * sizeof(T);
-    T stackbuf[4 * 512];
-    T *w = bytes ? bs_workspace(bytes) : stackbuf;
+    size_t bytes;
+    T buf[BS_ROWBUF];
+    const T *w = BS_P(rows_of_a)(g->a + m0, g->lda, r, g->k, buf, &bytes);
     if (!w) { /* memory short: the edge kernels, column tile by column tile */
         const BS_P(ukr_tile) *t = &f->P.small;
         for (bs_idx j = 0; j < g->n; j += t->nr) {
@@ -212,10 +228,6 @@ static size_t BS_P(dot_tail)(const BS_P(gemm_args) * g, const bs_family *f, bs_i
         }
         return 0;
     }
-    const T *a = g->a + m0;
-    for (bs_idx p = 0; p < g->k; p++)
-        for (bs_idx i = 0; i < r; i++)
-            w[i * g->k + p] = a[i + p * g->lda];
     f->P.dot(r, g->n, g->k, w, g->k, g->b, g->ldb, g->alpha, g->beta, g->c + m0, g->ldc);
     return bytes;
 }
@@ -323,8 +335,8 @@ int BS_P(gemm_tiny_run)(const BS_P(gemm_args) * g, const bs_family *f)
 /* Few rows (m <= 4), op(B) = B and k of at least a vector, or op(A) = A^T with few columns: C
  * as dot products with the
  * family's dot kernel, B streamed once. The rows of op(A) are contiguous along k when
- * transa = 'T' (or one row with lda = 1); otherwise they are first copied (m x k) into a
- * buffer on the stack or, when long, the workspace. Returns 0 when this path does not apply
+ * transa = 'T' (or one row with lda = 1); otherwise they are first copied (rows_of_a).
+ * Returns 0 when this path does not apply
  * (or memory is short), else 1 with *bytes the workspace used. */
 int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *bytes)
 {
@@ -347,19 +359,10 @@ int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *by
     const T *at = g->a;
     bs_idx ldat = g->lda;
     *bytes = 0;
-    T stackbuf[4 * 512];
+    T buf[BS_ROWBUF];
     if (g->transa == 'N' && !(g->m == 1 && g->lda == 1)) {
-        T *w = stackbuf;
-        if (g->m * g->k > 4 * 512) {
-            *bytes = (size_t)g->m * (size_t)g->k * sizeof(T);
-            if (!(w = bs_workspace(*bytes)))
-                return 0;
-        }
-        /* along A's columns (its m elements of a k step are adjacent), into m rows */
-        for (bs_idx p = 0; p < g->k; p++)
-            for (bs_idx i = 0; i < g->m; i++)
-                w[i * g->k + p] = g->a[i + p * g->lda];
-        at = w;
+        if (!(at = BS_P(rows_of_a)(g->a, g->lda, g->m, g->k, buf, bytes)))
+            return 0;
         ldat = g->k;
     }
     set->dot(g->m, g->n, g->k, at, ldat, g->b, g->ldb, g->alpha, g->beta, g->c, g->ldc);
