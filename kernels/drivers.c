@@ -22,7 +22,8 @@
  * type: measured on this machine at the first call that could use the pool (calibrate) and
  * twice later (remeasure), clamped to a sane range. */
 static _Atomic double parallel_min_mnk[2];
-#define MIN_MNK_LO (48.0 * 48 * 48)
+#define MIN_SIDE 48 /* the floor: no problem under MIN_SIDE^3 uses the pool */
+#define MIN_MNK_LO ((double)MIN_SIDE * MIN_SIDE * MIN_SIDE)
 #define MIN_MNK_HI (512.0 * 512 * 512)
 
 enum { TS, TD }; /* element type index */

@@ -122,17 +122,20 @@ static double BS_P(crossover)(int parts)
     return at < lo ? lo : at > hi ? hi : at;
 }
 
-void BS_P(gemm_parallel)(const BS_P(gemm_args) * g, bs_kernel_info *info)
+/* Whether the pool pays for this problem, parallel's and auto's one rule: more than one thread
+ * and m*n*k at the crossover. Sides all under the floor's are decided in integers (a tiny call
+ * takes a few ns); below the floor the crossover is not needed, nor measured yet. */
+static inline int BS_P(pool_pays)(const BS_P(gemm_args) * g)
 {
-    ready();
-    double mnk = (double)g->m * (double)g->n * (double)g->k;
-    /* below the crossover's floor, no need to know it (nor to measure it yet); on this
-     * thread, as vectorized, with no call between (tiny problems take a few ns) */
-    if (kst.nthreads == 1 || mnk < MIN_MNK_LO || mnk < min_mnk(TI)) {
-        info->threads = 1;
-        info->workspace_bytes = BS_P(run)(g, info);
-        return;
-    }
+    if (kst.nthreads < 2 || (g->m < MIN_SIDE && g->n < MIN_SIDE && g->k < MIN_SIDE))
+        return 0;
+    const double mnk = (double)g->m * (double)g->n * (double)g->k;
+    return mnk >= MIN_MNK_LO && mnk >= min_mnk(TI);
+}
+
+/* the problem split over the pool */
+static void BS_P(on_pool)(const BS_P(gemm_args) * g, bs_kernel_info *info)
+{
     BS_P(par_job) job = {.g = g, .want_cpu = info->want_cpu};
     info->threads = bs_pool_run(kst.nthreads, BS_P(par_part), &job);
     info->workspace_bytes = atomic_load(&job.ws);
@@ -143,15 +146,24 @@ void BS_P(gemm_parallel)(const BS_P(gemm_args) * g, bs_kernel_info *info)
         info->ran = atomic_load(&job.ran);
 }
 
+void BS_P(gemm_parallel)(const BS_P(gemm_args) * g, bs_kernel_info *info)
+{
+    ready();
+    if (BS_P(pool_pays)(g)) {
+        BS_P(on_pool)(g, info);
+        return;
+    }
+    /* on this thread, as vectorized, with no call between */
+    info->threads = 1;
+    info->workspace_bytes = BS_P(run)(g, info);
+}
+
 void BS_P(gemm_auto)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
     ready();
-    /* a small problem decided in integers first: tiny calls take a few nanoseconds */
-    const int small = g->m < 48 && g->n < 48 && g->k < 48; /* under MIN_MNK_LO */
     info->ran = NULL; /* set by the kernel only when it fell back to another */
-    if (!small && kst.nthreads > 1 && (double)g->m * (double)g->n * (double)g->k >= MIN_MNK_LO &&
-        (double)g->m * (double)g->n * (double)g->k >= min_mnk(TI)) {
-        BS_P(gemm_parallel)(g, info);
+    if (BS_P(pool_pays)(g)) {
+        BS_P(on_pool)(g, info);
         if (!info->ran)
             info->ran = kst.parallel;
     } else {
