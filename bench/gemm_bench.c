@@ -109,14 +109,21 @@ static double measure(int kern, int dbl, int m, int n, int k, void *a, void *b, 
  * shapes. m, n, k. */
 static int nuser, user[32][3]; /* --shape */
 
-/* The layout of a shape as a program calls it: order (C column-, R row-major), transa, transb.
- * The issue's shapes are "CNN"; the framework rows are as NumPy (x @ W: RNN) and PyTorch's
- * Linear (x @ W^T: RNT) call cblas_?gemm for a batch of 1..32 rows. */
+/* The framework rows, after the issue's shapes: a 512x512 linear layer as PyTorch's Linear
+ * (x @ W^T) and NumPy (x @ W) call cblas_?gemm for a batch of m rows, with the layout: order
+ * (C column-, R row-major), transa, transb. The issue's shapes are all "CNN". */
+static const struct {
+    int m, n, k;
+    const char *layout;
+} framework_rows[] = {{1, 512, 512, "RNT"},  {2, 512, 512, "RNT"}, {8, 512, 512, "RNT"},
+                      {32, 512, 512, "RNT"}, {1, 512, 512, "RNN"}, {8, 512, 512, "RNN"}};
+#define N_FRAMEWORK ((int)(sizeof framework_rows / sizeof framework_rows[0]))
+
+/* the layout of shape s of the nshapes sweep_shapes gives */
 static const char *sweep_layout(int s, int nshapes)
 {
-    static const char *const fw[] = {"RNT", "RNT", "RNT", "RNT", "RNN", "RNN"};
-    const int nfw = (int)(sizeof fw / sizeof fw[0]);
-    return nuser || s < nshapes - nfw ? "CNN" : fw[s - (nshapes - nfw)];
+    return nuser || s < nshapes - N_FRAMEWORK ? "CNN"
+                                              : framework_rows[s - (nshapes - N_FRAMEWORK)].layout;
 }
 
 static int sweep_shapes(int (*out)[3], int cap)
@@ -138,12 +145,9 @@ static int sweep_shapes(int (*out)[3], int cap)
         out[n][0] = out[n][1] = out[n][2] = squares[i];
     for (size_t i = 0; i < sizeof other / sizeof other[0] && n < cap; i++, n++)
         out[n][0] = other[i][0], out[n][1] = other[i][1], out[n][2] = other[i][2];
-    /* the framework rows (sweep_layout): batch 1, 2, 8, 32 through a 512x512 Linear; x @ W
-     * for a batch of 1 and 8 */
-    static const int fw[][3] = {{1, 512, 512},  {2, 512, 512}, {8, 512, 512},
-                                {32, 512, 512}, {1, 512, 512}, {8, 512, 512}};
-    for (size_t i = 0; i < sizeof fw / sizeof fw[0] && n < cap; i++, n++)
-        out[n][0] = fw[i][0], out[n][1] = fw[i][1], out[n][2] = fw[i][2];
+    for (int i = 0; i < N_FRAMEWORK && n < cap; i++, n++)
+        out[n][0] = framework_rows[i].m, out[n][1] = framework_rows[i].n,
+        out[n][2] = framework_rows[i].k;
     return n;
 }
 
