@@ -1,6 +1,6 @@
 /* kernels/ukr_avx2.c — AVX2 + FMA microkernels: MR = 2 vectors (8 doubles / 16 floats),
- * NR = 6, i.e. 12 accumulators in ymm registers; the edge kernels (ukr_edges.h) and the
- * dot-product kernel of few-row problems (ukr_dot_template.h). */
+ * NR = 6, i.e. 12 accumulators in ymm registers; the edge kernels (ukr_edges.h) and the shape
+ * paths' kernels (ukr_paths.h). */
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #include <immintrin.h>
@@ -46,17 +46,8 @@ static inline void hsum4_ps(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
 #undef UKR_NAME
 #define EDGE(mv, nr) dukr_avx2_##mv##x##nr
 #include "ukr_edges.h"
-#define DOT_NAME ddot_avx2
-#include "ukr_dot_template.h"
-#define TINY_NAME dtiny_avx2
-#define LOWK_NAME dlowk_avx2
-#include "ukr_tiny_template.h"
-#undef TINY_NAME
-#undef LOWK_NAME
-#define GEMV_NAME dgemv_avx2
-#include "ukr_gemv_template.h"
-#undef GEMV_NAME
-#undef DOT_NAME
+#define PATHS(name) d##name##_avx2
+#include "ukr_paths.h"
 #undef T
 #undef V
 #undef LANES
@@ -75,17 +66,8 @@ static inline void hsum4_ps(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
 #undef UKR_NAME
 #define EDGE(mv, nr) sukr_avx2_##mv##x##nr
 #include "ukr_edges.h"
-#define DOT_NAME sdot_avx2
-#include "ukr_dot_template.h"
-#define TINY_NAME stiny_avx2
-#define LOWK_NAME slowk_avx2
-#include "ukr_tiny_template.h"
-#undef TINY_NAME
-#undef LOWK_NAME
-#define GEMV_NAME sgemv_avx2
-#include "ukr_gemv_template.h"
-#undef GEMV_NAME
-#undef DOT_NAME
+#define PATHS(name) s##name##_avx2
+#include "ukr_paths.h"
 
 #pragma GCC pop_options
 

@@ -1,7 +1,8 @@
 /* kernels/ukr_avx512.c — AVX-512F microkernels: MR = 2 vectors (16 doubles / 32 floats),
  * NR = 12, i.e. 24 accumulators in zmm registers; for the direct small-problem path the same
  * kernel with NR = 8, which divides the small sizes programs use; the edge kernels
- * (ukr_edges.h) and the dot-product kernel of few-row problems (ukr_dot_template.h).
+ * (ukr_edges.h, with three vectors of rows) and the shape paths' kernels (ukr_paths.h, with
+ * the transposing pack).
  * Compiled for AVX-512F only here; the rest of the library stays baseline x86-64. */
 #pragma GCC push_options
 #pragma GCC target("avx512f,fma")
@@ -98,20 +99,8 @@ static inline void transpose8_pd(__m512d *r)
 #undef UKR_NAME
 #define EDGE(mv, nr) dukr_avx512_##mv##x##nr
 #include "ukr_edges.h"
-#define DOT_NAME ddot_avx512
-#include "ukr_dot_template.h"
-#undef DOT_NAME
-#define TINY_NAME dtiny_avx512
-#define LOWK_NAME dlowk_avx512
-#include "ukr_tiny_template.h"
-#undef TINY_NAME
-#undef LOWK_NAME
-#define GEMV_NAME dgemv_avx512
-#include "ukr_gemv_template.h"
-#undef GEMV_NAME
-#define PACK_NAME dpackt_avx512
-#include "ukr_pack_template.h"
-#undef PACK_NAME
+#define PATHS(name) d##name##_avx512
+#include "ukr_paths.h"
 #undef T
 #undef V
 #undef LANES
@@ -130,20 +119,8 @@ static inline void transpose8_pd(__m512d *r)
 #undef UKR_NAME
 #define EDGE(mv, nr) sukr_avx512_##mv##x##nr
 #include "ukr_edges.h"
-#define DOT_NAME sdot_avx512
-#include "ukr_dot_template.h"
-#undef DOT_NAME
-#define TINY_NAME stiny_avx512
-#define LOWK_NAME slowk_avx512
-#include "ukr_tiny_template.h"
-#undef TINY_NAME
-#undef LOWK_NAME
-#define GEMV_NAME sgemv_avx512
-#include "ukr_gemv_template.h"
-#undef GEMV_NAME
-#define PACK_NAME spackt_avx512
-#include "ukr_pack_template.h"
-#undef PACK_NAME
+#define PATHS(name) s##name##_avx512
+#include "ukr_paths.h"
 
 #pragma GCC pop_options
 
