@@ -13,8 +13,6 @@
 
 #include "blocking.h"
 
-static bs_idx min_idx(bs_idx a, bs_idx b) { return a < b ? a : b; }
-
 /* ---- per-thread workspace ---------------------------------------------------------- */
 
 static pthread_key_t ws_key;

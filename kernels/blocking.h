@@ -5,6 +5,8 @@
 
 #include "ukernel.h"
 
+static inline bs_idx min_idx(bs_idx a, bs_idx b) { return a < b ? a : b; }
+
 typedef struct bs_blocking {
     bs_idx mc, kc, nc;
 } bs_blocking;
@@ -29,8 +31,6 @@ size_t bs_dgemm_blocked_run(const bs_dgemm_args *g, const bs_plan *pl, bs_kernel
  * path returns the workspace its few-row tail took (0 when none). */
 size_t bs_sgemm_direct_run(const bs_sgemm_args *g, const bs_family *f);
 size_t bs_dgemm_direct_run(const bs_dgemm_args *g, const bs_family *f);
-int bs_sgemm_tiny_run(const bs_sgemm_args *g, const bs_family *f);
-int bs_dgemm_tiny_run(const bs_dgemm_args *g, const bs_family *f);
 int bs_sgemm_dot_run(const bs_sgemm_args *g, const bs_family *f, size_t *bytes);
 int bs_dgemm_dot_run(const bs_dgemm_args *g, const bs_family *f, size_t *bytes);
 int bs_sgemm_gemv_run(const bs_sgemm_args *g, const bs_family *f);

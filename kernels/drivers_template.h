@@ -1,6 +1,7 @@
 /* kernels/drivers_template.h — include-template (T, P; see gemm.h): the blocked, vectorized,
  * parallel and auto kernels of one element type. TI is the type's index in drivers.c's plans. */
 #define TI (sizeof(T) == sizeof(float) ? TS : TD)
+#include "tiny_template.h"
 
 void BS_P(gemm_blocked)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 {
@@ -12,7 +13,8 @@ void BS_P(gemm_blocked)(const BS_P(gemm_args) * g, bs_kernel_info *info)
 /* One (sub)problem on one thread with vectorized's microkernels, by shape: a tiny one in one
  * call, few rows as dot products, one column as a matrix-vector sweep, small problems direct,
  * the rest through the packed loop nest. Returns the workspace used. */
-static size_t BS_P(run)(const BS_P(gemm_args) * g, bs_kernel_info *info)
+static inline __attribute__((always_inline)) size_t BS_P(run)(const BS_P(gemm_args) * g,
+                                                              bs_kernel_info *info)
 {
     const bs_family *fam = kst.vector[TI].fam;
     if (kst.small_mnk >= 16.0 * 16 * 16 && BS_P(gemm_tiny_run)(g, fam))
