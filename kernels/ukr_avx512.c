@@ -18,6 +18,7 @@
 #define VHSUM4(a, b, c, d, out) hsum4(a, b, c, d, out)
 #define TINY_KMAX 16      /* 16 of the 32 zmm registers */
 #define TINY_LOWK_REGS 24 /* and for the low-rank kernel, 24 */
+#define GEMV_MAXV 16      /* y of the matrix-vector kernel, 16 vectors */
 
 /* out[q] = the sum of the lanes of vector q: the four folded together, halves of pairs added
  * (512 -> 256 -> 128 bits), then within each 128-bit lane, and the lane sums gathered */

@@ -249,6 +249,35 @@ static void skinny(int dbl)
         fail_msg("%d wrong elements in skinny problems", failures);
 }
 
+/* One column of C (the matrix-vector kernel): every m up to past 16 vectors of y held in
+ * registers and then its blocked sweep, with short and odd k, x read with a stride (op(B) =
+ * B^T) or not, padded lda, beta 0 over NaN and beta != 0; vectorized. */
+static void one_column(int dbl)
+{
+    static const int ks[] = {1, 2, 3, 37};
+    const bs_kernel *kern = bs_kernel_find("vectorized");
+    int failures = 0;
+    for (int m = 1; m <= 16 * 16 + 20; m++)
+        for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+            const int odd = (m + (int)i) & 1;
+            gcase g = {'C',         'N', odd ? 'T' : 'N',   m,  1, ks[i],
+                       odd ? 3 : 0, 1.5, odd ? 0.0 : -0.75, odd};
+            failures += run_case(kern, dbl, &g);
+        }
+    if (failures)
+        fail_msg("%d wrong elements in one-column problems", failures);
+}
+static void test_one_column_s(void **state)
+{
+    (void)state;
+    one_column(0);
+}
+static void test_one_column_d(void **state)
+{
+    (void)state;
+    one_column(1);
+}
+
 /* A linear layer as frameworks call gemm for a small batch: every order and transpose pair,
  * batch b rows (PyTorch's x @ W^T reaches the kernels as A^T B with b columns, the dot-product
  * path up to 16) and b columns, around the 1-2, 3-4 and 5-16 column cases; vectorized and
@@ -452,6 +481,8 @@ int main(void)
             cmocka_unit_test_prestate_setup_teardown(test_random_d, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_small_s, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_small_d, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_one_column_s, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_one_column_d, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_skinny_s, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_skinny_d, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_framework_s, use_isa, NULL, (void *)isa),
