@@ -20,6 +20,9 @@
 #ifndef GEMV_MAXV
 #define GEMV_MAXV 4
 #endif
+#ifndef GEMV_REG_BYTES
+#define GEMV_REG_BYTES (1024.0 * 1024) /* A up to this, y in registers by blocks (L2: 2 MiB) */
+#endif
 #ifndef GEMV_RB
 #define GEMV_RB 2048 /* rows of y per block: 8 KiB of float, 16 KiB of double */
 #endif
@@ -96,6 +99,14 @@ static inline __attribute__((always_inline)) void GEMV_REGS(const int MV, const 
 static void GEMV_NAME(bs_idx m, bs_idx k, const T *a, bs_idx lda, const T *x, bs_idx incx, T alpha,
                       T beta, T *y)
 {
+    /* a taller y over an A that stays in L2: blocks of GEMV_MAXV vectors, each held in
+     * registers over the whole of k (A read a block of rows at a time; from memory, the sweep
+     * in memory order below streams it faster) */
+    if ((double)m * (double)k * sizeof(T) <= GEMV_REG_BYTES)
+        for (; m > GEMV_MAXV * LANES; m -= GEMV_MAXV * LANES) {
+            GEMV_REGS(GEMV_MAXV, 1, GEMV_MAXV * LANES, k, a, lda, x, incx, alpha, beta, y);
+            a += GEMV_MAXV * LANES, y += GEMV_MAXV * LANES;
+        }
     if (m <= GEMV_MAXV * LANES) { /* y fits in registers */
         const int full = m % LANES == 0;
         switch ((m + LANES - 1) / LANES) {
