@@ -229,22 +229,30 @@ static void all_small(const char *isa, int dbl)
 
 /* Skinny problems, the long side up to 2000: gemv-like rows and columns, few-row dot
  * products, a long k with a tiny C, a few rows past whole vectors with a long k (18x40x2100,
- * 36x5x1000), a column taller than one block of the matrix-vector kernel (2500x1x9);
- * vectorized and parallel. */
+ * 36x5x1000), a column taller than one block of the matrix-vector kernel (2500x1x9), skinny
+ * problems past the direct path's size that it takes for their short k (3000x40x150,
+ * 40x3000x150); vectorized and parallel. */
 static void skinny(int dbl)
 {
-    static const int shapes[][3] = {{1, 2000, 37},  {2, 1999, 64},  {3, 517, 300},  {4, 1000, 129},
-                                    {5, 700, 33},   {16, 1500, 17}, {17, 300, 200}, {2000, 1, 45},
-                                    {1999, 2, 64},  {777, 3, 100},  {1000, 4, 31},  {600, 9, 70},
-                                    {300, 16, 120}, {1, 1, 2000},   {3, 5, 1999},   {1, 300, 1},
-                                    {2000, 7, 1},   {40, 1, 2000},  {1, 40, 2000},  {1, 1000, 1000},
-                                    {18, 40, 2100}, {36, 5, 1000},  {2500, 1, 9}};
+    static const int shapes[][3] = {
+        {1, 2000, 37},  {2, 1999, 64},  {3, 517, 300},  {4, 1000, 129},  {5, 700, 33},
+        {16, 1500, 17}, {17, 300, 200}, {2000, 1, 45},  {1999, 2, 64},   {777, 3, 100},
+        {1000, 4, 31},  {600, 9, 70},   {300, 16, 120}, {1, 1, 2000},    {3, 5, 1999},
+        {1, 300, 1},    {2000, 7, 1},   {40, 1, 2000},  {1, 40, 2000},   {1, 1000, 1000},
+        {18, 40, 2100}, {36, 5, 1000},  {2500, 1, 9},   {3000, 40, 150}, {40, 3000, 150}};
+    /* and, column-major for sure, the direct path's row blocks (A past BS_DIRECT_A_BYTES) */
+    static const gcase fixed[] = {{'C', 'N', 'N', 3000, 40, 150, 1, 1.0, 0.0, 1},
+                                  {'C', 'N', 'T', 3000, 24, 150, 0, -0.5, 1.5, 0},
+                                  {'C', 'N', 'N', 40, 3000, 150, 2, 1.0, 0.5, 0}};
     int failures = 0;
     const char *names[] = {"vectorized", "parallel"};
-    for (int kk = 0; kk < 2; kk++)
+    for (int kk = 0; kk < 2; kk++) {
         for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
             failures += random_case(bs_kernel_find(names[kk]), dbl, shapes[s][0], shapes[s][1],
                                     shapes[s][2]);
+        for (size_t s = 0; s < sizeof fixed / sizeof fixed[0]; s++)
+            failures += run_case(bs_kernel_find(names[kk]), dbl, &fixed[s]);
+    }
     if (failures)
         fail_msg("%d wrong elements in skinny problems", failures);
 }
