@@ -17,10 +17,12 @@
 #ifndef SMALL_MNK
 #define SMALL_MNK (256L * 256 * 256)
 #endif
-/* ... and so do larger ones with m or n up to SKINNY_SIDE and k up to SKINNY_K_BYTES of
- * elements (`make bench BENCH_ARGS="--sweep --shape ..."`: 16x8192x256 sgemm 1.8x faster,
- * 3136x64x576 1.2x; with a longer k, or dgemm 3136x64x576, the packed nest is faster) */
-#define SKINNY_SIDE 64
+/* ... and so do larger ones with m up to SKINNY_M or n up to SKINNY_N, and k up to
+ * SKINNY_K_BYTES of elements (`make bench BENCH_ARGS="--sweep --shape ..."`: 16x8192x256
+ * sgemm 1.8x faster, 128x8192x256 1.2x, 3136x64x576 1.2x; with a longer k, as dgemm
+ * 3136x64x576, or n of 96 and more, the packed nest is faster) */
+#define SKINNY_M 128
+#define SKINNY_N 64
 #define SKINNY_K_BYTES 2304
 
 /* Below this many multiply-adds (m*n*k) the pool costs more than it brings, per element

@@ -28,7 +28,7 @@ static inline __attribute__((always_inline)) size_t BS_P(run)(const BS_P(gemm_ar
     /* in place: small problems, and skinny ones of any size with a short k (their A or B, the
      * few rows or columns, stays in cache; packing the other costs more than it brings) */
     pl.direct = (double)g->m * (double)g->n * (double)g->k <= kst.small_mnk ||
-                (kst.small_mnk > 0 && (g->m <= SKINNY_SIDE || g->n <= SKINNY_SIDE) &&
+                (kst.small_mnk > 0 && (g->m <= SKINNY_M || g->n <= SKINNY_N) &&
                  g->k * (bs_idx)sizeof(T) <= SKINNY_K_BYTES);
     if (pl.direct && pl.fam->direct && g->transa == 'N') {
         return BS_P(gemm_direct_run)(g, pl.fam);
