@@ -17,11 +17,13 @@
 #ifndef SMALL_MNK
 #define SMALL_MNK (256L * 256 * 256)
 #endif
-/* ... and so do larger ones with m up to SKINNY_M or n up to SKINNY_N, and k up to
- * SKINNY_K_BYTES of elements (`make bench BENCH_ARGS="--sweep --shape ..."`: 16x8192x256
- * sgemm 1.8x faster, 128x8192x256 1.2x, 3136x64x576 1.2x; with a longer k, as dgemm
- * 3136x64x576, or n of 96 and more, the packed nest is faster) */
+/* ... and so do larger ones with up to SKINNY_M rows whose A (m x k) takes up to SKINNY_A_BYTES,
+ * or up to SKINNY_N columns with k up to SKINNY_K_BYTES of elements (`make bench
+ * BENCH_ARGS="--sweep --shape ..."`: 16x20000x1000 sgemm and dgemm 2x faster, 64x4096x1024
+ * 1.3-1.4x, 128x8192x256 1.2x, 3136x64x576 1.2x; with a larger A, as 64x4096x8192, a longer
+ * k with few columns, as dgemm 3136x64x576, or n of 96 and more, the packed nest is faster) */
 #define SKINNY_M 128
+#define SKINNY_A_BYTES (1024.0 * 1024)
 #define SKINNY_N 64
 #define SKINNY_K_BYTES 2304
 

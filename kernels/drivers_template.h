@@ -25,11 +25,12 @@ static inline __attribute__((always_inline)) size_t BS_P(run)(const BS_P(gemm_ar
         return bytes;
     if (BS_P(gemm_gemv_run)(g, pl.fam))
         return 0;
-    /* in place: small problems, and skinny ones of any size with a short k (their A or B, the
-     * few rows or columns, stays in cache; packing the other costs more than it brings) */
+    /* in place: small problems, and skinny ones of any size whose few rows or columns stay in
+     * cache (packing the other operand costs more than it brings) */
+    const double kbytes = (double)g->k * sizeof(T);
     pl.direct = (double)g->m * (double)g->n * (double)g->k <= kst.small_mnk ||
-                (kst.small_mnk > 0 && (g->m <= SKINNY_M || g->n <= SKINNY_N) &&
-                 g->k * (bs_idx)sizeof(T) <= SKINNY_K_BYTES);
+                (kst.small_mnk > 0 && ((g->m <= SKINNY_M && kbytes * g->m <= SKINNY_A_BYTES) ||
+                                       (g->n <= SKINNY_N && kbytes <= SKINNY_K_BYTES)));
     if (pl.direct && pl.fam->direct && g->transa == 'N') {
         return BS_P(gemm_direct_run)(g, pl.fam);
     }
