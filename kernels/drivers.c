@@ -12,16 +12,21 @@
 #include "blocking.h"
 #include "pool.h"
 
-/* Problems below this many multiply-adds (m*n*k) read A and B in place, unpacked; measured
- * with `make bench`: packing pays off only above about 256^3. */
+/* Which problems read A and B in place, unpacked (the direct path), measured with `make bench`
+ * and `make bench BENCH_ARGS="--sweep --shape ..."` against the packed loop nest:
+ * - up to SMALL_MNK multiply-adds (m*n*k): packing pays off only above about 256^3;
+ * - up to MID_MNK when the smaller operand, A or B, takes up to MID_BYTES (257^3 to 384^3:
+ *   1.05-1.15x faster; 256x256x800 dgemm, both operands 1.6 MiB, was 1.3x slower);
+ * - any size with up to SKINNY_M rows whose A (m x k) takes up to SKINNY_A_BYTES: B is then
+ *   read once, never packed (16x20000x1000 2x faster, 64x4096x1024 1.3-1.4x, 128x8192x256
+ *   1.2x; 64x4096x8192 and dgemm 128x1000x3000 were faster packed);
+ * - any size with up to SKINNY_N columns and k up to SKINNY_K_BYTES of elements
+ *   (3136x64x576 sgemm 1.2x; dgemm 3136x64x576, or 96 columns, were faster packed). */
 #ifndef SMALL_MNK
 #define SMALL_MNK (256L * 256 * 256)
 #endif
-/* ... and so do larger ones with up to SKINNY_M rows whose A (m x k) takes up to SKINNY_A_BYTES,
- * or up to SKINNY_N columns with k up to SKINNY_K_BYTES of elements (`make bench
- * BENCH_ARGS="--sweep --shape ..."`: 16x20000x1000 sgemm and dgemm 2x faster, 64x4096x1024
- * 1.3-1.4x, 128x8192x256 1.2x, 3136x64x576 1.2x; with a larger A, as 64x4096x8192, a longer
- * k with few columns, as dgemm 3136x64x576, or n of 96 and more, the packed nest is faster) */
+#define MID_MNK (384.0 * 384 * 384)
+#define MID_BYTES (1.25 * 1024 * 1024)
 #define SKINNY_M 128
 #define SKINNY_A_BYTES (1024.0 * 1024)
 #define SKINNY_N 64
