@@ -36,13 +36,15 @@ def test_threads_then_fork_one_record_per_call(tmp):
 
 @pytest.mark.parametrize("kernel", ["system", "vectorized", "parallel"])
 def test_cpu_and_memory_of_heavy_calls(tmp, kernel):
-    r = run([PROBE, "forkbig", 400], tmp, BLASSHIM_KERNEL=kernel)
+    # 600^3: above the measuring threshold, and large enough that vectorized and each thread
+    # of parallel (600x300x600) pack their operands (the direct path reads up to 384^3 in place)
+    r = run([PROBE, "forkbig", 600], tmp, BLASSHIM_KERNEL=kernel)
     assert r.returncode == 0 and "WRONG" not in r.stdout
     calls = [c for p in reports_in(tmp) for c in Report(p).calls]
     assert len(calls) == 3
-    for c in calls:   # 2*400^3 flops: above the measuring threshold
+    for c in calls:
         assert c["cpu_ns"] > 0 and c["rss_before_bytes"] > 0 and c["peak_rss_bytes"] > 0
-        assert c["a_bytes"] == c["b_bytes"] == c["c_bytes"] == 400 * 400 * 8
+        assert c["a_bytes"] == c["b_bytes"] == c["c_bytes"] == 600 * 600 * 8
         threads = c["threads"] or NCPU
         # CPU of every thread that worked, and never more than they could have used
         assert c["cpu_ns"] <= threads * c["wall_ns"] * 1.25 + 2_000_000
