@@ -290,7 +290,7 @@ int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *by
                      g->alpha, g->beta, g->c + i, g->ldc);
         return 1;
     }
-    if (!set->dot || g->m <= 0 || g->m > 4 || g->n <= 0 || g->transb != 'N' || g->k < set->lanes ||
+    if (!set->dot || !BS_P(dot_rows_ok)(set, g->m, g->k) || g->n <= 0 || g->transb != 'N' ||
         g->alpha == (T)0)
         return 0;
     const T *at = g->a;
@@ -302,7 +302,9 @@ int BS_P(gemm_dot_run)(const BS_P(gemm_args) * g, const bs_family *f, size_t *by
             return 0;
         ldat = g->k;
     }
-    set->dot(g->m, g->n, g->k, at, ldat, g->b, g->ldb, g->alpha, g->beta, g->c, g->ldc);
+    for (bs_idx i = 0; i < g->m; i += 4) /* the kernel's rows: up to 4 (B streamed once each) */
+        set->dot(min_idx(4, g->m - i), g->n, g->k, at + i * ldat, ldat, g->b, g->ldb, g->alpha,
+                 g->beta, g->c + i, g->ldc);
     return 1;
 }
 

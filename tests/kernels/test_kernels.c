@@ -241,12 +241,15 @@ static void skinny(int dbl)
         {1, 300, 1},    {2000, 7, 1},   {40, 1, 2000},  {1, 40, 2000},   {1, 1000, 1000},
         {18, 40, 2100}, {36, 5, 1000},  {2500, 1, 9},   {3000, 40, 150}, {40, 3000, 150}};
     /* and, column-major for sure, the direct path's row blocks (A past BS_DIRECT_A_BYTES) on
-     * problems past 256^3 that it takes for their few rows or columns or a small operand */
+     * problems past 256^3 that it takes for their few rows or columns or a small operand, and
+     * 5-8 rows with a long k as dot products */
     static const gcase fixed[] = {{'C', 'N', 'N', 3000, 40, 150, 1, 1.0, 0.0, 1},
                                   {'C', 'N', 'T', 3000, 24, 150, 0, -0.5, 1.5, 0},
                                   {'C', 'N', 'N', 40, 3000, 150, 2, 1.0, 0.5, 0},
                                   {'C', 'N', 'T', 120, 240, 600, 1, 1.0, 0.0, 1},
-                                  {'C', 'N', 'N', 261, 259, 260, 3, 0.5, -1.0, 0}};
+                                  {'C', 'N', 'N', 261, 259, 260, 3, 0.5, -1.0, 0},
+                                  {'C', 'N', 'N', 7, 300, 130, 1, 1.0, 0.0, 1},
+                                  {'C', 'T', 'N', 8, 100, 97, 2, -1.5, 0.5, 0}};
     int failures = 0;
     const char *names[] = {"vectorized", "parallel"};
     for (int kk = 0; kk < 2; kk++) {
