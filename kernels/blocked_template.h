@@ -178,14 +178,32 @@ static inline bs_idx BS_P(dot_rows)(const BS_P(gemm_args) * g, const bs_family *
  * (BS_ROWBUF elements, on the caller's stack) when they fit, else the workspace, of *bytes.
  * NULL when memory is short. */
 #define BS_ROWBUF (4 * 512)
+static inline __attribute__((always_inline)) void BS_P(copy_rows)(const int R, const T *a,
+                                                                  bs_idx lda, bs_idx k, T *w)
+{
+    for (bs_idx p = 0; p < k; p++, a += lda)
+        for (int i = 0; i < R; i++) /* R a constant: no loop of its own */
+            w[i * k + p] = a[i];
+}
 static T *BS_P(rows_of_a)(const T *a, bs_idx lda, bs_idx r, bs_idx k, T *buf, size_t *bytes)
 {
     *bytes = r * k <= BS_ROWBUF ? 0 : (size_t)(r * k) * sizeof(T);
     T *w = *bytes ? bs_workspace(*bytes) : buf;
-    if (w)
-        for (bs_idx p = 0; p < k; p++)
-            for (bs_idx i = 0; i < r; i++)
-                w[i * k + p] = a[i + p * lda];
+    if (!w)
+        return NULL;
+    switch (r) { /* 4 rows at a time, the rest as many as are left */
+    case 1: BS_P(copy_rows)(1, a, lda, k, w); break;
+    case 2: BS_P(copy_rows)(2, a, lda, k, w); break;
+    case 3: BS_P(copy_rows)(3, a, lda, k, w); break;
+    default:
+        for (bs_idx i = 0; i < r; i += 4) {
+            if (r - i >= 4)
+                BS_P(copy_rows)(4, a + i, lda, k, w + i * k);
+            else
+                for (bs_idx j = i; j < r; j++)
+                    BS_P(copy_rows)(1, a + j, lda, k, w + j * k);
+        }
+    }
     return w;
 }
 
