@@ -13,6 +13,12 @@ static inline int BS_P(dot_rows_ok)(const BS_P(ukr_set) * set, bs_idx m, bs_idx 
     return m > 0 && ((m <= 4 && k >= set->lanes) || (m <= set->lanes / 2 && k >= 6 * set->lanes));
 }
 
+/* The C that the low-rank kernel takes with k past 4 (measured: 200x200x8 1.2-1.4x faster
+ * than on the tiles, 1000x1000x6 and 3000x300x5 slower) */
+#ifndef BS_LOWK_C_BYTES
+#define BS_LOWK_C_BYTES (512.0 * 1024)
+#endif
+
 /* One tile of C, rows x cols (at most the microkernel's mr x nr, or three vectors of rows
  * where the family has edge[2]): the microkernel itself when the tile is full, else the
  * family's edge kernels covering it exactly (rows of one, two or three vectors, columns 8, 4,
@@ -49,7 +55,10 @@ static inline __attribute__((always_inline)) int BS_P(gemm_tiny_run)(const BS_P(
         (g->transb == 'N' && BS_P(dot_rows_ok)(&f->P, g->m, g->k)))
         return 0;
     const bs_idx rsb = g->transb == 'N' ? 1 : g->ldb, csb = g->transb == 'N' ? g->ldb : 1;
-    if (set->lowk && g->k <= 4) { /* any m: a rank-k update */
+    /* any m: a rank-k update (k of 5 and more only while C stays in L2: the kernel passes
+     * over every column of C once per block of rows) */
+    if (set->lowk && (g->k <= 4 || (g->k <= set->lowk_kmax &&
+                                    (double)g->m * g->n * sizeof(T) <= BS_LOWK_C_BYTES))) {
         set->lowk(g->m, g->n, g->k, g->a, g->lda, g->b, rsb, csb, g->alpha, g->beta, g->c, g->ldc);
         return 1;
     }

@@ -84,7 +84,8 @@ const bs_family bs_family_avx2 = {
           .tiny = stiny_avx2,
           .gemv = sgemv_avx2,
           .lowk = slowk_avx2,
-          .tiny_kmax = TINY_KMAX},
+          .tiny_kmax = TINY_KMAX,
+          .lowk_kmax = LOWK_KMAX},
     .d = {.main = {2 * 4, 6, dukr_avx2},
           .small = {2 * 4, 6, dukr_avx2},
           .lanes = 4,
@@ -94,5 +95,6 @@ const bs_family bs_family_avx2 = {
           .tiny = dtiny_avx2,
           .gemv = dgemv_avx2,
           .lowk = dlowk_avx2,
-          .tiny_kmax = TINY_KMAX},
+          .tiny_kmax = TINY_KMAX,
+          .lowk_kmax = LOWK_KMAX},
 };

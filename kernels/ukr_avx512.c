@@ -18,6 +18,7 @@
 #define VHSUM4(a, b, c, d, out) hsum4(a, b, c, d, out)
 #define TINY_KMAX 16      /* 16 of the 32 zmm registers */
 #define TINY_LOWK_REGS 24 /* and for the low-rank kernel, 24 */
+#define LOWK_KMAX 8       /* k of the low-rank kernel */
 #define GEMV_MAXV 16      /* y of the matrix-vector kernel, 16 vectors */
 
 /* out[q] = the sum of the lanes of vector q: the four folded together, halves of pairs added
@@ -140,7 +141,8 @@ const bs_family bs_family_avx512 = {
           .gemv = sgemv_avx512,
           .lowk = slowk_avx512,
           .packt = spackt_avx512,
-          .tiny_kmax = TINY_KMAX},
+          .tiny_kmax = TINY_KMAX,
+          .lowk_kmax = LOWK_KMAX},
     .d = {.main = {2 * 8, 12, dukr_avx512},
           .small = {2 * 8, 8, dukr_avx512_2x8},
           .lanes = 8,
@@ -152,5 +154,6 @@ const bs_family bs_family_avx512 = {
           .gemv = dgemv_avx512,
           .lowk = dlowk_avx512,
           .packt = dpackt_avx512,
-          .tiny_kmax = TINY_KMAX},
+          .tiny_kmax = TINY_KMAX,
+          .lowk_kmax = LOWK_KMAX},
 };

@@ -10,6 +10,9 @@
  * accumulators, for each kernel), T, V, MASKT, VMASK, VLOADM, VSTOREM and the ukr_ops.h
  * operations, inside a region compiled for the ISA. */
 
+#ifndef LOWK_KMAX
+#define LOWK_KMAX 4 /* the low-rank kernel's largest k: 4, or 8 where the registers hold it */
+#endif
 #define TINY_BODY UKR_CAT(TINY_NAME, _body)
 #define LOWK_BODY UKR_CAT(LOWK_NAME, _body)
 #define LOWK_RUN UKR_CAT(LOWK_NAME, _run)
@@ -92,23 +95,23 @@ static inline __attribute__((always_inline)) void LOWK_BODY(const int K, const i
 {
     const V vbeta = VSET1(beta);
     MASKT mask[8];
-    V av[4][8];
+    V av[LOWK_KMAX][8];
 #pragma GCC unroll 8
     for (int v = 0; v < MV; v++) { /* rows past the block's: no lane loaded or stored */
         mask[v] = VMASK_ROWS(rows, v);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int p = 0; p < K; p++) /* alpha A, once per block */
             av[p][v] = VMUL(VLOADM(a + p * lda + v * LANES, mask[v]), valpha);
     }
     for (bs_idx j = 0; j < n; j++, b += csb, c += ldc) {
-        V bp[4];
-#pragma GCC unroll 4
+        V bp[LOWK_KMAX];
+#pragma GCC unroll 8
         for (int p = 0; p < K; p++)
             bp[p] = VBCAST(b + p * rsb);
 #pragma GCC unroll 8
         for (int v = 0; v < MV; v++) {
             V r = VMUL(av[0][v], bp[0]);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int p = 1; p < K; p++)
                 r = VFMA(av[p][v], bp[p], r);
             if (beta != (T)0)
@@ -151,6 +154,12 @@ static void LOWK_NAME(bs_idx m, bs_idx n, bs_idx k, const T *a, bs_idx lda, cons
     case 2: LOWK_RUN(2, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
     case 3: LOWK_RUN(3, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
     case 4: LOWK_RUN(4, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
+#if LOWK_KMAX > 4
+    case 5: LOWK_RUN(5, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
+    case 6: LOWK_RUN(6, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
+    case 7: LOWK_RUN(7, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
+    case 8: LOWK_RUN(8, m, n, a, lda, b, rsb, csb, alpha, beta, c, ldc); break;
+#endif
     }
 }
 

@@ -39,7 +39,8 @@ typedef struct BS_P(ukr_set) {
      * A held in registers (ukr_tiny_template.h); else NULL */
     BS_P(tinyk) tiny;
     int tiny_kmax;
-    BS_P(gemvk) gemv;  /* masked-load families: C of one column, A swept in memory order */
-    BS_P(tinyk) lowk;  /* masked-load families: k <= 4, any m, A held in registers; else NULL */
+    BS_P(gemvk) gemv; /* masked-load families: C of one column, A swept in memory order */
+    BS_P(tinyk) lowk; /* masked-load families: k <= lowk_kmax, any m, A held in registers */
+    int lowk_kmax;
     BS_P(packk) packt; /* AVX-512: the packing of panels whose rows lie along memory; else NULL */
 } BS_P(ukr_set);
