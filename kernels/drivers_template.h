@@ -28,11 +28,11 @@ static inline __attribute__((always_inline)) size_t BS_P(run)(const BS_P(gemm_ar
     /* in place: small problems, and skinny ones of any size whose few rows or columns stay in
      * cache (packing the other operand costs more than it brings) */
     const double kbytes = (double)g->k * sizeof(T), mnk = (double)g->m * g->n * g->k;
-    pl.direct = mnk <= kst.small_mnk ||
-                (kst.small_mnk > 0 &&
-                 ((mnk <= MID_MNK && kbytes * (g->m < g->n ? g->m : g->n) <= MID_BYTES) ||
-                  (g->m <= SKINNY_M && kbytes * g->m <= SKINNY_A_BYTES) ||
-                  (g->n <= SKINNY_N && kbytes <= SKINNY_K_BYTES)));
+    pl.direct =
+        mnk <= kst.small_mnk ||
+        (kst.small_mnk > 0 && ((mnk <= MID_MNK && kbytes * min_idx(g->m, g->n) <= MID_BYTES) ||
+                               (g->m <= SKINNY_M && kbytes * g->m <= SKINNY_A_BYTES) ||
+                               (g->n <= SKINNY_N && kbytes <= SKINNY_K_BYTES)));
     if (pl.direct && pl.fam->direct && g->transa == 'N') {
         return BS_P(gemm_direct_run)(g, pl.fam);
     }

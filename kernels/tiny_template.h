@@ -41,8 +41,9 @@ static inline void BS_P(tile)(const BS_P(ukr_set) * set, BS_P(ukr) full, int mr,
 }
 
 /* A tiny or low-rank problem with op(A) = A, in one call with nothing around it (a few
- * nanoseconds): k <= 4, any m, to the family's low-rank kernel; C of at most one vector of rows
- * with k <= tiny_kmax, any n, to its tiny kernel; else m <= the direct tile's mr with n and k
+ * nanoseconds): k <= 4, any m, to the family's low-rank kernel, and k up to its lowk_kmax
+ * while C takes at most BS_LOWK_C_BYTES; C of at most one vector of rows with k <= tiny_kmax,
+ * any n, to its tiny kernel; else m <= the direct tile's mr with n and k
  * <= 16, its tiles (one or two) straight to the microkernel or the edge kernels covering them.
  * Few rows with a whole vector of k are left to the dot-product path. Returns 0 when the
  * problem is not that. */

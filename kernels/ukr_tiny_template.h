@@ -5,10 +5,10 @@
  * accumulators, and one masked store -- the columns are independent, so the core overlaps their FMA chains.
  *     C(0:m, j) = alpha * sum_p A(0:m, p) B(p, j) + beta * C(0:m, j),  j < n,
  * A(i, p) = a[i + p * lda], B(p, j) = b[p * rsb + j * csb]; beta == 0 never reads C.
- * Also the low-rank kernel (k <= 4, any m) below. The includer defines TINY_NAME, LOWK_NAME,
- * TINY_KMAX and TINY_LOWK_REGS (how many vectors of A the ISA's registers hold besides the
- * accumulators, for each kernel), T, V, MASKT, VMASK, VLOADM, VSTOREM and the ukr_ops.h
- * operations, inside a region compiled for the ISA. */
+ * Also the low-rank kernel (k <= LOWK_KMAX, any m) below. The includer defines TINY_NAME,
+ * LOWK_NAME, TINY_KMAX and TINY_LOWK_REGS (how many vectors of A the ISA's registers hold
+ * besides the accumulators, for each kernel), LOWK_KMAX where it is not 4, T, V, MASKT, VMASK,
+ * VLOADM, VSTOREM and the ukr_ops.h operations, inside a region compiled for the ISA. */
 
 #ifndef LOWK_KMAX
 #define LOWK_KMAX 4 /* the low-rank kernel's largest k: 4, or 8 where the registers hold it */
@@ -81,8 +81,8 @@ static void TINY_NAME(bs_idx m, bs_idx n, bs_idx k, const T *a, bs_idx lda, cons
 #undef TINY_K
 }
 
-/* The low-rank kernel: any m, k <= 4, op(A) = A (a rank-k update such as 128 x 128 x 2): the
- * same idea over row blocks of up to 8 vectors, each block's K columns of A in registers
+/* The low-rank kernel: any m, k <= LOWK_KMAX, op(A) = A (a rank-k update such as
+ * 128 x 128 x 2): the same idea over row blocks of up to 8 vectors, each block's K columns of A in registers
  * (TINY_LOWK_REGS of them) while every column of C passes: each element of C is then k FMAs
  * and a store, where a tile kernel spends its prologue and epilogue on two k steps. */
 #define LOWK_MAXV(K) (TINY_LOWK_REGS / (K) > 8 ? 8 : TINY_LOWK_REGS / (K))
