@@ -82,6 +82,15 @@ static unsigned long spin_gen(unsigned long old)
     }
 }
 
+/* all of the process's CPUs but `cpu` into *away; 0 when none is left */
+static int away_from(cpu_set_t *away, const cpu_set_t *all, int cpu)
+{
+    *away = *all;
+    if (cpu >= 0)
+        CPU_CLR(cpu, away);
+    return CPU_COUNT(away) > 0;
+}
+
 static void *worker(void *idp)
 {
     const int id = (int)(long)idp; /* 1 .. POOL_MAX-1; part 0 is the caller's */
@@ -110,14 +119,12 @@ static void *worker(void *idp)
             /* woken next to the caller (the scheduler puts a woken thread by its waker), the
              * two would take turns on one core while the other idles: step over to another
              * CPU, as at birth, then free to go anywhere again */
-            const int here = sched_getcpu(), caller = atomic_load(&pool.caller_cpu);
-            if (here >= 0 && here == caller) {
-                cpu_set_t away = allowed;
-                CPU_CLR(here, &away);
-                if (CPU_COUNT(&away) > 0 &&
-                    pthread_setaffinity_np(pthread_self(), sizeof away, &away) == 0)
-                    pthread_setaffinity_np(pthread_self(), sizeof allowed, &allowed);
-            }
+            const int here = sched_getcpu();
+            cpu_set_t away;
+            if (here >= 0 && here == atomic_load(&pool.caller_cpu) &&
+                away_from(&away, &allowed, here) &&
+                pthread_setaffinity_np(pthread_self(), sizeof away, &away) == 0)
+                pthread_setaffinity_np(pthread_self(), sizeof allowed, &allowed);
         }
         if (id < count)
             atomic_load (&pool.fn)(atomic_load(&pool.arg), id, count);
@@ -147,13 +154,8 @@ static int grow(int want)
         pthread_attr_t at;
         pthread_attr_init(&at);
         pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-        if (pool.placed) {
-            away = pool.allowed;
-            if (here >= 0)
-                CPU_CLR(here, &away);
-            if (CPU_COUNT(&away) > 0)
-                pthread_attr_setaffinity_np(&at, sizeof away, &away);
-        }
+        if (pool.placed && away_from(&away, &pool.allowed, here))
+            pthread_attr_setaffinity_np(&at, sizeof away, &away);
         pool.born[pool.workers + 1] = atomic_load(&pool.gen);
         int rc = pthread_create(&t, &at, worker, (void *)(long)(pool.workers + 1));
         pthread_attr_destroy(&at);
