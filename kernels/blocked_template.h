@@ -261,13 +261,37 @@ size_t BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
                       : kb * t->mr > BS_DIRECT_A_BYTES ? t->mr
                                                        : BS_DIRECT_A_BYTES / kb / t->mr * t->mr;
     /* rows in tiles of three vectors where the family has them (B's broadcasts shared by 24
-     * accumulators), else two; the last one or two tiles as narrow as cover the rest */
+     * accumulators), else two; the last one or two tiles as narrow as cover the rest; before
+     * them, blocks of four vectors where the family has a 4 x 6 tile (quad) */
     const bs_idx lanes = f->P.lanes, three = f->P.edge[2][0] ? 3 * lanes : 0;
+    const BS_P(ukr_tile) *q = &f->P.quad;
     for (bs_idx ib = 0; ib < mv; ib += mb) {
         const bs_idx iend = min_idx(mv, ib + mb);
-        for (bs_idx j = 0; j < g->n; j += t->nr) {
+        /* blocks of 4 vectors of rows in 4 x 6 tiles, where the family has them (24
+         * accumulators, the 2 x 8 tiles have 16): all of the rows when they make whole blocks
+         * of 4 vectors, else all but the last 3 vectors, which take a three-vector tile */
+        const bs_idx vecs = (iend - ib + lanes - 1) >> ctz_idx(lanes);
+        const bs_idx quads = q->fn && ((vecs & 3) == 0 || (vecs & 3) == 3) ? vecs >> 2 : 0;
+        const bs_idx qend = min_idx(iend, ib + quads * 4 * lanes);
+        if (quads) {
+            bs_idx j = 0;
+            for (; j + q->nr <= g->n; j += q->nr)
+                for (bs_idx i = ib; i < qend; i += 4 * lanes)
+                    q->fn(g->k, g->a + i, g->lda, g->b + j * csb, rsb, csb, g->alpha, g->beta,
+                          g->c + i + j * g->ldc, g->ldc, (int)min_idx(4 * lanes, qend - i), q->nr);
+            if (j < g->n) /* the last columns: two-vector edge tiles */
+                for (bs_idx i = ib, rows; i < qend; i += rows) {
+                    rows = min_idx(2 * lanes, qend - i);
+                    /* clang-format off */
+                    BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda,
+                               g->b + j * csb, rsb, csb, g->alpha, g->beta,
+                               g->c + i + j * g->ldc, g->ldc, (int)rows, (int)(g->n - j));
+                    /* clang-format on */
+                }
+        }
+        for (bs_idx j = 0; j < g->n && qend < iend; j += t->nr) {
             const int nr = (int)min_idx(t->nr, g->n - j);
-            for (bs_idx i = ib, rows; i < iend; i += rows) {
+            for (bs_idx i = qend, rows; i < iend; i += rows) {
                 const bs_idx left = iend - i; /* 4 vectors: 2 + 2; 5: 3 + 2; 7: 3 + 2 + 2 */
                 rows = three && left > 2 * lanes && (left <= three || left > 4 * lanes)
                            ? min_idx(three, left)

@@ -6,6 +6,8 @@
 #include "ukernel.h"
 
 static inline bs_idx min_idx(bs_idx a, bs_idx b) { return a < b ? a : b; }
+/* log2 of a power of two (a vector's lanes): a shift instead of a division */
+static inline int ctz_idx(bs_idx x) { return __builtin_ctzll((unsigned long long)x); }
 
 typedef struct bs_blocking {
     bs_idx mc, kc, nc;

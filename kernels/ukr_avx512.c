@@ -101,6 +101,13 @@ static inline void transpose8_pd(__m512d *r)
 #undef UKR_NAME
 #define EDGE(mv, nr) dukr_avx512_##mv##x##nr
 #include "ukr_edges.h"
+#define MV 4
+#define NR 6
+#define UKR_NAME dukr_avx512_4x6
+#include "ukr_template.h"
+#undef MV
+#undef NR
+#undef UKR_NAME
 #define PATHS(name) d##name##_avx512
 #include "ukr_paths.h"
 #undef T
@@ -121,6 +128,13 @@ static inline void transpose8_pd(__m512d *r)
 #undef UKR_NAME
 #define EDGE(mv, nr) sukr_avx512_##mv##x##nr
 #include "ukr_edges.h"
+#define MV 4
+#define NR 6
+#define UKR_NAME sukr_avx512_4x6
+#include "ukr_template.h"
+#undef MV
+#undef NR
+#undef UKR_NAME
 #define PATHS(name) s##name##_avx512
 #include "ukr_paths.h"
 
@@ -132,6 +146,7 @@ const bs_family bs_family_avx512 = {
     .direct = 1,
     .s = {.main = {2 * 16, 12, sukr_avx512},
           .small = {2 * 16, 8, sukr_avx512_2x8},
+          .quad = {4 * 16, 6, sukr_avx512_4x6},
           .lanes = 16,
           .edge = {{sukr_avx512_1x1, sukr_avx512_1x2, sukr_avx512_1x4, sukr_avx512_1x8},
                    {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8},
@@ -145,6 +160,7 @@ const bs_family bs_family_avx512 = {
           .lowk_kmax = LOWK_KMAX},
     .d = {.main = {2 * 8, 12, dukr_avx512},
           .small = {2 * 8, 8, dukr_avx512_2x8},
+          .quad = {4 * 8, 6, dukr_avx512_4x6},
           .lanes = 8,
           .edge = {{dukr_avx512_1x1, dukr_avx512_1x2, dukr_avx512_1x4, dukr_avx512_1x8},
                    {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8},

@@ -28,7 +28,11 @@ typedef void (*BS_P(packk))(const T *x, bs_idx rs, bs_idx len, bs_idx kc, int w,
 typedef struct BS_P(ukr_set) {
     BS_P(ukr_tile) main;  /* the packed loop nest's */
     BS_P(ukr_tile) small; /* the direct small-problem path's: narrower, small sizes waste less */
-    int lanes;            /* elements per vector: the rows of edge[0] */
+    /* AVX-512: 4 vectors of rows x 6 columns (24 accumulators), the direct path's tile for a
+     * block of 4 vectors of rows, which small's 2 x 8 would cover with 16-accumulator tiles;
+     * else {0} */
+    BS_P(ukr_tile) quad;
+    int lanes; /* elements per vector: the rows of edge[0] */
     /* masked-load families: the same microkernel with rows of one vector (edge[0]), two
      * (edge[1]) or, where the registers hold them, three (edge[2]; else NULL) and 1, 2, 4, 8
      * columns, for ragged edges, skinny and tiny problems and the direct path's row tiles;

@@ -292,6 +292,43 @@ static void test_one_column_d(void **state)
     one_column(1);
 }
 
+/* Row blocks of 4 vectors (the direct path's 4 x 6 tiles where the family has them): every m
+ * around 3, 4, 7, 8 and 12 vectors of rows, with every n up to two 6-column tiles and the
+ * remainders past them, column-major so that the direct path surely runs; and rows in blocks
+ * of 4 vectors because A passes BS_DIRECT_A_BYTES (300x20x900). Vectorized, beta 0 over NaN
+ * and beta != 0, padded lda. */
+static void quad_rows(int dbl)
+{
+    const int lanes = dbl ? 8 : 16;
+    static const int vecs[] = {3, 4, 7, 8, 12};
+    const bs_kernel *kern = bs_kernel_find("vectorized");
+    int failures = 0;
+    for (size_t v = 0; v < sizeof vecs / sizeof vecs[0]; v++)
+        for (int m = vecs[v] * lanes - 2; m <= vecs[v] * lanes + 1; m++)
+            for (int n = 1; n <= 13; n++) {
+                const int odd = (m + n) & 1;
+                gcase g = {'C',         'N', odd ? 'T' : 'N',  m,  n, odd ? 9 : 33,
+                           odd ? 2 : 0, 1.0, odd ? 0.0 : -0.5, odd};
+                failures += run_case(kern, dbl, &g);
+            }
+    const gcase blocks[] = {{'C', 'N', 'N', 300, 20, 900, 1, 1.0, 0.0, 1},
+                            {'C', 'N', 'T', 290, 17, 900, 0, -0.5, 1.5, 0}};
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        failures += run_case(kern, dbl, &blocks[i]);
+    if (failures)
+        fail_msg("%d wrong elements in row blocks of 4 vectors", failures);
+}
+static void test_quad_rows_s(void **state)
+{
+    (void)state;
+    quad_rows(0);
+}
+static void test_quad_rows_d(void **state)
+{
+    (void)state;
+    quad_rows(1);
+}
+
 /* A linear layer as frameworks call gemm for a small batch: every order and transpose pair,
  * batch b rows (PyTorch's x @ W^T reaches the kernels as A^T B with b columns, the dot-product
  * path up to 16) and b columns, around the 1-2, 3-4 and 5-16 column cases; vectorized and
@@ -501,6 +538,8 @@ int main(void)
             cmocka_unit_test_prestate_setup_teardown(test_skinny_d, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_framework_s, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_framework_d, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_quad_rows_s, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_quad_rows_d, use_isa, NULL, (void *)isa),
         };
         rc |= _cmocka_run_group_tests(group, tests, sizeof tests / sizeof tests[0], NULL, NULL);
     }
