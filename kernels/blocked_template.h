@@ -161,9 +161,10 @@ size_t BS_P(gemm_blocked_run)(const BS_P(gemm_args) * g, const bs_plan *plan, bs
 
 /* How many of the last rows of C the direct path leaves to the dot-product kernel: the
  * remainder m % lanes below at least one whole vector of rows, when op(B) = B and it is one
- * row, 2 with k >= 24 (32 before their rows were copied with a constant count), or 3 or 4
- * with k >= 48 (shorter dot products do not repay their
- * reductions against a tile whose last vector is masked; measured with
+ * row, 2 or 3 with k >= 24 (2 from 32 before their rows were copied with a constant count; 3
+ * from 48 before measuring 35^3 and 27x40x40: 3-12% faster from k = 24), or 4 with k >= 48
+ * (shorter dot products do not repay their reductions against a tile whose last vector is
+ * masked: 36^3 and 20x36x36 were 2-12% slower at k = 32; measured with
  * `make bench BENCH_ARGS=--sweep`); else 0. */
 static inline bs_idx BS_P(dot_rows)(const BS_P(gemm_args) * g, const bs_family *f)
 {
@@ -171,7 +172,7 @@ static inline bs_idx BS_P(dot_rows)(const BS_P(gemm_args) * g, const bs_family *
     if (!set->dot || g->transb != 'N' || g->k < set->lanes || g->m <= set->lanes)
         return 0;
     const bs_idx r = g->m & (set->lanes - 1); /* lanes: a power of two (no division) */
-    return r == 1 || (r == 2 && g->k >= 24) || (r <= 4 && g->k >= 48) ? r : 0;
+    return r == 1 || (r <= 3 && g->k >= 24) || (r == 4 && g->k >= 48) ? r : 0;
 }
 
 /* The dot kernel reads rows of A contiguous along k: r rows of A (transa = 'N', from a) copied
