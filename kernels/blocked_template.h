@@ -237,6 +237,30 @@ static size_t BS_P(dot_tail)(const BS_P(gemm_args) * g, const bs_family *f, bs_i
 #define BS_DIRECT_A_BYTES (256 * 1024)
 #endif
 
+/* Rows i0..i1-1 of C on the direct path with tile w (its rows, its columns at a time, the last
+ * tile of rows masked), over all of the columns; the columns past whole tiles on the two-vector
+ * edge kernels. */
+static void BS_P(direct_pass)(const BS_P(gemm_args) * g, const bs_family *f,
+                              const BS_P(ukr_tile) * w, bs_idx i0, bs_idx i1, bs_idx rsb,
+                              bs_idx csb)
+{
+    const BS_P(ukr_tile) *t = &f->P.small;
+    bs_idx j = 0;
+    for (; j + w->nr <= g->n; j += w->nr)
+        for (bs_idx i = i0; i < i1; i += w->mr)
+            w->fn(g->k, g->a + i, g->lda, g->b + j * csb, rsb, csb, g->alpha, g->beta,
+                  g->c + i + j * g->ldc, g->ldc, (int)min_idx(w->mr, i1 - i), w->nr);
+    if (j < g->n)
+        for (bs_idx i = i0, rows; i < i1; i += rows) {
+            rows = min_idx(2 * f->P.lanes, i1 - i);
+            /* clang-format off */
+            BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda, g->b + j * csb, rsb,
+                       csb, g->alpha, g->beta, g->c + i + j * g->ldc, g->ldc, (int)rows,
+                       (int)(g->n - j));
+            /* clang-format on */
+        }
+}
+
 /* The direct path of masked-load families for small problems with op(A) = A: no packing, no
  * blocking, no workspace; the tiles of C one after another over the whole of k, A and B read
  * in place, C held in registers (ukernel.h). */
@@ -261,39 +285,37 @@ size_t BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
     const bs_idx mb = kb * mv <= BS_DIRECT_A_BYTES     ? mv /* all of A fits: no division */
                       : kb * t->mr > BS_DIRECT_A_BYTES ? t->mr
                                                        : BS_DIRECT_A_BYTES / kb / t->mr * t->mr;
-    /* rows in tiles of three vectors where the family has them (B's broadcasts shared by 24
-     * accumulators), else two; the last one or two tiles as narrow as cover the rest; before
-     * them, blocks of four vectors where the family has a 4 x 6 tile (quad) */
+    /* The rows of each block, in groups that each pass over the columns on their own:
+     * - blocks of four vectors on a 4 x 6 tile where the family has one (quad: 24 accumulators,
+     *   two 2 x 8 tiles have 16), all of the rows when they make whole blocks of four vectors,
+     *   else all but the last three vectors;
+     * - then tiles of three vectors where the family has them (B's broadcasts shared by 24
+     *   accumulators), else two, while more than four vectors are left, and a last one of
+     *   three when three are left;
+     * - the last two vectors, or 2 + 2 of the last four, on a 2 x 12 tile where the family
+     *   has one (wide: 24 accumulators; 2 x 8 has 16), else as above;
+     * - one vector of rows or less on the small tile. */
     const bs_idx lanes = f->P.lanes, three = f->P.edge[2][0] ? 3 * lanes : 0;
-    const BS_P(ukr_tile) *q = &f->P.quad;
+    const BS_P(ukr_tile) *q = &f->P.quad, *w = &f->P.wide;
     for (bs_idx ib = 0; ib < mv; ib += mb) {
         const bs_idx iend = min_idx(mv, ib + mb);
-        /* blocks of 4 vectors of rows in 4 x 6 tiles, where the family has them (24
-         * accumulators, the 2 x 8 tiles have 16): all of the rows when they make whole blocks
-         * of 4 vectors, else all but the last 3 vectors, which take a three-vector tile */
         const bs_idx vecs = (iend - ib + lanes - 1) >> ctz_idx(lanes);
         const bs_idx quads = q->fn && ((vecs & 3) == 0 || (vecs & 3) == 3) ? vecs >> 2 : 0;
         const bs_idx qend = min_idx(iend, ib + quads * 4 * lanes);
-        if (quads) {
-            bs_idx j = 0;
-            for (; j + q->nr <= g->n; j += q->nr)
-                for (bs_idx i = ib; i < qend; i += 4 * lanes)
-                    q->fn(g->k, g->a + i, g->lda, g->b + j * csb, rsb, csb, g->alpha, g->beta,
-                          g->c + i + j * g->ldc, g->ldc, (int)min_idx(4 * lanes, qend - i), q->nr);
-            if (j < g->n) /* the last columns: two-vector edge tiles */
-                for (bs_idx i = ib, rows; i < qend; i += rows) {
-                    rows = min_idx(2 * lanes, qend - i);
-                    /* clang-format off */
-                    BS_P(tile)(&f->P, t->fn, t->mr, t->nr, g->k, g->a + i, g->lda,
-                               g->b + j * csb, rsb, csb, g->alpha, g->beta,
-                               g->c + i + j * g->ldc, g->ldc, (int)rows, (int)(g->n - j));
-                    /* clang-format on */
-                }
+        if (quads)
+            BS_P(direct_pass)(g, f, q, ib, qend, rsb, csb);
+        bs_idx wend = iend; /* where the wide tiles start: none */
+        if (w->fn && three && iend - qend > lanes) {
+            bs_idx left = iend - qend;
+            while (left > 4 * lanes)
+                left -= three;
+            if (left <= 2 * lanes || left > three) /* the last tiles are of two vectors */
+                wend = iend - left;
         }
-        for (bs_idx j = 0; j < g->n && qend < iend; j += t->nr) {
+        for (bs_idx j = 0; j < g->n && qend < wend; j += t->nr) {
             const int nr = (int)min_idx(t->nr, g->n - j);
-            for (bs_idx i = qend, rows; i < iend; i += rows) {
-                const bs_idx left = iend - i; /* 4 vectors: 2 + 2; 5: 3 + 2; 7: 3 + 2 + 2 */
+            for (bs_idx i = qend, rows; i < wend; i += rows) {
+                const bs_idx left = wend - i; /* 4 vectors: 2 + 2; 5: 3 + 2; 7: 3 + 2 + 2 */
                 rows = three && left > 2 * lanes && (left <= three || left > 4 * lanes)
                            ? min_idx(three, left)
                            : min_idx(t->mr, left);
@@ -304,6 +326,8 @@ size_t BS_P(gemm_direct_run)(const BS_P(gemm_args) * g, const bs_family *f)
                 /* clang-format on */
             }
         }
+        if (wend < iend)
+            BS_P(direct_pass)(g, f, w, wend, iend, rsb, csb);
     }
     return bytes;
 }

@@ -147,6 +147,7 @@ const bs_family bs_family_avx512 = {
     .s = {.main = {2 * 16, 12, sukr_avx512},
           .small = {2 * 16, 8, sukr_avx512_2x8},
           .quad = {4 * 16, 6, sukr_avx512_4x6},
+          .wide = {2 * 16, 12, sukr_avx512},
           .lanes = 16,
           .edge = {{sukr_avx512_1x1, sukr_avx512_1x2, sukr_avx512_1x4, sukr_avx512_1x8},
                    {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8},

@@ -292,15 +292,16 @@ static void test_one_column_d(void **state)
     one_column(1);
 }
 
-/* Row blocks of 4 vectors (the direct path's 4 x 6 tiles where the family has them): every m
- * around 3, 4, 7, 8 and 12 vectors of rows, with every n up to two 6-column tiles and the
- * remainders past them, column-major so that the direct path surely runs; and rows in blocks
- * of 4 vectors because A passes BS_DIRECT_A_BYTES (300x20x900). Vectorized, beta 0 over NaN
- * and beta != 0, padded lda. */
-static void quad_rows(int dbl)
+/* The direct path's groups of rows (blocks of 4 vectors on 4 x 6 tiles, three-vector tiles,
+ * the last two vectors on 2 x 12 tiles, where the family has them): every m around 2, 3, 4, 5,
+ * 7, 8, 10 and 12 vectors of rows, with every n up to two 6-column tiles and past one 12-column
+ * tile, column-major so that the direct path surely runs; and rows in blocks of 4 vectors
+ * because A passes BS_DIRECT_A_BYTES (300x20x900). Vectorized, beta 0 over NaN and
+ * beta != 0, padded lda. */
+static void row_groups(int dbl)
 {
     const int lanes = dbl ? 8 : 16;
-    static const int vecs[] = {3, 4, 7, 8, 12};
+    static const int vecs[] = {2, 3, 4, 5, 7, 8, 10, 12};
     const bs_kernel *kern = bs_kernel_find("vectorized");
     int failures = 0;
     for (size_t v = 0; v < sizeof vecs / sizeof vecs[0]; v++)
@@ -316,17 +317,17 @@ static void quad_rows(int dbl)
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
         failures += run_case(kern, dbl, &blocks[i]);
     if (failures)
-        fail_msg("%d wrong elements in row blocks of 4 vectors", failures);
+        fail_msg("%d wrong elements in the direct path's groups of rows", failures);
 }
-static void test_quad_rows_s(void **state)
+static void test_row_groups_s(void **state)
 {
     (void)state;
-    quad_rows(0);
+    row_groups(0);
 }
-static void test_quad_rows_d(void **state)
+static void test_row_groups_d(void **state)
 {
     (void)state;
-    quad_rows(1);
+    row_groups(1);
 }
 
 /* A linear layer as frameworks call gemm for a small batch: every order and transpose pair,
@@ -538,8 +539,8 @@ int main(void)
             cmocka_unit_test_prestate_setup_teardown(test_skinny_d, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_framework_s, use_isa, NULL, (void *)isa),
             cmocka_unit_test_prestate_setup_teardown(test_framework_d, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_quad_rows_s, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_quad_rows_d, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_row_groups_s, use_isa, NULL, (void *)isa),
+            cmocka_unit_test_prestate_setup_teardown(test_row_groups_d, use_isa, NULL, (void *)isa),
         };
         rc |= _cmocka_run_group_tests(group, tests, sizeof tests / sizeof tests[0], NULL, NULL);
     }
