@@ -23,16 +23,21 @@ static struct {
     pthread_mutex_t busy; /* held by the caller whose job runs */
     pthread_mutex_t mu;   /* guards the sleeping sides and pool growth */
     pthread_cond_t go, done;
-    int workers;        /* started */
-    atomic_ulong gen;   /* job number: a new job is posted by incrementing it */
-    atomic_int pending; /* workers that have not yet finished (or passed on) the current job */
-    atomic_int sleepers, waiting; /* workers asleep on go; the caller asleep on done */
+    int workers; /* started */
+    /* A job, in one cache line that the caller writes and the workers read: the worker that
+     * sees a new gen has the rest with it. Plain (release) stores: a locked store to a line
+     * another core holds waits for it to come over (~80 ns here), and there were several. */
+    _Alignas(64) atomic_ulong gen; /* job number: a new job is posted by raising it */
     _Atomic(bs_task_fn) fn;
     _Atomic(void *) arg;
     atomic_int count;
-    atomic_int caller_cpu;        /* the CPU the current job's caller posted it from */
-    unsigned long born[POOL_MAX]; /* the job number when each worker was started */
-    int placed;                   /* allowed holds the process's CPUs (grow) */
+    atomic_int caller_cpu; /* the CPU the current job's caller posted it from */
+    atomic_int sleepers;   /* workers asleep on go */
+    /* what the workers write of a job, in a line of its own */
+    _Alignas(64) atomic_int pending; /* workers that have not yet finished (or passed on) it */
+    atomic_int waiting;              /* the caller asleep on done */
+    _Alignas(64) unsigned long born[POOL_MAX]; /* the job number when each worker started */
+    int placed;                                /* allowed holds the process's CPUs (grow) */
     cpu_set_t allowed;
 } pool = {.busy = PTHREAD_MUTEX_INITIALIZER,
           .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -69,7 +74,7 @@ static unsigned long spin_gen(unsigned long old)
     long long until = 0;
     const unsigned long long t0 = __builtin_ia32_rdtsc();
     for (unsigned i = 0;; i++) {
-        if ((g = atomic_load(&pool.gen)) != old)
+        if ((g = atomic_load_explicit(&pool.gen, memory_order_acquire)) != old)
             return g;
         spin_step(t0);
         if ((i & 255) == 255) {
@@ -114,20 +119,21 @@ static void *worker(void *idp)
         seen = g;
         /* every worker acknowledges every job, those not in it too, so a job's fields stay
          * put until each worker has read them */
-        const int count = atomic_load(&pool.count);
+        const int count = atomic_load_explicit(&pool.count, memory_order_relaxed);
         if (placed && id < count) {
             /* woken next to the caller (the scheduler puts a woken thread by its waker), the
              * two would take turns on one core while the other idles: step over to another
              * CPU, as at birth, then free to go anywhere again */
             const int here = sched_getcpu();
             cpu_set_t away;
-            if (here >= 0 && here == atomic_load(&pool.caller_cpu) &&
+            if (here >= 0 && here == atomic_load_explicit(&pool.caller_cpu, memory_order_relaxed) &&
                 away_from(&away, &allowed, here) &&
                 pthread_setaffinity_np(pthread_self(), sizeof away, &away) == 0)
                 pthread_setaffinity_np(pthread_self(), sizeof allowed, &allowed);
         }
         if (id < count)
-            atomic_load (&pool.fn)(atomic_load(&pool.arg), id, count);
+            atomic_load_explicit(&pool.fn, memory_order_relaxed)(
+                atomic_load_explicit(&pool.arg, memory_order_relaxed), id, count);
         if (atomic_fetch_sub(&pool.pending, 1) == 1 && atomic_load(&pool.waiting)) {
             pthread_mutex_lock(&pool.mu);
             pthread_cond_signal(&pool.done);
@@ -135,6 +141,16 @@ static void *worker(void *idp)
         }
     }
     return NULL;
+}
+
+/* Wake the workers asleep on go (under mu: a worker between announcing itself and waiting
+ * holds it, and then sees the new gen). */
+static void wake_workers(void)
+{
+    atomic_thread_fence(memory_order_seq_cst);
+    pthread_mutex_lock(&pool.mu);
+    pthread_cond_broadcast(&pool.go);
+    pthread_mutex_unlock(&pool.mu);
 }
 
 /* Start workers until `want` parts can run; returns how many parts can. Under pool.mu.
@@ -172,24 +188,35 @@ int bs_pool_run(int count, bs_task_fn fn, void *arg)
         fn(arg, 0, 1);
         return 1;
     }
-    pthread_mutex_lock(&pool.mu);
-    count = grow(count); /* pool.workers only changes here, under busy */
-    pthread_mutex_unlock(&pool.mu);
+    if (pool.workers + 1 < count) { /* pool.workers only changes in grow, under busy */
+        pthread_mutex_lock(&pool.mu);
+        count = grow(count);
+        pthread_mutex_unlock(&pool.mu);
+    }
+    int asleep = 0;
     if (count > 1) {
-        atomic_store(&pool.caller_cpu, sched_getcpu());
-        atomic_store(&pool.fn, fn);
-        atomic_store(&pool.arg, arg);
-        atomic_store(&pool.count, count);
-        atomic_store(&pool.pending, pool.workers);
-        atomic_fetch_add(&pool.gen, 1);
-        if (atomic_load(&pool.sleepers) > 0) {
-            pthread_mutex_lock(&pool.mu);
-            pthread_cond_broadcast(&pool.go);
-            pthread_mutex_unlock(&pool.mu);
-        }
+        /* workers already asleep (none spun within SPIN_NS): woken right after the post */
+        asleep = atomic_load_explicit(&pool.sleepers, memory_order_relaxed) > 0;
+        atomic_store_explicit(&pool.caller_cpu, sched_getcpu(), memory_order_relaxed);
+        atomic_store_explicit(&pool.fn, fn, memory_order_relaxed);
+        atomic_store_explicit(&pool.arg, arg, memory_order_relaxed);
+        atomic_store_explicit(&pool.count, count, memory_order_relaxed);
+        atomic_store_explicit(&pool.pending, pool.workers, memory_order_relaxed);
+        /* only the caller holding busy writes gen: a plain release store publishes the job */
+        atomic_store_explicit(&pool.gen, atomic_load_explicit(&pool.gen, memory_order_relaxed) + 1,
+                              memory_order_release);
+        if (asleep)
+            wake_workers();
     }
     fn(arg, 0, count);
     if (count > 1) {
+        /* A worker that went to sleep while the job was posted: the fence orders the post
+         * before this load of sleepers as the worker's increment is ordered before its load of
+         * gen, so one of the two sees the other (no lost wake-up). Here, after our own part,
+         * the post has long left the store buffer and the fence costs nothing. */
+        atomic_thread_fence(memory_order_seq_cst);
+        if (!asleep && atomic_load_explicit(&pool.sleepers, memory_order_relaxed) > 0)
+            wake_workers();
         long long until = 0;
         const unsigned long long t0 = __builtin_ia32_rdtsc();
         for (unsigned i = 0; atomic_load(&pool.pending) > 0; i++) {

@@ -9,10 +9,13 @@ failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# a unit binary that hangs (a lost wake-up in the pool, say) is stopped and counted as failed
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-1200}
 for t in "$@"; do
     echo "== $t"
-    "$t" >"$log" 2>&1
+    timeout "$UNIT_TIMEOUT" "$t" >"$log" 2>&1
     rc=$?
+    [ "$rc" -eq 124 ] && echo "$t: stopped after $UNIT_TIMEOUT s" >>"$log"
     cat "$log"
     # one binary may run several groups: add up every group's closing lines
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')

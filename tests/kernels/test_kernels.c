@@ -11,15 +11,18 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "kernels/gemm.h"
+#include "kernels/pool.h"
 #include "kernels/ukernel.h"
 #include "shim/canon.h"
 
@@ -427,6 +430,37 @@ static void test_host_threads(void **state)
         fail_msg("%d wrong elements with several host threads", failures);
 }
 
+/* The pool's hand-off: 3000 jobs, half of them after a pause around the workers' spin
+ * (SPIN_NS, 200 us), so that workers fall asleep just as a job is posted: every part of every
+ * job runs exactly once and no wake-up is lost (a lost one hangs the caller: the alarm ends
+ * the test run). */
+static atomic_long pool_parts;
+static void count_part(void *arg, int part, int parts)
+{
+    (void)arg;
+    if (part >= 0 && part < parts)
+        atomic_fetch_add(&pool_parts, 1);
+}
+
+static void test_pool_handoff(void **state)
+{
+    (void)state;
+    long expect = 0;
+    atomic_store(&pool_parts, 0);
+    alarm(60);
+    for (int i = 0; i < 3000; i++) {
+        expect += bs_pool_run(2, count_part, NULL);
+        const int r = (int)((urand() + 1) * 4); /* 0..7 */
+        if (r < 4)
+            usleep(190 + (useconds_t)(r * 10));
+        else if (r == 4)
+            usleep(5);
+    }
+    alarm(0);
+    assert_true(expect >= 3000);
+    assert_int_equal(atomic_load(&pool_parts), expect);
+}
+
 static void test_random_s(void **state)
 {
     (void)state;
@@ -507,12 +541,14 @@ int main(void)
         }
         rc |= _cmocka_run_group_tests("kernels", tests, n, NULL, NULL);
     }
-    /* the family table itself: complete entries, tiles within the scratch bounds; and the
-     * parallel kernel under several host threads */
+    /* the family table itself: complete entries, tiles within the scratch bounds; the
+     * parallel kernel under several host threads; the pool's hand-off */
     {
         const struct CMUnitTest tests[] = {cmocka_unit_test(test_family_table),
-                                           cmocka_unit_test(test_host_threads)};
-        rc |= _cmocka_run_group_tests("families_threads", tests, 2, NULL, NULL);
+                                           cmocka_unit_test(test_host_threads),
+                                           cmocka_unit_test(test_pool_handoff)};
+        rc |= _cmocka_run_group_tests("families_threads", tests, sizeof tests / sizeof tests[0],
+                                      NULL, NULL);
     }
     /* every microkernel family this CPU runs, forced in turn (BLASSHIM_ISA's mechanism): the
      * list is the kernels' own, so a new family is tested without being named here */
