@@ -262,8 +262,14 @@ static int sweep_child(const char *name)
     return 0;
 }
 
-/* Run one child with the shim preloaded (or not), and fill its columns from what it prints. */
-static int sweep_run(const char *self, const char *shim, int ci, double (*t)[SWEEP_MAX][SW_COLS])
+/* The CPUs a sweep child may use, "0,1,...", handed to it through the environment: it starts
+ * pinned to one of them (sweep_run) and widens its mask back first thing (main). */
+#define CPUS_ENV "GEMM_BENCH_CPUS"
+
+/* Run one child with the shim preloaded (or not), its first thread started on CPU `cpu` of
+ * `all`, and fill its columns from what it prints. */
+static int sweep_run(const char *self, const char *shim, int ci, double (*t)[SWEEP_MAX][SW_COLS],
+                     int cpu, const cpu_set_t *all)
 {
     int fd[2];
     if (pipe(fd) != 0)
@@ -272,6 +278,17 @@ static int sweep_run(const char *self, const char *shim, int ci, double (*t)[SWE
     if (pid == 0) {
         dup2(fd[1], 1);
         close(fd[0]), close(fd[1]);
+        char list[1024];
+        size_t o = 0;
+        list[0] = '\0';
+        for (int c = 0; c < CPU_SETSIZE && o + 8 < sizeof list; c++)
+            if (CPU_ISSET(c, all))
+                o += (size_t)snprintf(list + o, sizeof list - o, "%s%d", o ? "," : "", c);
+        setenv(CPUS_ENV, list, 1);
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(cpu, &one);
+        sched_setaffinity(0, sizeof one, &one);
         if (children[ci].kernel) {
             setenv("LD_PRELOAD", shim, 1);
             setenv("BLASSHIM_KERNEL", children[ci].kernel, 1);
@@ -331,10 +348,26 @@ static int sweep(const char *self, int passes)
         for (int s = 0; s < SWEEP_MAX; s++)
             for (int c = 0; c < SW_COLS; c++)
                 t[d][s][c] = 1e30;
-    /* whole passes over the children, alternating processes; each cell keeps its best */
+    /* Whole passes over the children, alternating processes; each cell keeps its best. Pass p
+     * starts every child on the p-th of the CPUs (in turn): the CPUs of a VM need not be alike
+     * (here CPU 0, which takes the guest's interrupts, ran one-thread gemm 10-18% slower than
+     * CPU 1), and the scheduler keeps a process where it started, so the columns that come
+     * from different processes (auto against vectorized and parallel) would otherwise compare
+     * CPUs as much as kernels. */
+    cpu_set_t all;
+    int cpus[CPU_SETSIZE], ncpu = 0;
+    if (sched_getaffinity(0, sizeof all, &all) == 0)
+        for (int c = 0; c < CPU_SETSIZE; c++)
+            if (CPU_ISSET(c, &all))
+                cpus[ncpu++] = c;
+    if (!ncpu) {
+        CPU_ZERO(&all);
+        CPU_SET(0, &all);
+        cpus[ncpu++] = 0;
+    }
     for (int p = 0; p < passes; p++)
         for (size_t ci = 0; ci < sizeof children / sizeof children[0]; ci++)
-            if (sweep_run(self, abs, (int)ci, t) != 0)
+            if (sweep_run(self, abs, (int)ci, t, cpus[p % ncpu], &all) != 0)
                 fprintf(stderr, "gemm_bench: sweep child %s failed\n", children[ci].name);
     free(abs);
     static int shapes[SWEEP_MAX][3];
@@ -392,6 +425,23 @@ int main(int argc, char **argv)
     const char *only = NULL;
     bs_kernel_params params = {0};
     cpu_set_t set;
+    const char *cpus = getenv(CPUS_ENV);
+    if (cpus) { /* a sweep child, started pinned to one CPU: free to use all again, before any
+                 * thread of ours or OpenBLAS's is made (the scheduler keeps us where we are) */
+        CPU_ZERO(&set);
+        for (const char *c = cpus; *c;) {
+            char *end;
+            const long v = strtol(c, &end, 10);
+            if (end == c)
+                break;
+            if (v >= 0 && v < CPU_SETSIZE)
+                CPU_SET((int)v, &set);
+            c = *end == ',' ? end + 1 : end;
+        }
+        if (CPU_COUNT(&set) > 0)
+            sched_setaffinity(0, sizeof set, &set);
+        unsetenv(CPUS_ENV);
+    }
     if (sched_getaffinity(0, sizeof set, &set) == 0)
         nthreads = CPU_COUNT(&set);
     int do_sweep = 0, passes = 2;
