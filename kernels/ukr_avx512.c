@@ -162,6 +162,7 @@ const bs_family bs_family_avx512 = {
     .d = {.main = {2 * 8, 12, dukr_avx512},
           .small = {2 * 8, 8, dukr_avx512_2x8},
           .quad = {4 * 8, 6, dukr_avx512_4x6},
+          .wide = {2 * 8, 12, dukr_avx512},
           .lanes = 8,
           .edge = {{dukr_avx512_1x1, dukr_avx512_1x2, dukr_avx512_1x4, dukr_avx512_1x8},
                    {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8},

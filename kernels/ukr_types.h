@@ -32,9 +32,9 @@ typedef struct BS_P(ukr_set) {
      * block of 4 vectors of rows, which small's 2 x 8 would cover with 16-accumulator tiles;
      * else {0} */
     BS_P(ukr_tile) quad;
-    /* AVX-512 sgemm: 2 vectors of rows x 12 columns (24 accumulators, the main tile), the
-     * direct path's tile for the last two vectors of rows of a block (sgemm 21^3-30^3 4-8%
-     * faster than on 2 x 8; dgemm measured 1-3% slower with it: there {0}, as elsewhere) */
+    /* AVX-512: 2 vectors of rows x 12 columns (24 accumulators, the main tile), the direct
+     * path's tile for the last two vectors of rows of a block (sgemm 21^3-30^3 4-10% faster
+     * than on 2 x 8, dgemm 36^3-39^3 3-4%, 16x1000x300 7%); else {0} */
     BS_P(ukr_tile) wide;
     int lanes; /* elements per vector: the rows of edge[0] */
     /* masked-load families: the same microkernel with rows of one vector (edge[0]), two
