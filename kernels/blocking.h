@@ -9,6 +9,15 @@ static inline bs_idx min_idx(bs_idx a, bs_idx b) { return a < b ? a : b; }
 /* log2 of a power of two (a vector's lanes): a shift instead of a division */
 static inline int ctz_idx(bs_idx x) { return __builtin_ctzll((unsigned long long)x); }
 
+/* The rows of the direct path's next tile with `left` rows left: three vectors (`three` rows,
+ * 0 where the family has no such tiles) while more than four vectors are left and for the last
+ * three, else at most two (`mr`): 4 vectors run 2 + 2, 5 run 3 + 2, 7 run 3 + 2 + 2. */
+static inline bs_idx direct_rows(bs_idx left, bs_idx lanes, bs_idx three, bs_idx mr)
+{
+    return three && left > 2 * lanes && (left <= three || left > 4 * lanes) ? min_idx(three, left)
+                                                                            : min_idx(mr, left);
+}
+
 typedef struct bs_blocking {
     bs_idx mc, kc, nc;
 } bs_blocking;

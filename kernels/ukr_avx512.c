@@ -12,6 +12,7 @@
 
 #include "ukr_ops.h"
 #define EDGE_THREE /* 24 accumulators, 3 vectors of A and a broadcast: 28 of 32 zmm */
+#define EDGE_QUAD  /* 24 accumulators, 4 vectors of A and a broadcast: 29 of 32 zmm */
 #define VMASK(n) ((MASKT)((1u << (n)) - 1u))
 #define VLOADM(p, m) OP(maskz_loadu)(m, p)
 #define VSTOREM(p, v, m) OP(mask_storeu)(p, m, v)
@@ -101,13 +102,6 @@ static inline void transpose8_pd(__m512d *r)
 #undef UKR_NAME
 #define EDGE(mv, nr) dukr_avx512_##mv##x##nr
 #include "ukr_edges.h"
-#define MV 4
-#define NR 6
-#define UKR_NAME dukr_avx512_4x6
-#include "ukr_template.h"
-#undef MV
-#undef NR
-#undef UKR_NAME
 #define PATHS(name) d##name##_avx512
 #include "ukr_paths.h"
 #undef T
@@ -128,13 +122,6 @@ static inline void transpose8_pd(__m512d *r)
 #undef UKR_NAME
 #define EDGE(mv, nr) sukr_avx512_##mv##x##nr
 #include "ukr_edges.h"
-#define MV 4
-#define NR 6
-#define UKR_NAME sukr_avx512_4x6
-#include "ukr_template.h"
-#undef MV
-#undef NR
-#undef UKR_NAME
 #define PATHS(name) s##name##_avx512
 #include "ukr_paths.h"
 
@@ -147,7 +134,6 @@ const bs_family bs_family_avx512 = {
     .s = {.main = {2 * 16, 12, sukr_avx512},
           .small = {2 * 16, 8, sukr_avx512_2x8},
           .quad = {4 * 16, 6, sukr_avx512_4x6},
-          .wide = {2 * 16, 12, sukr_avx512},
           .lanes = 16,
           .edge = {{sukr_avx512_1x1, sukr_avx512_1x2, sukr_avx512_1x4, sukr_avx512_1x8},
                    {sukr_avx512_2x1, sukr_avx512_2x2, sukr_avx512_2x4, sukr_avx512_2x8},
@@ -162,7 +148,6 @@ const bs_family bs_family_avx512 = {
     .d = {.main = {2 * 8, 12, dukr_avx512},
           .small = {2 * 8, 8, dukr_avx512_2x8},
           .quad = {4 * 8, 6, dukr_avx512_4x6},
-          .wide = {2 * 8, 12, dukr_avx512},
           .lanes = 8,
           .edge = {{dukr_avx512_1x1, dukr_avx512_1x2, dukr_avx512_1x4, dukr_avx512_1x8},
                    {dukr_avx512_2x1, dukr_avx512_2x2, dukr_avx512_2x4, dukr_avx512_2x8},

@@ -1,6 +1,7 @@
 /* kernels/ukr_edges.h — the edge microkernels of one masked-load ISA and element type: the
  * tile of ukr_template.h with one or two vectors of rows (MV 1, 2; and 3 where the includer
- * defines EDGE_THREE) and 1, 2, 4 or 8 columns,
+ * defines EDGE_THREE) and 1, 2, 4 or 8 columns; and, where it defines EDGE_QUAD, the 4 x 6
+ * tile of the direct path's blocks of four vectors of rows,
  * so that a ragged remainder, a skinny n or a tiny problem costs in proportion to its size.
  * The includer defines what ukr_template.h needs except MV, NR and UKR_NAME, plus EDGE(mv, nr)
  * naming each kernel; MV and NR are left undefined. */
@@ -71,6 +72,15 @@
 #undef UKR_NAME
 #define NR 8
 #define UKR_NAME EDGE(3, 8)
+#include "ukr_template.h"
+#undef NR
+#undef UKR_NAME
+#undef MV
+#endif
+#ifdef EDGE_QUAD /* the ISA has the registers for 4 x 6 accumulators: the direct path's quad */
+#define MV 4
+#define NR 6
+#define UKR_NAME EDGE(4, 6)
 #include "ukr_template.h"
 #undef NR
 #undef UKR_NAME

@@ -26,16 +26,12 @@ typedef void (*BS_P(gemvk))(bs_idx m, bs_idx k, const T *a, bs_idx lda, const T 
 typedef void (*BS_P(packk))(const T *x, bs_idx rs, bs_idx len, bs_idx kc, int w, T *out);
 
 typedef struct BS_P(ukr_set) {
-    BS_P(ukr_tile) main;  /* the packed loop nest's */
+    BS_P(ukr_tile) main;  /* the packed loop nest's, and the direct path's where it is wider */
     BS_P(ukr_tile) small; /* the direct small-problem path's: narrower, small sizes waste less */
     /* AVX-512: 4 vectors of rows x 6 columns (24 accumulators), the direct path's tile for a
      * block of 4 vectors of rows, which small's 2 x 8 would cover with 16-accumulator tiles;
      * else {0} */
     BS_P(ukr_tile) quad;
-    /* AVX-512: 2 vectors of rows x 12 columns (24 accumulators, the main tile), the direct
-     * path's tile for the last two vectors of rows of a block (sgemm 21^3-30^3 4-10% faster
-     * than on 2 x 8, dgemm 36^3-39^3 3-4%, 16x1000x300 7%); else {0} */
-    BS_P(ukr_tile) wide;
     int lanes; /* elements per vector: the rows of edge[0] */
     /* masked-load families: the same microkernel with rows of one vector (edge[0]), two
      * (edge[1]) or, where the registers hold them, three (edge[2]; else NULL) and 1, 2, 4, 8
