@@ -197,30 +197,15 @@ static void random_sizes(int dbl)
         fail_msg("%d wrong elements at random sizes", failures);
 }
 
-/* state: the ISA to force for the vectorized, parallel and auto kernels */
-static int use_isa(void **state)
-{
-    bs_kernel_params p = {.isa = *state, .nthreads = 3};
-    return bs_kernels_configure(&p) ? -1 : 0; /* the CPU cannot run it: the group is skipped */
-}
-
-static void test_edges_s(void **state)
-{
-    (void)state;
-    edges_for(0);
-}
-static void test_edges_d(void **state)
-{
-    (void)state;
-    edges_for(1);
-}
 /* Every m, n, k from 0 to 40 under vectorized (tiny, direct, dot-product and edge paths),
  * each with a random order, transpose pair, padding and scalars (beta = 0 over NaN included);
  * for families without those paths (no masked loads), every m and n with a few k. */
-static void all_small(const char *isa, int dbl)
+static void all_small(int dbl)
 {
     const bs_kernel *kern = bs_kernel_find("vectorized");
-    const int step = bs_family_find(isa)->direct ? 1 : 13;
+    bs_kernel_desc su;
+    bs_kernels_describe(&su);
+    const int step = bs_family_find(su.isa)->direct ? 1 : 13;
     int failures = 0;
     for (int m = 0; m <= 40; m++)
         for (int n = 0; n <= 40; n++)
@@ -284,16 +269,6 @@ static void one_column(int dbl)
     if (failures)
         fail_msg("%d wrong elements in one-column problems", failures);
 }
-static void test_one_column_s(void **state)
-{
-    (void)state;
-    one_column(0);
-}
-static void test_one_column_d(void **state)
-{
-    (void)state;
-    one_column(1);
-}
 
 /* The direct path's groups of rows (blocks of 4 vectors on 4 x 6 tiles, three-vector tiles,
  * the last two vectors on 2 x 12 tiles, where the family has them): every m around 2, 3, 4, 5,
@@ -321,16 +296,6 @@ static void row_groups(int dbl)
         failures += run_case(kern, dbl, &blocks[i]);
     if (failures)
         fail_msg("%d wrong elements in the direct path's groups of rows", failures);
-}
-static void test_row_groups_s(void **state)
-{
-    (void)state;
-    row_groups(0);
-}
-static void test_row_groups_d(void **state)
-{
-    (void)state;
-    row_groups(1);
 }
 
 /* A linear layer as frameworks call gemm for a small batch: every order and transpose pair,
@@ -362,29 +327,6 @@ static void framework(int dbl)
             }
     if (failures)
         fail_msg("%d wrong elements in batch-sized framework calls", failures);
-}
-static void test_framework_s(void **state)
-{
-    (void)state;
-    framework(0);
-}
-static void test_framework_d(void **state)
-{
-    (void)state;
-    framework(1);
-}
-
-static void test_small_s(void **state) { all_small(*state, 0); }
-static void test_small_d(void **state) { all_small(*state, 1); }
-static void test_skinny_s(void **state)
-{
-    (void)state;
-    skinny(0);
-}
-static void test_skinny_d(void **state)
-{
-    (void)state;
-    skinny(1);
 }
 
 /* 1 to 4 host threads calling the parallel kernel at once (the pool serves one caller at a
@@ -461,27 +403,41 @@ static void test_pool_handoff(void **state)
     assert_int_equal(atomic_load(&pool_parts), expect);
 }
 
-static void test_random_s(void **state)
+/* every heavy kernel's semantics (as the "kernels" group checks them at the defaults) */
+static void semantics(int dbl)
 {
-    (void)state;
-    random_sizes(0);
-}
-static void test_random_d(void **state)
-{
-    (void)state;
-    random_sizes(1);
-}
-static void test_semantics_s(void **state)
-{
-    (void)state;
     for (const char *const *n = heavy; *n; n++)
-        sweep(bs_kernel_find(*n), 0), nan_sweep(bs_kernel_find(*n), 0);
+        sweep(bs_kernel_find(*n), dbl), nan_sweep(bs_kernel_find(*n), dbl);
 }
-static void test_semantics_d(void **state)
+
+/* What every microkernel family runs, forced in turn (BLASSHIM_ISA's mechanism), for sgemm
+ * and for dgemm: one test each, test_<name>_s and test_<name>_d. */
+static const struct isa_check {
+    const char *name;
+    void (*run)(int dbl);
+} isa_checks[] = {{"semantics", semantics}, {"edges", edges_for},       {"random", random_sizes},
+                  {"small", all_small},     {"one_column", one_column}, {"skinny", skinny},
+                  {"framework", framework}, {"row_groups", row_groups}};
+#define ISA_TESTS (2 * sizeof isa_checks / sizeof isa_checks[0])
+
+typedef struct isa_case {
+    const char *isa;
+    const struct isa_check *check;
+    int dbl;
+} isa_case;
+
+/* state: an isa_case; the ISA forced for the vectorized, parallel and auto kernels */
+static int use_isa(void **state)
 {
-    (void)state;
-    for (const char *const *n = heavy; *n; n++)
-        sweep(bs_kernel_find(*n), 1), nan_sweep(bs_kernel_find(*n), 1);
+    const isa_case *c = *state;
+    bs_kernel_params p = {.isa = c->isa, .nthreads = 3};
+    return bs_kernels_configure(&p) ? -1 : 0; /* the CPU cannot run it: the group is skipped */
+}
+
+static void test_isa_check(void **state)
+{
+    const isa_case *c = *state;
+    c->check->run(c->dbl);
 }
 
 /* Every family is complete and fits the edge scratch; names are unique and findable; the
@@ -560,24 +516,15 @@ int main(void)
         }
         char group[32];
         snprintf(group, sizeof group, "isa_%s", isa);
-        const struct CMUnitTest tests[] = {
-            cmocka_unit_test_prestate_setup_teardown(test_semantics_s, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_semantics_d, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_edges_s, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_edges_d, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_random_s, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_random_d, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_small_s, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_small_d, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_one_column_s, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_one_column_d, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_skinny_s, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_skinny_d, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_framework_s, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_framework_d, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_row_groups_s, use_isa, NULL, (void *)isa),
-            cmocka_unit_test_prestate_setup_teardown(test_row_groups_d, use_isa, NULL, (void *)isa),
-        };
+        static isa_case cases[ISA_TESTS];
+        static char names[ISA_TESTS][48];
+        struct CMUnitTest tests[ISA_TESTS];
+        for (size_t i = 0; i < ISA_TESTS; i++) {
+            cases[i] = (isa_case){isa, &isa_checks[i / 2], (int)(i % 2)};
+            snprintf(names[i], sizeof names[i], "test_%s_%c", isa_checks[i / 2].name,
+                     i % 2 ? 'd' : 's');
+            tests[i] = (struct CMUnitTest){names[i], test_isa_check, use_isa, NULL, &cases[i]};
+        }
         rc |= _cmocka_run_group_tests(group, tests, sizeof tests / sizeof tests[0], NULL, NULL);
     }
     return rc;
